@@ -1,0 +1,1 @@
+//! DAP wire layer for mpdbg.

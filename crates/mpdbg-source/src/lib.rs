@@ -1,0 +1,1 @@
+//! Source analysis for mpdbg (see issue: source model).
