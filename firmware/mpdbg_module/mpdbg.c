@@ -1,0 +1,408 @@
+// _mpdbg: firmware support for the mpdbg debugger's on-device agent.
+//
+// Upstream sys.settrace gives frames without locals and cannot reach a frame
+// that returned no tracer at its `call` event. This module adds, with no
+// change to MicroPython's core:
+//
+//   UNBOUND               sentinel for an unbound local or an empty cell
+//   frames()              live frames, innermost first (the tracer's own
+//                         frames, which have no frame object, are left out)
+//   live(frame)           True while the frame's function is running
+//   line(frame)           current line of a live frame
+//   slots(frame)          local slot values in local_num order, cells
+//                         dereferenced, unbound slots as UNBOUND
+//   cellmask(frame)       int, bit k set when slot k holds a cell
+//   set_slot(frame, k, v) write slot k (through its cell); v=UNBOUND unbinds
+//   code_info(frame)      (n_locals, n_pos_args, n_kwonly_args, flags,
+//                          argnames, n_state, def_line); flags: 1 *args,
+//                          2 **kw, 4 generator
+//   arm(frame, cb)        give a running frame the trace callback cb (None
+//                         disarms); the next instruction raises a `line` event
+//   watch(stream, cb, ms) while the program runs untraced, check `stream`
+//                         for input every `ms` milliseconds from the VM's
+//                         scheduler; when input is pending, arm the innermost
+//                         frame with cb once and stop watching. watch(None)
+//                         stops. Returns False where the port has no static
+//                         scheduler nodes.
+//
+// Safety: a frame object outlives its function, and its code_state then
+// points at freed or reused memory. Every call that needs the code state
+// first finds it on the live chain (MP_STATE_THREAD(current_code_state) and
+// prev_state links) and checks that the state still belongs to this frame
+// object; otherwise it raises ValueError. Nothing is read through a stale
+// pointer.
+#include "py/bc.h"
+#include "py/bc0.h"
+#include "py/mphal.h"
+#include "py/objfun.h"
+#include "py/profile.h"
+#include "py/runtime.h"
+#include "py/stream.h"
+
+#if !MICROPY_PY_SYS_SETTRACE
+#error "_mpdbg needs MICROPY_PY_SYS_SETTRACE=1"
+#endif
+
+extern const mp_obj_type_t mp_type_frame;
+
+#define FLAG_VARARGS (1)
+#define FLAG_VARKW (2)
+#define FLAG_GENERATOR (4)
+
+// UNBOUND: a unique, printable object.
+static void unbound_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    mp_print_str(print, "<unbound>");
+}
+static MP_DEFINE_CONST_OBJ_TYPE(unbound_type, MP_QSTR_unbound, MP_TYPE_FLAG_NONE, print, unbound_print);
+static const mp_obj_base_t unbound_obj = {&unbound_type};
+#define UNBOUND MP_OBJ_FROM_PTR(&unbound_obj)
+
+// The cell type is private to py/objcell.c; learn it from a cell we make once.
+static const mp_obj_type_t *cell_type;
+static bool is_cell(mp_obj_t o) {
+    if (cell_type == NULL) {
+        cell_type = mp_obj_get_type(mp_obj_new_cell(MP_OBJ_NULL));
+    }
+    return o != MP_OBJ_NULL && mp_obj_is_obj(o) && mp_obj_get_type(o) == cell_type;
+}
+
+static mp_obj_frame_t *get_frame(mp_obj_t frame_in) {
+    if (!mp_obj_is_type(frame_in, &mp_type_frame)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("expected a frame"));
+    }
+    return MP_OBJ_TO_PTR(frame_in);
+}
+
+// The code state of a frame that is still running, or NULL.
+static mp_code_state_t *find_live(mp_obj_frame_t *frame) {
+    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
+        if (cs == frame->code_state && cs->frame == frame) {
+            return cs;
+        }
+    }
+    return NULL;
+}
+
+static mp_code_state_t *live_state(mp_obj_t frame_in) {
+    mp_code_state_t *cs = find_live(get_frame(frame_in));
+    if (cs == NULL) {
+        mp_raise_ValueError(MP_ERROR_TEXT("frame is not running"));
+    }
+    return cs;
+}
+
+// Everything the prelude of a code object says, decoded once per call.
+typedef struct {
+    size_t n_state, n_pos_args, n_kwonly_args, scope_flags;
+    size_t n_locals;
+    const byte *argnames; // var-uint qstr indices, n_pos_args + n_kwonly_args of them
+} code_facts_t;
+
+static size_t decode_uint(const byte **ip) {
+    size_t v = 0;
+    byte b;
+    do {
+        b = *(*ip)++;
+        v = (v << 7) | (b & 0x7f);
+    } while (b & 0x80);
+    return v;
+}
+
+// The number of locals is not stored anywhere: it is one more than the
+// highest local index that the parameters, the cell list or any
+// LOAD/STORE/DELETE_FAST/DEREF opcode uses.
+static void decode_code(const mp_raw_code_t *rc, code_facts_t *f) {
+    const byte *ip = rc->fun_data;
+    MP_BC_PRELUDE_SIG_DECODE(ip);
+    f->n_state = n_state;
+    f->n_pos_args = n_pos_args;
+    f->n_kwonly_args = n_kwonly_args;
+    f->scope_flags = scope_flags;
+    MP_BC_PRELUDE_SIZE_DECODE(ip);
+    const byte *info = ip;
+    decode_uint(&ip); // block name
+    f->argnames = ip;
+
+    size_t n = n_pos_args + n_kwonly_args;
+    n += (scope_flags & MP_SCOPE_FLAG_VARARGS) ? 1 : 0;
+    n += (scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) ? 1 : 0;
+    const byte *cells = info + n_info;
+    for (const byte *c = cells; c < cells + n_cell; c++) {
+        if ((size_t)*c + 1 > n) {
+            n = *c + 1;
+        }
+    }
+    const byte *code = cells + n_cell;
+    const byte *end = (const byte *)rc->fun_data + rc->fun_data_len;
+    while (code < end) {
+        byte op = *code++;
+        size_t local = (size_t)-1;
+        if (op >= MP_BC_LOAD_FAST_MULTI && op < MP_BC_LOAD_FAST_MULTI + MP_BC_LOAD_FAST_MULTI_NUM) {
+            local = op - MP_BC_LOAD_FAST_MULTI;
+        } else if (op >= MP_BC_STORE_FAST_MULTI && op < MP_BC_STORE_FAST_MULTI + MP_BC_STORE_FAST_MULTI_NUM) {
+            local = op - MP_BC_STORE_FAST_MULTI;
+        }
+        switch (MP_BC_FORMAT(op)) {
+            case MP_BC_FORMAT_QSTR: // an index into the qstr table, as a var-uint
+                decode_uint(&code);
+                break;
+            case MP_BC_FORMAT_VAR_UINT: {
+                size_t arg = decode_uint(&code);
+                if (op == MP_BC_LOAD_FAST_N || op == MP_BC_STORE_FAST_N || op == MP_BC_DELETE_FAST
+                    || op == MP_BC_LOAD_DEREF || op == MP_BC_STORE_DEREF || op == MP_BC_DELETE_DEREF) {
+                    local = arg;
+                }
+                break;
+            }
+            case MP_BC_FORMAT_OFFSET:
+                code += (*code & 0x80) ? 2 : 1;
+                break;
+            default:
+                break;
+        }
+        if ((op & MP_BC_MASK_EXTRA_BYTE) == 0) {
+            code++;
+        }
+        if (local != (size_t)-1 && local + 1 > n) {
+            n = local + 1;
+        }
+    }
+    if (n > n_state) {
+        n = n_state; // never index outside the state array
+    }
+    f->n_locals = n;
+}
+
+static mp_obj_t slot_value(mp_code_state_t *cs, size_t k) {
+    mp_obj_t v = cs->state[cs->n_state - 1 - k];
+    if (is_cell(v)) {
+        v = mp_obj_cell_get(v);
+    }
+    return v == MP_OBJ_NULL ? UNBOUND : v;
+}
+
+static mp_obj_t mpdbg_frames(void) {
+    size_t n = 0;
+    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
+        n += cs->frame != NULL;
+    }
+    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(mp_obj_new_tuple(n, NULL));
+    size_t i = 0;
+    // The tuple allocation above cannot change the chain: no bytecode ran.
+    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL && i < n; cs = cs->prev_state) {
+        if (cs->frame != NULL) {
+            t->items[i++] = MP_OBJ_FROM_PTR(cs->frame);
+        }
+    }
+    return MP_OBJ_FROM_PTR(t);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_frames_obj, mpdbg_frames);
+
+static mp_obj_t mpdbg_live(mp_obj_t frame_in) {
+    return mp_obj_new_bool(find_live(get_frame(frame_in)) != NULL);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_live_obj, mpdbg_live);
+
+static mp_obj_t mpdbg_line(mp_obj_t frame_in) {
+    mp_code_state_t *cs = live_state(frame_in);
+    const mp_raw_code_t *rc = cs->fun_bc->rc;
+    return MP_OBJ_NEW_SMALL_INT(mp_prof_bytecode_lineno(rc, cs->ip - rc->prelude.opcodes));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_line_obj, mpdbg_line);
+
+static mp_obj_t mpdbg_slots(mp_obj_t frame_in) {
+    mp_code_state_t *cs = live_state(frame_in);
+    code_facts_t f;
+    decode_code(cs->fun_bc->rc, &f);
+    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(mp_obj_new_tuple(f.n_locals, NULL));
+    for (size_t k = 0; k < f.n_locals; k++) {
+        t->items[k] = slot_value(cs, k);
+    }
+    return MP_OBJ_FROM_PTR(t);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_slots_obj, mpdbg_slots);
+
+static mp_obj_t mpdbg_cellmask(mp_obj_t frame_in) {
+    mp_code_state_t *cs = live_state(frame_in);
+    code_facts_t f;
+    decode_code(cs->fun_bc->rc, &f);
+    mp_obj_t mask = MP_OBJ_NEW_SMALL_INT(0);
+    for (size_t k = 0; k < f.n_locals; k++) {
+        if (is_cell(cs->state[cs->n_state - 1 - k])) {
+            mp_obj_t bit = mp_binary_op(MP_BINARY_OP_LSHIFT, MP_OBJ_NEW_SMALL_INT(1), MP_OBJ_NEW_SMALL_INT(k));
+            mask = mp_binary_op(MP_BINARY_OP_OR, mask, bit);
+        }
+    }
+    return mask;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_cellmask_obj, mpdbg_cellmask);
+
+static mp_obj_t mpdbg_set_slot(mp_obj_t frame_in, mp_obj_t k_in, mp_obj_t value) {
+    mp_code_state_t *cs = live_state(frame_in);
+    code_facts_t f;
+    decode_code(cs->fun_bc->rc, &f);
+    mp_int_t k = mp_obj_get_int(k_in);
+    if (k < 0 || (size_t)k >= f.n_locals) {
+        mp_raise_msg(&mp_type_IndexError, MP_ERROR_TEXT("no such local slot"));
+    }
+    if (value == UNBOUND) {
+        value = MP_OBJ_NULL;
+    }
+    mp_obj_t *slot = &cs->state[cs->n_state - 1 - k];
+    if (is_cell(*slot)) {
+        mp_obj_cell_set(*slot, value);
+    } else {
+        *slot = value;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_3(mpdbg_set_slot_obj, mpdbg_set_slot);
+
+static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
+    mp_code_state_t *cs = live_state(frame_in);
+    const mp_raw_code_t *rc = cs->fun_bc->rc;
+    const mp_module_context_t *context = cs->fun_bc->context;
+    code_facts_t f;
+    decode_code(rc, &f);
+    size_t n_args = f.n_pos_args + f.n_kwonly_args;
+    mp_obj_tuple_t *names = MP_OBJ_TO_PTR(mp_obj_new_tuple(n_args, NULL));
+    const byte *ip = f.argnames;
+    for (size_t i = 0; i < n_args; i++) {
+        names->items[i] = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, decode_uint(&ip)));
+    }
+    mp_int_t flags = 0;
+    flags |= (f.scope_flags & MP_SCOPE_FLAG_VARARGS) ? FLAG_VARARGS : 0;
+    flags |= (f.scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) ? FLAG_VARKW : 0;
+    flags |= (f.scope_flags & MP_SCOPE_FLAG_GENERATOR) ? FLAG_GENERATOR : 0;
+    mp_obj_t items[7] = {
+        MP_OBJ_NEW_SMALL_INT(f.n_locals),
+        MP_OBJ_NEW_SMALL_INT(f.n_pos_args),
+        MP_OBJ_NEW_SMALL_INT(f.n_kwonly_args),
+        MP_OBJ_NEW_SMALL_INT(flags),
+        MP_OBJ_FROM_PTR(names),
+        MP_OBJ_NEW_SMALL_INT(f.n_state),
+        MP_OBJ_NEW_SMALL_INT(rc->line_of_definition),
+    };
+    return mp_obj_new_tuple(7, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_code_info_obj, mpdbg_code_info);
+
+static void arm_state(mp_code_state_t *cs, mp_obj_t callback) {
+    if (callback == mp_const_none) {
+        cs->frame->callback = MP_OBJ_NULL;
+        return;
+    }
+    cs->frame->callback = callback;
+    // The VM raises `line` only when the line differs from the last one seen.
+    cs->frame->lineno = 0;
+}
+
+static mp_obj_t mpdbg_arm(mp_obj_t frame_in, mp_obj_t callback) {
+    if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("callback must be callable or None"));
+    }
+    arm_state(live_state(frame_in), callback);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_arm_obj, mpdbg_arm);
+
+// watch(): a static scheduler node that re-schedules itself, so it runs at
+// the VM's pending-work checks (backward jumps, returns, waits) without any
+// Python code, and costs one tick comparison when it is not yet due.
+#if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
+static mp_sched_node_t watch_node;
+static bool watch_active;
+static mp_uint_t watch_interval_ms;
+static mp_uint_t watch_last_ms;
+
+static bool stream_has_input(mp_obj_t stream) {
+    const mp_stream_p_t *p = mp_get_stream(stream);
+    int err;
+    mp_uint_t ret = p->ioctl(stream, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
+    return ret != MP_STREAM_ERROR && (ret & (MP_STREAM_POLL_RD | MP_STREAM_POLL_HUP)) != 0;
+}
+
+static void watch_run(mp_sched_node_t *node) {
+    if (!watch_active) {
+        return;
+    }
+    mp_uint_t now = mp_hal_ticks_ms();
+    if (now - watch_last_ms >= watch_interval_ms) {
+        watch_last_ms = now;
+        if (stream_has_input(MP_STATE_VM(mpdbg_watch_stream))) {
+            for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
+                if (cs->frame != NULL) {
+                    arm_state(cs, MP_STATE_VM(mpdbg_watch_callback));
+                    break;
+                }
+            }
+            watch_active = false;
+            MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
+            MP_STATE_VM(mpdbg_watch_callback) = MP_OBJ_NULL;
+            return;
+        }
+    }
+    mp_sched_schedule_node(node, watch_run);
+}
+#endif
+
+static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
+    #if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
+    if (args[0] == mp_const_none) {
+        watch_active = false;
+        MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
+        MP_STATE_VM(mpdbg_watch_callback) = MP_OBJ_NULL;
+        return mp_const_true;
+    }
+    if (n_args < 2 || !mp_obj_is_callable(args[1])) {
+        mp_raise_TypeError(MP_ERROR_TEXT("watch(stream, callback[, interval_ms])"));
+    }
+    mp_get_stream_raise(args[0], MP_STREAM_OP_IOCTL);
+    MP_STATE_VM(mpdbg_watch_stream) = args[0];
+    MP_STATE_VM(mpdbg_watch_callback) = args[1];
+    watch_interval_ms = n_args > 2 ? mp_obj_get_int(args[2]) : 20;
+    watch_last_ms = mp_hal_ticks_ms();
+    if (!watch_active) {
+        watch_active = true;
+        // After a soft reset the scheduler queue is empty but the node may
+        // still say it is queued; the VM would then never run it.
+        if (MP_STATE_VM(sched_head) == NULL) {
+            watch_node.callback = NULL;
+        }
+        mp_sched_schedule_node(&watch_node, watch_run);
+    }
+    return mp_const_true;
+    #else
+    (void)n_args;
+    (void)args;
+    return mp_const_false;
+    #endif
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_watch_obj, 1, 3, mpdbg_watch);
+
+#if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_stream);
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
+#endif
+
+static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },
+    { MP_ROM_QSTR(MP_QSTR_UNBOUND), MP_ROM_PTR(&unbound_obj) },
+    { MP_ROM_QSTR(MP_QSTR_frames), MP_ROM_PTR(&mpdbg_frames_obj) },
+    { MP_ROM_QSTR(MP_QSTR_live), MP_ROM_PTR(&mpdbg_live_obj) },
+    { MP_ROM_QSTR(MP_QSTR_line), MP_ROM_PTR(&mpdbg_line_obj) },
+    { MP_ROM_QSTR(MP_QSTR_slots), MP_ROM_PTR(&mpdbg_slots_obj) },
+    { MP_ROM_QSTR(MP_QSTR_cellmask), MP_ROM_PTR(&mpdbg_cellmask_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_slot), MP_ROM_PTR(&mpdbg_set_slot_obj) },
+    { MP_ROM_QSTR(MP_QSTR_code_info), MP_ROM_PTR(&mpdbg_code_info_obj) },
+    { MP_ROM_QSTR(MP_QSTR_arm), MP_ROM_PTR(&mpdbg_arm_obj) },
+    { MP_ROM_QSTR(MP_QSTR_watch), MP_ROM_PTR(&mpdbg_watch_obj) },
+    { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
+};
+static MP_DEFINE_CONST_DICT(mpdbg_module_globals, mpdbg_module_globals_table);
+
+const mp_obj_module_t mpdbg_user_cmodule = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&mpdbg_module_globals,
+};
+MP_REGISTER_MODULE(MP_QSTR__mpdbg, mpdbg_user_cmodule);

@@ -1,0 +1,67 @@
+"""Fixtures for the device-side tests: the debug MicroPython and CPython."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def mpdbg_command():
+    """The mpdbg binary: $MPDBG_BIN, else built by cargo from this checkout."""
+    exe = os.environ.get("MPDBG_BIN")
+    if exe:
+        return [exe]
+    return ["cargo", "run", "-q", "-p", "mpdbg", "--"]
+
+
+def build_interpreter(flavour="debug", env=None):
+    """Runs `mpdbg micropython build` and returns (path, stderr)."""
+    result = subprocess.run(
+        mpdbg_command() + ["micropython", "build", "--flavour", flavour],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"mpdbg micropython build failed:\n{result.stderr}")
+    return result.stdout.strip().splitlines()[-1], result.stderr
+
+
+@pytest.fixture(scope="session")
+def micropython():
+    path = os.environ.get("MPDBG_MICROPYTHON")
+    if not path:
+        path, _ = build_interpreter()
+    assert os.path.isabs(path) and os.access(path, os.X_OK), path
+    return path
+
+
+def run_script(interpreter, script, *args, stdin=None, timeout=60):
+    """Runs a script file; returns CompletedProcess with text output."""
+    return subprocess.run(
+        [interpreter, script, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def run_both(micropython):
+    """Runs one script on MicroPython and on CPython; returns both stdouts."""
+
+    def run(script, *args):
+        outs = []
+        for interp in (micropython, sys.executable):
+            r = run_script(interp, script, *args)
+            assert r.returncode == 0, f"{interp} {script} failed:\n{r.stdout}\n{r.stderr}"
+            outs.append(r.stdout)
+        return outs
+
+    return run

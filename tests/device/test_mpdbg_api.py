@@ -1,0 +1,67 @@
+"""_mpdbg: writing slots, stale frames, arming running frames, watch()."""
+
+import os
+import subprocess
+
+from conftest import run_script
+
+SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
+
+
+def script(name):
+    return os.path.join(SCRIPTS, name)
+
+
+def marker_lines(path):
+    lines = {}
+    with open(path) as f:
+        for n, text in enumerate(f, 1):
+            if "# " in text:
+                lines[text.rsplit("# ", 1)[1].strip()] = n
+    return lines
+
+
+def test_set_slot_changes_what_the_function_computes(micropython):
+    r = run_script(micropython, script("api_set_slot.py"))
+    assert r.returncode == 0, r.stderr
+    # a=100, b=7, cell c=1000 written before `total = a + b + get_c()`.
+    assert r.stdout.splitlines() == ["(1107, 7)", "NameError", "IndexError -1", "IndexError 99"]
+
+
+def test_every_call_on_a_stale_frame_raises_under_gc_pressure(micropython):
+    r = run_script(micropython, script("api_stale.py"), "200", timeout=120)
+    assert r.returncode == 0, r.stderr
+    raised, live = map(int, r.stdout.split())
+    # 200 rounds x (5 calls + 5 generators x 4 frames each) x 7 calls.
+    assert raised == 200 * 25 * 7
+    assert live == 0
+
+
+def test_arming_a_running_frame_gives_line_events_in_its_loop(micropython):
+    r = run_script(micropython, script("api_arm.py"))
+    assert r.returncode == 0, r.stderr
+    m = marker_lines(script("api_arm.py"))
+    result, lines = r.stdout.split(" ", 1)
+    assert result == "3"
+    loop = [m["LOOP"], m["BODY1"], m["BODY2"]]
+    # Armed inside poll(0): the rest of BODY2, then two more iterations.
+    assert eval(lines) == [m["BODY2"]] + loop * 2 + [m["END"]]
+
+
+def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
+    proc = subprocess.Popen(
+        [micropython, script("api_watch.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout.readline() == b"watch True\n"
+        assert proc.stdout.readline() == b"ready\n"
+        proc.stdin.write(b"x")
+        proc.stdin.flush()
+        out, err = proc.communicate(timeout=10)
+    finally:
+        proc.kill()
+    # The spin loop is a single-line `while`; the armed frame stops at its body.
+    assert out.decode().strip() == "stopped at 2 b'x'", err
