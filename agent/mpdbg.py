@@ -1,0 +1,611 @@
+# mpdbg agent: the device side of the mpdbg debugger.
+#
+# Runs a program under sys.settrace and talks to the host over the REPL's byte
+# stream (docs/protocol.md). It sends raw facts; the host names and formats.
+# Rules: the tracer never lets an exception escape (that would switch tracing
+# off for the whole process), frames that cannot stop get no tracer, nothing
+# blocks while the program runs, and the program runs on if the host goes away.
+#
+#   micropython mpdbg.py PROGRAM [ARGS...]     (the host starts it like this)
+import sys
+
+import _mpdbg
+import micropython
+import select
+
+PROTOCOL = "1"
+VERSION = "0.1.0"
+_MAGIC = b"\xfe\xfd"
+_LIMIT = 256  # repr bytes per value
+_UNBOUND = _mpdbg.UNBOUND
+_FILE = __file__
+
+_in = sys.stdin.buffer
+_out = sys.stdout.buffer
+_poll = select.poll()
+_poll.register(sys.stdin, select.POLLIN)
+
+# Run state, read by the tracers.
+_RUN, _STEP_IN, _STEP_OVER, _STEP_OUT, _PAUSE = 0, 1, 2, 3, 4
+_mode = _RUN
+_step_depth = 0
+_bps = {}  # file -> {line: (condition code or None, slot names)}
+_has_bp = {}  # file -> {def line: {code name: bool}}
+_exc_raised = False
+_exc_uncaught = True
+_exc_depth = [0]  # depth of the last exception stop, until the next line
+_attached = True
+
+# Per-stop state, cleared on resume.
+_frames = []
+_refs = []
+_scratch = {}
+
+
+# ---------------------------------------------------------------- framing
+
+
+def _field(b):
+    if not isinstance(b, (bytes, bytearray)):
+        b = str(b).encode()
+    return b"%d:%s" % (len(b), b)
+
+
+def _send(kind, *fields):
+    payload = kind + b"".join(_field(f) for f in fields)
+    n = len(payload)
+    if n > 65535:  # keep the frame valid; the host sees a cut reply
+        payload = payload[:65535]
+        n = 65535
+    lo, hi = n & 255, n >> 8
+    check = (sum(payload) + n) & 0xFFFF
+    _out.write(_MAGIC + bytes((lo, hi, (lo + hi + 0x5A) & 255)) + payload + bytes((check & 255, check >> 8)))
+
+
+def _readable(timeout):
+    # False when the host closed the link (hang-up without data).
+    for _, ev in _poll.poll(timeout):
+        if ev & select.POLLIN:
+            return True
+        if ev & (select.POLLHUP | select.POLLERR):
+            raise EOFError
+    return False
+
+
+def _read_exact(n):
+    data = b""
+    while len(data) < n:
+        _readable(-1)
+        chunk = _in.read(n - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return data
+
+
+def _recv():
+    # One frame from the host; bytes before a valid frame are skipped.
+    while True:
+        if _read_exact(1) != b"\xfe" or _read_exact(1) != b"\xfd":
+            continue
+        head = _read_exact(3)
+        if (head[0] + head[1] + 0x5A) & 255 != head[2]:
+            continue
+        n = head[0] | head[1] << 8
+        payload = _read_exact(n)
+        tail = _read_exact(2)
+        if (sum(payload) + n) & 0xFFFF == tail[0] | tail[1] << 8:
+            return payload
+
+
+def _parse(payload):
+    fields = []
+    i = 1
+    while i < len(payload):
+        colon = payload.index(b":", i)
+        n = int(payload[i:colon])
+        fields.append(payload[colon + 1 : colon + 1 + n])
+        i = colon + 1 + n
+    return payload[:1], fields
+
+
+# ---------------------------------------------------------------- values
+
+
+def _ref(v):
+    for i, r in enumerate(_refs):
+        if r is v:
+            return i + 1
+    _refs.append(v)
+    return len(_refs)
+
+
+def _expandable(v):
+    t = type(v)
+    if t in (list, tuple, dict, set, frozenset):
+        return len(v) > 0
+    if t in (str, bytes, bytearray, int, float, bool, complex) or v is None:
+        return False
+    return hasattr(v, "__dict__")
+
+
+def _value(v):
+    if v is _UNBOUND:
+        return (b"-", b"", 0, -1)
+    try:
+        r = repr(v)
+    except BaseException as e:  # a user __repr__ that fails
+        r = "<repr failed: %s>" % type(e).__name__
+    b = r.encode()
+    if len(b) > _LIMIT:
+        b = r[:_LIMIT].encode()[:_LIMIT]
+    try:
+        n = len(v)
+    except BaseException:
+        n = -1
+    return (type(v).__name__, b, _ref(v) if _expandable(v) else 0, n)
+
+
+def _named(name, v):
+    return (name,) + _value(v)
+
+
+def _children(obj, start, count):
+    # (total, [(name, value)]) for the slice [start, start+count).
+    t = type(obj)
+    if t in (list, tuple):
+        items = [(str(i), obj[i]) for i in range(start, min(len(obj), start + count))]
+        return len(obj), items
+    if t is dict:
+        keys = list(obj.keys())
+        return len(keys), [(repr(k), obj[k]) for k in keys[start : start + count]]
+    if t in (set, frozenset):
+        vals = list(obj)
+        return len(vals), [(str(start + i), v) for i, v in enumerate(vals[start : start + count])]
+    names = [n for n in dir(obj) if not n.startswith("__")]
+    attrs = []
+    for n in names:
+        try:
+            v = getattr(obj, n)
+        except BaseException:
+            continue
+        if type(v).__name__ != "bound_method":
+            attrs.append((n, v))
+    return len(attrs), attrs[start : start + count]
+
+
+def _globals_of(frame):
+    out = []
+    for k, v in frame.f_globals.items():
+        if not k.startswith("__") and type(v).__name__ != "module":
+            out.append((k, v))
+    return out
+
+
+# ---------------------------------------------------------------- frames
+
+
+def _user_frames():
+    return [f for f in _mpdbg.frames() if f.f_code.co_filename != _FILE]
+
+
+def _frame_line(f):
+    try:
+        return _mpdbg.line(f)
+    except BaseException:
+        return f.f_lineno
+
+
+def _locals_dict(frame, names):
+    d = {}
+    if names:
+        slots = _mpdbg.slots(frame)
+        for i in range(min(len(names), len(slots))):
+            if slots[i] is not _UNBOUND:
+                d[names[i]] = slots[i]
+    d.update(_scratch.get(id(frame), ()))
+    return d
+
+
+def _run_code(frame, mode, text, names):
+    g = frame.f_globals
+    if not names:  # module level: locals are the globals
+        if mode == b"x":
+            exec(text, g)
+            return None
+        return eval(text, g)
+    d = _locals_dict(frame, names)
+    if mode == b"x":
+        exec(text, g, d)
+        # Write changed locals back to their slots; keep new names for this stop.
+        slots = _mpdbg.slots(frame)
+        for i in range(min(len(names), len(slots))):
+            if names[i] in d and d[names[i]] is not slots[i]:
+                _mpdbg.set_slot(frame, i, d[names[i]])
+        extra = _scratch.setdefault(id(frame), {})
+        for k in d:
+            if k not in names:
+                extra[k] = d[k]
+        return None
+    return eval(text, g, d)
+
+
+def _split_names(b):
+    return [n.decode() for n in b.split(b",")] if b else []
+
+
+# ---------------------------------------------------------------- stopping
+
+
+def _stop(frame, reason, text=""):
+    global _frames, _mode
+    _mpdbg.watch(None)
+    _frames = _user_frames() if frame is not None else []
+    _send(b"S", reason, len(_frames), text)
+    while True:
+        try:
+            kind, f = _parse(_recv())
+        except EOFError:
+            _detach()
+            return
+        if _handle(kind, f):
+            break
+    _refs.clear()
+    _scratch.clear()
+    depth = len(_mpdbg.frames())
+    global _step_depth
+    _step_depth = depth
+    if _mode in (_STEP_OVER, _STEP_OUT):
+        # Untraced ancestors must report lines too: after a return, or after an
+        # exception leaves the frame (no `return` event follows it then).
+        for f in _mpdbg.frames():
+            if f.f_code.co_filename != _FILE:
+                _mpdbg.arm(f, _on_line)
+    _resume()
+
+
+def _handle(kind, f):
+    # Serves one request while stopped; True when the program should go on.
+    global _mode
+    rid = f[0] if f else b"0"
+    try:
+        if kind in b"CNIO":
+            _mode = {b"C": _RUN, b"N": _STEP_OVER, b"I": _STEP_IN, b"O": _STEP_OUT}[kind]
+            return True
+        if kind == b"T":
+            start, count = int(f[1]), int(f[2])
+            out = []
+            for fr in _frames[start : start + count]:
+                co = fr.f_code
+                try:
+                    def_line = _mpdbg.code_info(fr)[6]
+                except BaseException:
+                    def_line = 0
+                out += [co.co_filename, co.co_name, _frame_line(fr), def_line]
+            _send(b"K", rid, len(_frames), *out)
+        elif kind == b"L":
+            fr = _frames[int(f[1])]
+            info = _mpdbg.code_info(fr)
+            vals = []
+            for v in _mpdbg.slots(fr):
+                vals += _value(v)
+            _send(b"V", rid, info[0], info[1], info[2], info[3], ",".join(info[4]), info[6], _mpdbg.cellmask(fr), *vals)
+        elif kind == b"G":
+            items = _globals_of(_frames[int(f[1])])
+            out = []
+            for k, v in items:
+                out += _named(k, v)
+            _send(b"W", rid, len(items), *out)
+        elif kind == b"A":
+            total, items = _children(_refs[int(f[1]) - 1], int(f[2]), int(f[3]))
+            out = []
+            for k, v in items:
+                out += _named(k, v)
+            _send(b"W", rid, total, *out)
+        elif kind == b"E":
+            fr = _frames[int(f[1])]
+            v = _run_code(fr, f[2], f[3].decode(), _split_names(f[4] if len(f) > 4 else b""))
+            _send(b"E", rid, 1, *_value(v))
+        elif kind == b"S":
+            _set(rid, f)
+        elif kind == b"B":
+            _set_breakpoints(f)
+            _send(b"R", rid, 1, "")
+        elif kind == b"X":
+            _set_filters(f[1])
+            _send(b"R", rid, 1, "")
+        elif kind == b"P":
+            _send(b"R", rid, 1, "already stopped")
+        elif kind == b"Q":
+            _detach()
+            return True
+        elif kind == b"Z":
+            _detach()
+            raise SystemExit(0)
+    except SystemExit:
+        raise
+    except BaseException as e:
+        _send(b"E", rid, 0, "%s: %s" % (type(e).__name__, e))
+    return False
+
+
+def _set(rid, f):
+    fr = _frames[int(f[1])]
+    target, key = f[2], f[3]
+    names = _split_names(f[5] if len(f) > 5 else b"")
+    value = _run_code(fr, b"e", f[4].decode(), names)
+    if target == b"s":
+        _mpdbg.set_slot(fr, int(key), value)
+    elif target == b"g":
+        fr.f_globals[key.decode()] = value
+    else:
+        obj = _refs[int(target) - 1]
+        t = type(obj)
+        if t is list:
+            obj[int(key)] = value
+        elif t is dict:
+            for k in obj:
+                if repr(k).encode() == key:
+                    obj[k] = value
+                    break
+            else:
+                raise KeyError(key.decode())
+        else:
+            setattr(obj, key.decode(), value)
+    _send(b"E", rid, 1, *_value(value))
+
+
+def _set_breakpoints(f):
+    path = f[1].decode()
+    lines = {}
+    i = 2
+    while i + 2 < len(f) + 1 and i + 2 <= len(f):
+        line, cond, names = int(f[i]), f[i + 1].decode(), _split_names(f[i + 2])
+        code = compile(cond, "<condition>", "eval") if cond else None
+        lines[line] = (code, names)
+        i += 3
+    if lines:
+        _bps[path] = lines
+    else:
+        _bps.pop(path, None)
+    _has_bp.pop(path, None)
+    _install()
+
+
+def _set_filters(b):
+    global _exc_raised, _exc_uncaught
+    _exc_raised = b"r" in b
+    _exc_uncaught = b"u" in b
+    _install()
+
+
+# ---------------------------------------------------------------- tracing
+
+
+def _install():
+    # The global tracer only when some call can need one: zero cost otherwise.
+    need = _attached and (_bps or _mode in (_STEP_IN, _PAUSE) or _exc_raised)
+    sys.settrace(_on_call if need else None)
+
+
+def _resume():
+    _install()
+    if _attached:
+        _mpdbg.watch(sys.stdin, _on_wake, 20)
+
+
+def _detach():
+    global _attached, _mode
+    _attached = False
+    _mode = _RUN
+    _bps.clear()
+    sys.settrace(None)
+    _mpdbg.watch(None)
+    for f in _mpdbg.frames():
+        _mpdbg.arm(f, None)
+
+
+def _code_has_bp(frame, lines, key):
+    # Cached per (file, call line, code name): does this code object hold a
+    # breakpoint line? Code objects are new at every call, so no identity key.
+    # `key` is the frame's line at its call event (its definition line).
+    co = frame.f_code
+    by_line = _has_bp.get(co.co_filename)
+    if by_line is None:
+        by_line = _has_bp[co.co_filename] = {}
+    by_name = by_line.get(key)
+    if by_name is None:
+        by_name = by_line[key] = {}
+    hit = by_name.get(co.co_name)
+    if hit is None:
+        hit = False
+        for _, _, line in co.co_lines():
+            if line in lines:
+                hit = True
+                break
+        by_name[co.co_name] = hit
+    return hit
+
+
+def _on_call(frame, event, arg):
+    try:
+        if _mode == _STEP_IN or _mode == _PAUSE or _exc_raised:
+            return _on_line
+        lines = _bps.get(frame.f_code.co_filename)
+        if lines is not None and _code_has_bp(frame, lines, frame.f_lineno):
+            return _on_line
+    except BaseException as e:
+        _internal(e)
+    return None
+
+
+def _call_line(frame):
+    # What f_lineno was at the frame's call event (see _code_has_bp).
+    line = _mpdbg.code_info(frame)[6]
+    if not line:
+        for _, _, line in frame.f_code.co_lines():
+            break
+    return line
+
+
+def _needs_trace(frame):
+    if _mode or _exc_raised:
+        return True
+    lines = _bps.get(frame.f_code.co_filename)
+    return lines is not None and _code_has_bp(frame, lines, _call_line(frame))
+
+
+def _on_line(frame, event, arg):
+    global _mode
+    try:
+        if event == "line":
+            _exc_depth[0] = 0
+            mode = _mode
+            if mode:
+                if mode == _STEP_IN:
+                    _stop(frame, "step")
+                    return _on_line
+                if mode == _PAUSE:
+                    _mode = _STEP_IN
+                    _stop(frame, "pause")
+                    return _on_line
+                depth = len(_mpdbg.frames())
+                if depth < _step_depth or (mode == _STEP_OVER and depth == _step_depth):
+                    _stop(frame, "step")
+                    return _on_line
+            lines = _bps.get(frame.f_code.co_filename)
+            if lines is not None:
+                bp = lines.get(frame.f_lineno)
+                if bp is not None and (bp[0] is None or _condition(frame, bp)):
+                    _stop(frame, "breakpoint")
+        elif event == "return":
+            if _mode:
+                # Returning to a caller that may have no tracer: give it ours.
+                fs = _mpdbg.frames()
+                if len(fs) > 1 and fs[1].f_code.co_filename != _FILE:
+                    _mpdbg.arm(fs[1], _on_line)
+        elif event == "exception" and _exc_raised:
+            # The same exception reports again in each frame it unwinds; stop
+            # once, where it was raised.
+            depth = len(_mpdbg.frames())
+            if not _exc_depth[0] or depth >= _exc_depth[0]:
+                _exc_depth[0] = depth
+                _stop(frame, "exception", "exception raised")
+            _exc_depth[0] = depth
+    except SystemExit:
+        raise
+    except BaseException as e:
+        _internal(e)
+    return _on_line
+
+
+def _condition(frame, bp):
+    try:
+        return bool(eval(bp[0], frame.f_globals, _locals_dict(frame, bp[1])))
+    except BaseException:
+        return True  # a failing condition stops, as in CPython debuggers
+
+
+def _on_wake(frame, event, arg):
+    # Armed by _mpdbg.watch() when the host sent something while we ran.
+    global _mode
+    try:
+        while _readable(0):
+            kind, f = _parse(_recv())
+            if kind == b"P":
+                _mode = _PAUSE
+            elif kind in b"BX":
+                _handle(kind, f)
+            elif kind in b"QZ":
+                _handle(kind, f)
+                return None
+        # What this event returns is ignored: set the frame's callback directly,
+        # keeping its line so this line does not report twice.
+        _mpdbg.arm(frame, _on_line if _needs_trace(frame) else None, False)
+        if _mode == _PAUSE:
+            _mode = _STEP_IN
+            _stop(frame, "pause")
+        else:
+            _resume()
+            if event == "line":
+                _on_line(frame, event, arg)
+    except EOFError:
+        _detach()
+    except SystemExit:
+        raise
+    except BaseException as e:
+        _internal(e)
+    return None
+
+
+def _internal(e):
+    try:
+        _send(b"M", "agent error %s: %s" % (type(e).__name__, e))
+    except BaseException:
+        pass
+
+
+# ---------------------------------------------------------------- running
+
+
+def _exception_text(e):
+    import io
+
+    buf = io.StringIO()
+    sys.print_exception(e, buf)
+    return buf.getvalue()
+
+
+def run(path, args=()):
+    """Runs the program at `path` as __main__ under the debugger."""
+    sys.argv[:] = [path] + list(args)
+    slash = path.rfind("/")
+    sys.path[0] = path[:slash] if slash >= 0 else ""
+    micropython.kbd_intr(-1)  # Ctrl-C bytes on the link are data, not interrupts
+    _send(b"H", PROTOCOL, VERSION, "%s %s" % (sys.implementation.name, sys.version), sys.platform, "ws")
+    # The host configures breakpoints and filters, then says go (C) or, to
+    # stop on entry, step into the program (I).
+    _stop(None, "start")
+    with open(path) as src:
+        code = compile(src.read(), path, "exec")
+    g = {"__name__": "__main__", "__file__": path}
+    status = 0
+    try:
+        exec(code, g)
+        _send(b"D", "exit", 0, "")
+    except SystemExit as e:
+        status = e.args[0] if e.args and isinstance(e.args[0], int) else 0
+        _send(b"D", "exit", status, "")
+    except BaseException as e:
+        text = _exception_text(e)
+        sys.settrace(None)
+        _mpdbg.watch(None)
+        if _attached and _exc_uncaught:
+            _stop_uncaught(text)
+        _send(b"D", "exception", 1, text)
+        status = 1
+    sys.settrace(None)
+    _mpdbg.watch(None)
+    micropython.kbd_intr(3)
+    return status
+
+
+def _stop_uncaught(text):
+    global _frames
+    _frames = []
+    _send(b"S", "exception", 0, text)
+    while True:
+        try:
+            kind, f = _parse(_recv())
+        except EOFError:
+            return
+        if kind in b"CNIOQZ":
+            return
+        _handle(kind, f)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        print("usage: micropython mpdbg.py PROGRAM [ARGS...]")
+        sys.exit(2)
+    sys.exit(run(sys.argv[1], sys.argv[2:]))

@@ -14,10 +14,12 @@
 //   cellmask(frame)       int, bit k set when slot k holds a cell
 //   set_slot(frame, k, v) write slot k (through its cell); v=UNBOUND unbinds
 //   code_info(frame)      (n_locals, n_pos_args, n_kwonly_args, flags,
-//                          argnames, n_state, def_line); flags: 1 *args,
-//                          2 **kw, 4 generator
-//   arm(frame, cb)        give a running frame the trace callback cb (None
-//                         disarms); the next instruction raises a `line` event
+//                          argnames, n_state, def_line); flags are the
+//                          prelude's bits: 1 generator, 2 **kw, 4 *args
+//   arm(frame, cb, fresh=True)
+//                         give a running frame the trace callback cb (None
+//                         disarms); when fresh, the next instruction raises a
+//                         `line` event even on the same line
 //   watch(stream, cb, ms) while the program runs untraced, check `stream`
 //                         for input every `ms` milliseconds from the VM's
 //                         scheduler; when input is pending, arm the innermost
@@ -44,10 +46,6 @@
 #endif
 
 extern const mp_obj_type_t mp_type_frame;
-
-#define FLAG_VARARGS (1)
-#define FLAG_VARKW (2)
-#define FLAG_GENERATOR (4)
 
 // UNBOUND: a unique, printable object.
 static void unbound_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
@@ -270,10 +268,7 @@ static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
     for (size_t i = 0; i < n_args; i++) {
         names->items[i] = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, decode_uint(&ip)));
     }
-    mp_int_t flags = 0;
-    flags |= (f.scope_flags & MP_SCOPE_FLAG_VARARGS) ? FLAG_VARARGS : 0;
-    flags |= (f.scope_flags & MP_SCOPE_FLAG_VARKEYWORDS) ? FLAG_VARKW : 0;
-    flags |= (f.scope_flags & MP_SCOPE_FLAG_GENERATOR) ? FLAG_GENERATOR : 0;
+    mp_int_t flags = f.scope_flags & (MP_SCOPE_FLAG_GENERATOR | MP_SCOPE_FLAG_VARKEYWORDS | MP_SCOPE_FLAG_VARARGS);
     mp_obj_t items[7] = {
         MP_OBJ_NEW_SMALL_INT(f.n_locals),
         MP_OBJ_NEW_SMALL_INT(f.n_pos_args),
@@ -287,24 +282,28 @@ static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_code_info_obj, mpdbg_code_info);
 
-static void arm_state(mp_code_state_t *cs, mp_obj_t callback) {
+static void arm_state(mp_code_state_t *cs, mp_obj_t callback, bool fresh) {
     if (callback == mp_const_none) {
         cs->frame->callback = MP_OBJ_NULL;
         return;
     }
     cs->frame->callback = callback;
-    // The VM raises `line` only when the line differs from the last one seen.
-    cs->frame->lineno = 0;
+    if (fresh) {
+        // The VM raises `line` only when the line differs from the last one seen.
+        cs->frame->lineno = 0;
+    }
 }
 
-static mp_obj_t mpdbg_arm(mp_obj_t frame_in, mp_obj_t callback) {
+static mp_obj_t mpdbg_arm(size_t n_args, const mp_obj_t *args) {
+    mp_obj_t callback = args[1];
     if (callback != mp_const_none && !mp_obj_is_callable(callback)) {
         mp_raise_TypeError(MP_ERROR_TEXT("callback must be callable or None"));
     }
-    arm_state(live_state(frame_in), callback);
+    bool fresh = n_args < 3 || mp_obj_is_true(args[2]);
+    arm_state(live_state(args[0]), callback, fresh);
     return mp_const_none;
 }
-static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_arm_obj, mpdbg_arm);
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_arm_obj, 2, 3, mpdbg_arm);
 
 // watch(): a static scheduler node that re-schedules itself, so it runs at
 // the VM's pending-work checks (backward jumps, returns, waits) without any
@@ -332,7 +331,7 @@ static void watch_run(mp_sched_node_t *node) {
         if (stream_has_input(MP_STATE_VM(mpdbg_watch_stream))) {
             for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
                 if (cs->frame != NULL) {
-                    arm_state(cs, MP_STATE_VM(mpdbg_watch_callback));
+                    arm_state(cs, MP_STATE_VM(mpdbg_watch_callback), true);
                     break;
                 }
             }

@@ -1,8 +1,14 @@
 //! mpdbg: a debugger for MicroPython.
+mod cli;
+mod dap;
+mod device;
 mod embedded;
 mod micropython;
+mod session;
+mod transport;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -18,6 +24,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run a program on the built-in debug MicroPython, printing the stack and
+    /// locals at each breakpoint.
+    Run {
+        /// Breakpoint as FILE:LINE (repeatable).
+        #[arg(short = 'b', long = "break", value_name = "FILE:LINE")]
+        breakpoints: Vec<String>,
+        /// Use this interpreter instead of the built-in debug MicroPython.
+        #[arg(long)]
+        micropython: Option<PathBuf>,
+        /// The program to run.
+        program: PathBuf,
+        /// Arguments for the program.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Serve the Debug Adapter Protocol to an editor (stdio, or TCP with --listen).
+    Dap {
+        /// Listen on this address (for example 127.0.0.1:5678) instead of stdio.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
         #[command(subcommand)]
@@ -44,10 +71,18 @@ fn main() -> ExitCode {
                 eprintln!("mpdbg: using the cached build");
             }
             println!("{}", built.interpreter.display());
+            0
         }),
+        Command::Dap { listen } => dap::run(listen).map(|_| 0),
+        Command::Run {
+            breakpoints,
+            micropython,
+            program,
+            args,
+        } => cli::run::run(&program, args, &breakpoints, micropython),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)),
         Err(err) => {
             eprintln!("mpdbg: error: {err:#}");
             ExitCode::FAILURE

@@ -1,0 +1,2 @@
+//! Terminal front ends.
+pub mod run;

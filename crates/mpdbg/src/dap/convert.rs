@@ -1,0 +1,142 @@
+//! Session views to DAP bodies, and DAP arguments to session calls.
+use crate::session::{BreakpointResult, Session, VarView};
+use anyhow::{anyhow, Result};
+use mpdbg_dap::{
+    EvaluateArguments, EvaluateContext, ScopesArguments, SetVariableArguments, SourceArguments,
+    StackTraceArguments, VariablesArguments,
+};
+use serde_json::{json, Value};
+
+/// DAP frame ids are the stack index plus one (valid for one stop).
+fn frame_index(id: i64) -> Result<usize> {
+    usize::try_from(id)
+        .ok()
+        .and_then(|i| i.checked_sub(1))
+        .ok_or_else(|| anyhow!("no frame with id {id}"))
+}
+
+pub fn breakpoint(r: &BreakpointResult, path: &str) -> Value {
+    let mut b = json!({
+        "id": r.id,
+        "verified": r.verified,
+        "line": r.line,
+        "source": { "path": path, "name": path.rsplit('/').next().unwrap_or(path) },
+    });
+    if let Some(m) = &r.message {
+        b["message"] = json!(m);
+    }
+    b
+}
+
+pub fn stack_trace(s: &Session, args: &StackTraceArguments) -> Result<Value> {
+    let start = usize::try_from(args.start_frame.unwrap_or(0)).unwrap_or(0);
+    let levels = args
+        .levels
+        .and_then(|l| usize::try_from(l).ok())
+        .filter(|&l| l > 0);
+    let (frames, total) = s.stack(start, levels)?;
+    let frames: Vec<Value> = frames
+        .iter()
+        .map(|f| {
+            let source = match &f.path {
+                Some(p) => json!({ "path": p.display().to_string(), "name": p.file_name().map(|n| n.to_string_lossy().into_owned()) }),
+                None => json!({ "name": f.device_file, "presentationHint": "deemphasize", "origin": "on the device only" }),
+            };
+            json!({ "id": f.index + 1, "name": f.name, "source": source, "line": f.line, "column": 1 })
+        })
+        .collect();
+    Ok(json!({ "stackFrames": frames, "totalFrames": total }))
+}
+
+pub fn scopes(s: &Session, args: &ScopesArguments) -> Result<Value> {
+    let scopes: Vec<Value> = s
+        .scopes(frame_index(args.frame_id)?)?
+        .into_iter()
+        .map(|sc| {
+            json!({
+                "name": sc.name,
+                "variablesReference": sc.reference,
+                "expensive": sc.expensive,
+                "presentationHint": if sc.name == "Locals" { "locals" } else { "globals" },
+            })
+        })
+        .collect();
+    Ok(json!({ "scopes": scopes }))
+}
+
+fn variable(v: &VarView) -> Value {
+    let mut out = json!({
+        "name": v.name,
+        "value": v.value,
+        "type": v.type_name,
+        "variablesReference": v.reference,
+    });
+    if let Some(n) = v.indexed {
+        out["indexedVariables"] = json!(n);
+    }
+    if let Some(n) = v.named {
+        out["namedVariables"] = json!(n);
+    }
+    out
+}
+
+pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
+    let start = usize::try_from(args.start.unwrap_or(0)).unwrap_or(0);
+    let count = args
+        .count
+        .and_then(|c| usize::try_from(c).ok())
+        .filter(|&c| c > 0);
+    let vars: Vec<Value> = s
+        .variables(args.variables_reference, start, count)?
+        .iter()
+        .map(variable)
+        .collect();
+    Ok(json!({ "variables": vars }))
+}
+
+pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {
+    let frame = frame_index(args.frame_id.unwrap_or(1))?;
+    let repl = matches!(args.context, Some(EvaluateContext::Repl));
+    let v = match s.evaluate(frame, &args.expression, false) {
+        Ok(v) => v,
+        // In the debug console a statement (`y = 5`) is fine too.
+        Err(e) if repl && e.to_string().starts_with("SyntaxError") => {
+            s.evaluate(frame, &args.expression, true)?;
+            return Ok(json!({ "result": "", "variablesReference": 0 }));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut out =
+        json!({ "result": v.value, "type": v.type_name, "variablesReference": v.reference });
+    if let Some(n) = v.indexed {
+        out["indexedVariables"] = json!(n);
+    }
+    Ok(out)
+}
+
+pub fn set_variable(s: &Session, args: &SetVariableArguments) -> Result<Value> {
+    let v = s.set_variable(args.variables_reference, &args.name, &args.value)?;
+    Ok(json!({ "value": v.value, "type": v.type_name, "variablesReference": v.reference }))
+}
+
+pub fn exception_info(s: &Session) -> Result<Value> {
+    let e = s
+        .exception()
+        .ok_or_else(|| anyhow!("the program did not stop on an exception"))?;
+    Ok(json!({
+        "exceptionId": e.type_name,
+        "description": e.message,
+        "breakMode": "unhandled",
+        "details": { "message": e.message, "typeName": e.type_name, "stackTrace": e.traceback },
+    }))
+}
+
+pub fn source(args: &SourceArguments) -> Result<Value> {
+    let path = args
+        .source
+        .as_ref()
+        .and_then(|s| s.path.clone())
+        .ok_or_else(|| anyhow!("this source is only on the device; mpdbg cannot fetch it yet"))?;
+    let content = std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read {path}: {e}"))?;
+    Ok(json!({ "content": content }))
+}

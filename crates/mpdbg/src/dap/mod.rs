@@ -1,0 +1,347 @@
+//! `mpdbg dap`: the Debug Adapter Protocol front end of a session. Requests
+//! are read on this thread; session events become DAP events from the
+//! session's threads. Stdout belongs to the protocol: logs go to stderr.
+mod convert;
+
+use crate::session::{
+    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent,
+};
+use anyhow::{anyhow, Result};
+use mpdbg_dap::{
+    Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter,
+    ProtocolMessage, Request, ThreadsResponseBody,
+};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+const THREAD_ID: i64 = 1;
+
+/// Sends session events to the editor.
+struct DapSink {
+    sender: DapSender,
+}
+
+impl EventSink for DapSink {
+    fn event(&self, event: SessionEvent) {
+        let sent = match event {
+            SessionEvent::Output { kind, text } => {
+                let category = match kind {
+                    OutputKind::Stdout => "stdout",
+                    OutputKind::Stderr => "stderr",
+                    OutputKind::Console => "console",
+                };
+                self.sender.send_event(Event::raw(
+                    "output",
+                    json!({ "category": category, "output": text }),
+                ))
+            }
+            SessionEvent::Stopped {
+                reason,
+                description,
+                text,
+                breakpoint_ids,
+            } => {
+                let mut body = json!({
+                    "reason": reason.as_str(),
+                    "description": description,
+                    "threadId": THREAD_ID,
+                    "allThreadsStopped": true,
+                });
+                if let Some(t) = text {
+                    body["text"] = json!(t);
+                }
+                if !breakpoint_ids.is_empty() {
+                    body["hitBreakpointIds"] = json!(breakpoint_ids);
+                }
+                self.sender.send_event(Event::raw("stopped", body))
+            }
+            SessionEvent::Exited { code } => self.sender.send_event(Event::exited(i64::from(code))),
+            SessionEvent::Terminated => self.sender.send_event(Event::terminated()),
+        };
+        if let Err(e) = sent {
+            eprintln!("mpdbg dap: cannot send an event to the editor: {e}");
+        }
+    }
+}
+
+/// Runs one debug session over `conn` until the editor disconnects.
+pub fn serve(conn: Connection) -> Result<()> {
+    let Connection { mut reader, sender } = conn;
+    let mut adapter = Adapter {
+        sender: sender.clone(),
+        session: None,
+        pending: PendingConfig::default(),
+    };
+    loop {
+        let request = match reader.read_message() {
+            Ok(Some(ProtocolMessage::Request(r))) => r,
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(e) if e.is_recoverable() => {
+                match e.error_response() {
+                    Some(r) => {
+                        sender.send_response(r).ok();
+                    }
+                    None => eprintln!("mpdbg dap: ignored malformed input: {e}"),
+                }
+                continue;
+            }
+            Err(e) => return Err(anyhow!("the editor connection failed: {e}")),
+        };
+        let done = adapter.handle(&request);
+        if done {
+            break;
+        }
+    }
+    if let Some(s) = adapter.session.take() {
+        s.disconnect(true);
+    }
+    sender.shutdown();
+    Ok(())
+}
+
+/// Breakpoint and filter settings that arrive before the program is launched.
+#[derive(Default)]
+struct PendingConfig {
+    exception_filters: Option<(bool, bool)>,
+}
+
+struct Adapter {
+    sender: DapSender,
+    session: Option<Arc<Session>>,
+    pending: PendingConfig,
+}
+
+impl Adapter {
+    fn session(&self) -> Result<&Arc<Session>> {
+        self.session
+            .as_ref()
+            .ok_or_else(|| anyhow!("no program is being debugged; launch one first"))
+    }
+
+    /// Answers one request; true when the session is over.
+    fn handle(&mut self, req: &Request) -> bool {
+        let command = match req.parse() {
+            Ok(c) => c,
+            Err(e) => {
+                self.sender.send_response(e.response()).ok();
+                return false;
+            }
+        };
+        let mut done = false;
+        let result: Result<serde_json::Value> = match command {
+            Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
+            Command::Launch(args) => self.launch(&args.raw).map(|_| json!(null)),
+            Command::Attach(_) => Err(anyhow!(
+                "attach is not supported yet: use a launch configuration"
+            )),
+            Command::ConfigurationDone => self
+                .session()
+                .and_then(|s| s.configuration_done())
+                .map(|_| json!(null)),
+            Command::SetBreakpoints(args) => self.set_breakpoints(&args),
+            Command::SetExceptionBreakpoints(args) => {
+                let raised = args.filters.iter().any(|f| f == "raised");
+                let uncaught = args.filters.iter().any(|f| f == "uncaught");
+                match &self.session {
+                    Some(s) => s.set_exception_filters(raised, uncaught).map(|_| json!({})),
+                    None => {
+                        self.pending.exception_filters = Some((raised, uncaught));
+                        Ok(json!({}))
+                    }
+                }
+            }
+            Command::SetFunctionBreakpoints(_) => Ok(json!({ "breakpoints": [] })),
+            Command::Threads => Ok(serde_json::to_value(ThreadsResponseBody {
+                threads: vec![mpdbg_dap::Thread {
+                    id: THREAD_ID,
+                    name: "MainThread".into(),
+                }],
+            })
+            .unwrap_or_default()),
+            Command::StackTrace(args) => {
+                self.session().and_then(|s| convert::stack_trace(s, &args))
+            }
+            Command::Scopes(args) => self.session().and_then(|s| convert::scopes(s, &args)),
+            Command::Variables(args) => self.session().and_then(|s| convert::variables(s, &args)),
+            Command::Continue(_) => self
+                .session()
+                .and_then(|s| s.resume(Resume::Continue))
+                .map(|_| json!({ "allThreadsContinued": true })),
+            Command::Next(_) => self
+                .session()
+                .and_then(|s| s.resume(Resume::Next))
+                .map(|_| json!(null)),
+            Command::StepIn(_) => self
+                .session()
+                .and_then(|s| s.resume(Resume::StepIn))
+                .map(|_| json!(null)),
+            Command::StepOut(_) => self
+                .session()
+                .and_then(|s| s.resume(Resume::StepOut))
+                .map(|_| json!(null)),
+            Command::Pause(_) => self.session().and_then(|s| s.pause()).map(|_| json!(null)),
+            Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
+            Command::SetVariable(args) => {
+                self.session().and_then(|s| convert::set_variable(s, &args))
+            }
+            Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
+            Command::Source(args) => convert::source(&args),
+            Command::Terminate(_) => {
+                if let Some(s) = &self.session {
+                    s.terminate();
+                }
+                Ok(json!(null))
+            }
+            Command::Disconnect(args) => {
+                done = true;
+                if let Some(s) = self.session.take() {
+                    // Launched programs end with the session unless told otherwise.
+                    s.disconnect(args.terminate_debuggee.unwrap_or(true));
+                }
+                Ok(json!(null))
+            }
+            Command::Unknown { command } => {
+                Err(anyhow!("mpdbg does not support the request '{command}'"))
+            }
+            _ => Err(anyhow!(
+                "mpdbg does not support the request '{}'",
+                req.command
+            )),
+        };
+        let sent = match result {
+            Ok(body) if body.is_null() => self.sender.ack(req),
+            Ok(body) => self.sender.respond(req, body),
+            Err(e) => self.sender.respond_error(req, format!("{e:#}")),
+        };
+        if let Err(e) = sent {
+            eprintln!("mpdbg dap: cannot answer the editor: {e}");
+            return true;
+        }
+        if req.command == "launch" && self.session.is_some() {
+            self.sender.send_event(Event::initialized()).ok();
+        }
+        done
+    }
+
+    fn launch(&mut self, raw: &serde_json::Value) -> Result<()> {
+        if self.session.is_some() {
+            return Err(anyhow!("a program is already being debugged"));
+        }
+        let text = |k: &str| raw.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let program = text("program")
+            .ok_or_else(|| anyhow!("the launch configuration has no \"program\""))?;
+        let args = match raw.get("args") {
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect(),
+            Some(serde_json::Value::String(s)) => {
+                s.split_whitespace().map(str::to_string).collect()
+            }
+            _ => Vec::new(),
+        };
+        let cfg = LaunchConfig {
+            program: PathBuf::from(program),
+            args,
+            cwd: text("cwd").filter(|c| !c.is_empty()).map(PathBuf::from),
+            stop_on_entry: raw
+                .get("stopOnEntry")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+            micropython: text("micropython")
+                .filter(|c| !c.is_empty())
+                .map(PathBuf::from),
+        };
+        let sink = Arc::new(DapSink {
+            sender: self.sender.clone(),
+        });
+        let session = Session::launch(cfg, sink)?;
+        if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
+            session.set_exception_filters(raised, uncaught)?;
+        }
+        if let Some(pid) = session.process_id() {
+            self.sender
+                .send_event(Event::raw(
+                    "process",
+                    json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
+                ))
+                .ok();
+        }
+        self.session = Some(session);
+        Ok(())
+    }
+
+    fn set_breakpoints(
+        &self,
+        args: &mpdbg_dap::SetBreakpointsArguments,
+    ) -> Result<serde_json::Value> {
+        let path = args
+            .source
+            .path
+            .clone()
+            .ok_or_else(|| anyhow!("breakpoints need a source with a path"))?;
+        let requests: Vec<BreakpointRequest> = args
+            .breakpoints
+            .iter()
+            .map(|b| BreakpointRequest {
+                line: u32::try_from(b.line).unwrap_or(0),
+                condition: b.condition.clone(),
+                hit_condition: b.hit_condition.clone(),
+                log_message: b.log_message.clone(),
+            })
+            .collect();
+        let session = self.session()?;
+        let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
+        Ok(
+            json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }),
+        )
+    }
+}
+
+fn capabilities() -> Capabilities {
+    let filter = |id: &str, label: &str, default: bool| ExceptionBreakpointsFilter {
+        filter: id.into(),
+        label: label.into(),
+        default: Some(default),
+        ..Default::default()
+    };
+    Capabilities {
+        supports_configuration_done_request: Some(true),
+        supports_conditional_breakpoints: Some(true),
+        supports_hit_conditional_breakpoints: Some(true),
+        supports_log_points: Some(true),
+        supports_evaluate_for_hovers: Some(true),
+        supports_set_variable: Some(true),
+        supports_terminate_request: Some(true),
+        supports_exception_info_request: Some(true),
+        support_terminate_debuggee: Some(true),
+        supports_delayed_stack_trace_loading: Some(true),
+        exception_breakpoint_filters: Some(vec![
+            filter("raised", "Raised Exceptions", false),
+            filter("uncaught", "Uncaught Exceptions", true),
+        ]),
+        ..Default::default()
+    }
+}
+
+/// `mpdbg dap` on stdio, or on a TCP port for editors that connect.
+pub fn run(listen: Option<String>) -> Result<()> {
+    match listen {
+        None => serve(Connection::stdio()),
+        Some(addr) => {
+            let listener = mpdbg_dap::DapListener::bind(addr.as_str())?;
+            eprintln!("mpdbg dap: listening on {}", listener.local_addr()?);
+            let lock = Mutex::new(());
+            loop {
+                let (conn, peer) = listener.accept()?;
+                eprintln!("mpdbg dap: editor connected from {peer}");
+                let _one_at_a_time = lock.lock();
+                if let Err(e) = serve(conn) {
+                    eprintln!("mpdbg dap: session ended with an error: {e:#}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Runs the device protocol over a transport: a reader thread separates
+//! program output from agent frames; requests wait for their replies with a
+//! bound; everything else becomes a [`DeviceEvent`].
+use super::frame::{self, Demux, Piece};
+use super::message::{decode, DeviceMessage, Request};
+use crate::transport::LinkStreams;
+use anyhow::{anyhow, bail, Result};
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Mutex;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long a possible frame start is held back before it counts as output.
+const HOLD_BACK: Duration = Duration::from_millis(50);
+
+/// What arrives from the device unasked.
+#[derive(Debug)]
+pub enum DeviceEvent {
+    /// Program output, byte-exact; `stderr` when it came on the error stream.
+    Output {
+        stderr: bool,
+        bytes: Vec<u8>,
+    },
+    Message(DeviceMessage),
+    /// A frame that did not decode (a bug or a version mismatch), kept for the log.
+    BadMessage(String),
+    /// The device's stream ended.
+    Closed,
+}
+
+pub struct DeviceClient {
+    writer: Mutex<Box<dyn Write + Send>>,
+    replies: Mutex<Receiver<DeviceMessage>>,
+    next_id: AtomicU32,
+}
+
+impl DeviceClient {
+    /// Starts the reader threads; events go to `events`.
+    pub fn start(streams: LinkStreams, events: Sender<DeviceEvent>) -> DeviceClient {
+        let (reply_tx, reply_rx) = channel();
+        let (chunk_tx, chunk_rx) = channel::<Option<Vec<u8>>>();
+        spawn_reader(streams.reader, chunk_tx);
+        let ev = events.clone();
+        thread::spawn(move || demux_loop(chunk_rx, reply_tx, ev));
+        if let Some(mut err) = streams.stderr {
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = err.read(&mut buf) {
+                    if n == 0
+                        || events
+                            .send(DeviceEvent::Output {
+                                stderr: true,
+                                bytes: buf[..n].to_vec(),
+                            })
+                            .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        DeviceClient {
+            writer: Mutex::new(streams.writer),
+            replies: Mutex::new(reply_rx),
+            next_id: AtomicU32::new(1),
+        }
+    }
+
+    fn write(&self, req: &Request, id: u32) -> Result<()> {
+        let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
+        let mut w = self
+            .writer
+            .lock()
+            .map_err(|_| anyhow!("device writer poisoned"))?;
+        w.write_all(&bytes)
+            .and_then(|_| w.flush())
+            .map_err(|e| anyhow!("cannot write to the device: {e}"))
+    }
+
+    /// Sends a request that has no reply (continue, step, detach...).
+    pub fn send(&self, req: &Request) -> Result<()> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.write(req, id)
+    }
+
+    /// Sends a request and waits up to `timeout` for its reply.
+    pub fn request(&self, req: &Request, timeout: Duration) -> Result<DeviceMessage> {
+        let replies = self
+            .replies
+            .lock()
+            .map_err(|_| anyhow!("device reply queue poisoned"))?;
+        // Replies to requests that timed out earlier are stale: drop them.
+        while replies.try_recv().is_ok() {}
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.write(req, id)?;
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match replies.recv_timeout(left) {
+                Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
+                Ok(_) => continue,
+                Err(RecvTimeoutError::Timeout) => {
+                    bail!(
+                        "the device did not answer within {:.1} s",
+                        timeout.as_secs_f32()
+                    )
+                }
+                Err(RecvTimeoutError::Disconnected) => bail!("the device link is closed"),
+            }
+        }
+    }
+}
+
+fn spawn_reader(mut reader: Box<dyn Read + Send>, tx: Sender<Option<Vec<u8>>>) {
+    thread::spawn(move || {
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => {
+                    tx.send(None).ok();
+                    break;
+                }
+                Ok(n) => {
+                    if tx.send(Some(buf[..n].to_vec())).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
+fn demux_loop(
+    chunks: Receiver<Option<Vec<u8>>>,
+    replies: Sender<DeviceMessage>,
+    events: Sender<DeviceEvent>,
+) {
+    let mut demux = Demux::default();
+    let emit = |piece: Piece| match piece {
+        Piece::Output(bytes) => {
+            events
+                .send(DeviceEvent::Output {
+                    stderr: false,
+                    bytes,
+                })
+                .ok();
+        }
+        Piece::Frame(payload) => match decode(&payload) {
+            Ok(msg) if msg.reply_id().is_some() => {
+                replies.send(msg).ok();
+            }
+            Ok(msg) => {
+                events.send(DeviceEvent::Message(msg)).ok();
+            }
+            Err(e) => {
+                events.send(DeviceEvent::BadMessage(e)).ok();
+            }
+        },
+    };
+    loop {
+        let wait = if demux.holding() {
+            HOLD_BACK
+        } else {
+            Duration::from_secs(3600)
+        };
+        match chunks.recv_timeout(wait) {
+            Ok(Some(data)) => demux.push(&data).into_iter().for_each(emit),
+            Err(RecvTimeoutError::Timeout) => demux.flush().into_iter().for_each(emit),
+            Ok(None) | Err(RecvTimeoutError::Disconnected) => {
+                while demux.holding() {
+                    demux.flush().into_iter().for_each(emit);
+                }
+                events.send(DeviceEvent::Closed).ok();
+                break;
+            }
+        }
+    }
+}

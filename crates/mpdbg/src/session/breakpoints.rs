@@ -1,0 +1,236 @@
+//! Breakpoints as the editor sets them: validated against the source model,
+//! sent to the device with the slot names their conditions need, and with
+//! hit conditions and log messages applied on the host.
+use mpdbg_source::{Breakpoint as Resolved, SourceModel};
+
+/// One breakpoint as requested.
+#[derive(Clone, Debug, Default)]
+pub struct BreakpointRequest {
+    pub line: u32,
+    pub condition: Option<String>,
+    pub hit_condition: Option<String>,
+    pub log_message: Option<String>,
+}
+
+/// What the editor is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BreakpointResult {
+    pub id: i64,
+    pub verified: bool,
+    pub line: u32,
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActiveBreakpoint {
+    pub id: i64,
+    pub line: u32,
+    pub condition: Option<String>,
+    pub hit_condition: Option<HitCondition>,
+    pub log_message: Option<String>,
+    pub hits: u64,
+    /// Slot names of the code object holding the line (for conditions).
+    pub names: Vec<String>,
+}
+
+/// `hitCondition` as VS Code users write it: `N`, `>= N`, `> N`, `== N`, `% N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitCondition {
+    AtLeast(u64),
+    Above(u64),
+    Exactly(u64),
+    EveryNth(u64),
+}
+
+impl HitCondition {
+    pub fn parse(text: &str) -> Result<HitCondition, String> {
+        let t = text.trim();
+        let (op, num) = ["%", ">=", "==", ">", "="]
+            .iter()
+            .find_map(|op| t.strip_prefix(op).map(|rest| (*op, rest.trim())))
+            .unwrap_or(("=", t));
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("hit condition {text:?} is not a number (try 3, >= 3 or % 3)"))?;
+        Ok(match op {
+            "%" if n > 0 => HitCondition::EveryNth(n),
+            "%" => return Err("hit condition % 0 never stops".into()),
+            ">=" => HitCondition::AtLeast(n),
+            ">" => HitCondition::Above(n),
+            _ => HitCondition::Exactly(n),
+        })
+    }
+
+    pub fn stops_at(self, hits: u64) -> bool {
+        match self {
+            HitCondition::AtLeast(n) => hits >= n,
+            HitCondition::Above(n) => hits > n,
+            HitCondition::Exactly(n) => hits == n,
+            HitCondition::EveryNth(n) => hits % n == 0,
+        }
+    }
+}
+
+/// Resolves requested lines against the model; returns the editor's view and
+/// the breakpoints to activate.
+pub fn resolve(
+    model: Result<&SourceModel, &str>,
+    requests: &[BreakpointRequest],
+    next_id: &mut i64,
+) -> (Vec<BreakpointResult>, Vec<ActiveBreakpoint>) {
+    let mut results = Vec::new();
+    let mut active = Vec::new();
+    for req in requests {
+        *next_id += 1;
+        let id = *next_id;
+        let (line, message, names) = match model {
+            Err(e) => (
+                Some(req.line),
+                Some(format!("cannot check this line: {e}")),
+                Vec::new(),
+            ),
+            Ok(m) => {
+                let names = |line: u32| {
+                    m.code_at_line(line)
+                        .map(|c| c.slot_names().iter().map(|s| s.to_string()).collect())
+                        .unwrap_or_default()
+                };
+                match m.resolve_breakpoint(req.line) {
+                    Resolved::Verified(l) => (Some(l), None, names(l)),
+                    Resolved::Moved { line, .. } => (Some(line), None, names(line)),
+                    Resolved::Rejected { reason, .. } => {
+                        (None, Some(format!("no code here: {reason}")), Vec::new())
+                    }
+                }
+            }
+        };
+        let hit_condition = match req
+            .hit_condition
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+            .map(HitCondition::parse)
+        {
+            Some(Err(e)) => {
+                results.push(BreakpointResult {
+                    id,
+                    verified: false,
+                    line: req.line,
+                    message: Some(e),
+                });
+                continue;
+            }
+            Some(Ok(h)) => Some(h),
+            None => None,
+        };
+        match line {
+            Some(l) => {
+                results.push(BreakpointResult {
+                    id,
+                    verified: true,
+                    line: l,
+                    message,
+                });
+                active.push(ActiveBreakpoint {
+                    id,
+                    line: l,
+                    condition: req.condition.clone().filter(|c| !c.trim().is_empty()),
+                    hit_condition,
+                    log_message: req.log_message.clone().filter(|m| !m.is_empty()),
+                    hits: 0,
+                    names,
+                });
+            }
+            None => results.push(BreakpointResult {
+                id,
+                verified: false,
+                line: req.line,
+                message,
+            }),
+        }
+    }
+    (results, active)
+}
+
+/// Splits a log message into text and `{expression}` parts.
+pub fn log_parts(message: &str) -> Vec<(bool, String)> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let expr: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                parts.push((false, std::mem::take(&mut text)));
+                parts.push((true, expr));
+            }
+            c => text.push(c),
+        }
+    }
+    parts.push((false, text));
+    parts.retain(|(is_expr, t)| *is_expr || !t.is_empty());
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hit_conditions() {
+        assert_eq!(HitCondition::parse("3"), Ok(HitCondition::Exactly(3)));
+        assert_eq!(HitCondition::parse(">= 2"), Ok(HitCondition::AtLeast(2)));
+        assert_eq!(HitCondition::parse("%2"), Ok(HitCondition::EveryNth(2)));
+        assert!(HitCondition::parse("often").is_err());
+        assert!(HitCondition::parse("% 0").is_err());
+        let h = HitCondition::Exactly(3);
+        assert!(!h.stops_at(2) && h.stops_at(3) && !h.stops_at(4));
+        assert!(HitCondition::EveryNth(2).stops_at(4));
+    }
+
+    #[test]
+    fn log_message_parts() {
+        assert_eq!(
+            log_parts("i={i} {{x}} sum={a + b}"),
+            vec![
+                (false, "i=".to_string()),
+                (true, "i".to_string()),
+                (false, " {x} sum=".to_string()),
+                (true, "a + b".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_verified_moved_or_rejected() {
+        let src = "x = 1\n\n# note\ndef f(a):\n    b = a\n    return b\n";
+        let model = SourceModel::analyze(src).expect("parses");
+        let reqs: Vec<_> = [1, 2, 5, 99]
+            .iter()
+            .map(|&line| BreakpointRequest {
+                line,
+                ..Default::default()
+            })
+            .collect();
+        let mut id = 0;
+        let (results, active) = resolve(Ok(&model), &reqs, &mut id);
+        assert_eq!((results[0].verified, results[0].line), (true, 1));
+        assert!(
+            results[1].verified && results[1].line > 2,
+            "{:?}",
+            results[1]
+        );
+        assert_eq!(
+            active.iter().find(|b| b.line == 5).map(|b| b.names.clone()),
+            Some(vec!["a".into(), "b".into()])
+        );
+        assert!(!results[3].verified && results[3].message.is_some());
+    }
+}

@@ -1,0 +1,167 @@
+//! Starting a program on the built-in debug MicroPython (or an interpreter
+//! the user names) with the agent, up to the point where breakpoints can be set.
+use super::{pump, PathMap, Phase, Session, State};
+use crate::device::DeviceClient;
+use crate::micropython::{self, Flavour};
+use crate::transport::{ProcessTransport, Transport};
+use anyhow::{anyhow, bail, Context, Result};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::events::EventSink;
+
+/// How long the agent may take to say hello.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Clone, Debug, Default)]
+pub struct LaunchConfig {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub cwd: Option<PathBuf>,
+    pub stop_on_entry: bool,
+    /// An interpreter of the user's; the built-in debug MicroPython otherwise.
+    pub micropython: Option<PathBuf>,
+}
+
+/// Writes the embedded agent where the interpreter can run it.
+fn deploy_agent() -> Result<PathBuf> {
+    let bytes = crate::embedded::agent_file("mpdbg.py")
+        .ok_or_else(|| anyhow!("this mpdbg was built without its agent"))?;
+    let hash: String = Sha256::digest(bytes)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let dir = micropython::cache_root()?.join("agent").join(hash);
+    let path = dir.join("mpdbg.py");
+    if !path.is_file() {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let tmp = dir.join(format!("mpdbg.py.{}", std::process::id()));
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(path)
+}
+
+fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
+    if let Some(p) = &cfg.micropython {
+        if !p.is_file() {
+            bail!("the MicroPython interpreter {} does not exist; fix \"micropython\" in the launch configuration", p.display());
+        }
+        return Ok(p.clone());
+    }
+    struct Log<'a>(&'a dyn EventSink);
+    impl std::io::Write for Log<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.event(super::SessionEvent::Output {
+                kind: super::OutputKind::Console,
+                text: String::from_utf8_lossy(buf).into_owned(),
+            });
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    Ok(micropython::ensure_built(Flavour::Debug, &mut Log(sink))?.interpreter)
+}
+
+/// Explains a start failure from what the interpreter printed.
+fn start_failure(early: &str, interp: &Path) -> anyhow::Error {
+    let tail: String = early
+        .lines()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if early.contains("_mpdbg") {
+        anyhow!(
+            "{} has no _mpdbg module: it is not an mpdbg debug build. Leave \"micropython\" out of the launch \
+             configuration to use the built-in one, or build firmware with the module (docs/mpdbg-module.md).\n{tail}",
+            interp.display()
+        )
+    } else if early.contains("settrace") {
+        anyhow!(
+            "{} has no sys.settrace: build it with MICROPY_PY_SYS_SETTRACE=1 (docs/mpdbg-module.md).\n{tail}",
+            interp.display()
+        )
+    } else {
+        anyhow!(
+            "the debug agent did not start on {}:\n{tail}",
+            interp.display()
+        )
+    }
+}
+
+impl Session {
+    /// Starts the program, stopped before its first line, ready for breakpoints.
+    pub fn launch(cfg: LaunchConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
+        let cwd = cfg
+            .cwd
+            .clone()
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+        let program = if cfg.program.is_absolute() {
+            cfg.program.clone()
+        } else {
+            cwd.join(&cfg.program)
+        };
+        if !program.is_file() {
+            bail!(
+                "program not found: {} (check \"program\" in the launch configuration)",
+                program.display()
+            );
+        }
+        if !cwd.is_dir() {
+            bail!("working directory not found: {}", cwd.display());
+        }
+        let interp = interpreter(&cfg, sink.as_ref())?;
+        let agent = deploy_agent()?;
+        let mut transport = ProcessTransport::spawn(&interp, &agent, &program, &cfg.args, &cwd)?;
+        let streams = transport
+            .take_streams()
+            .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
+        let (tx, rx) = mpsc::channel();
+        let device = DeviceClient::start(streams, tx);
+        let session = Arc::new(Session {
+            device,
+            transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
+            state: Mutex::new(State::new(cfg.stop_on_entry)),
+            changed: Condvar::new(),
+            sources: Mutex::new(Default::default()),
+            sink,
+            root: PathMap::default(),
+        });
+        let pumped = session.clone();
+        std::thread::spawn(move || pump::run(pumped, rx));
+
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut st = session.state()?;
+        while st.phase == Phase::Starting {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                drop(st);
+                session.terminate();
+                bail!(
+                    "the debug agent did not start within {} s",
+                    START_TIMEOUT.as_secs()
+                );
+            }
+            st = session
+                .changed
+                .wait_timeout(st, left)
+                .map_err(|_| anyhow!("session state poisoned"))?
+                .0;
+        }
+        if st.phase == Phase::Ended {
+            return Err(start_failure(&st.early_output, &interp));
+        }
+        drop(st);
+        Ok(session)
+    }
+}

@@ -1,0 +1,375 @@
+//! The session engine: one debugged program on one device. Front ends (the
+//! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
+mod breakpoints;
+mod events;
+mod launch;
+mod pump;
+mod sources;
+mod utf8;
+mod variables;
+
+pub use breakpoints::{BreakpointRequest, BreakpointResult};
+pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use launch::LaunchConfig;
+pub use variables::VarView;
+
+use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};
+use crate::transport::Transport;
+use anyhow::{anyhow, bail, Result};
+use breakpoints::ActiveBreakpoint;
+use sources::Sources;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+use variables::Handles;
+
+/// How long a stopped device may take to answer.
+const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
+/// A running program answers at its next pending-work check; don't hold the
+/// editor up longer than this (the change still applies when it arrives).
+const RUNNING_REPLY_TIMEOUT: Duration = Duration::from_millis(1500);
+/// Frames fetched per stack request.
+const STACK_PAGE: u32 = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Starting,
+    Configuring,
+    Running,
+    Stopped,
+    Ended,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resume {
+    Continue,
+    Next,
+    StepIn,
+    StepOut,
+}
+
+/// A frame as the front end shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameView {
+    /// Index in the stopped stack (0 = innermost).
+    pub index: usize,
+    pub name: String,
+    /// The host's copy of the file, when there is one.
+    pub path: Option<PathBuf>,
+    pub device_file: String,
+    pub line: u32,
+}
+
+/// The exception the program stopped on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExceptionView {
+    pub type_name: String,
+    pub message: String,
+    pub traceback: String,
+}
+
+struct State {
+    phase: Phase,
+    stop_on_entry: bool,
+    first_stop: bool,
+    /// Device frames of the current stop, fetched on demand.
+    frames: Vec<DeviceFrame>,
+    depth: u32,
+    handles: Handles,
+    exception: Option<ExceptionView>,
+    breakpoints: HashMap<PathBuf, Vec<ActiveBreakpoint>>,
+    next_breakpoint_id: i64,
+    exit_code: Option<i32>,
+    /// What the interpreter printed before the agent started (for errors).
+    early_output: String,
+    /// The frames come from a traceback: the stack is gone, no locals.
+    synthetic: bool,
+}
+
+impl State {
+    fn new(stop_on_entry: bool) -> State {
+        State {
+            phase: Phase::Starting,
+            stop_on_entry,
+            first_stop: false,
+            frames: Vec::new(),
+            depth: 0,
+            handles: Handles::default(),
+            exception: None,
+            breakpoints: HashMap::new(),
+            next_breakpoint_id: 0,
+            exit_code: None,
+            early_output: String::new(),
+            synthetic: false,
+        }
+    }
+}
+
+pub struct Session {
+    device: DeviceClient,
+    transport: Mutex<Box<dyn Transport>>,
+    state: Mutex<State>,
+    changed: Condvar,
+    sources: Mutex<Sources>,
+    sink: Arc<dyn EventSink>,
+    /// Where the program's files are on the device, by host path and back.
+    root: PathMap,
+}
+
+/// Maps host paths to the device's and back. Local launches run the host's
+/// files in place, so this is the identity there; boards map a project folder.
+#[derive(Clone, Debug, Default)]
+pub struct PathMap {
+    pub host_root: Option<PathBuf>,
+    pub device_root: Option<String>,
+}
+
+impl PathMap {
+    pub fn to_device(&self, host: &Path) -> String {
+        match (&self.host_root, &self.device_root) {
+            (Some(h), Some(d)) => match host.strip_prefix(h) {
+                Ok(rel) => format!("{}/{}", d.trim_end_matches('/'), rel.display()),
+                Err(_) => host.display().to_string(),
+            },
+            _ => host.display().to_string(),
+        }
+    }
+
+    pub fn to_host(&self, device: &str) -> Option<PathBuf> {
+        let path = match (&self.host_root, &self.device_root) {
+            (Some(h), Some(d)) => match device.strip_prefix(d.trim_end_matches('/')) {
+                Some(rel) => h.join(rel.trim_start_matches('/')),
+                None => PathBuf::from(device),
+            },
+            _ => PathBuf::from(device),
+        };
+        path.is_file().then_some(path)
+    }
+}
+
+impl Session {
+    fn state(&self) -> Result<std::sync::MutexGuard<'_, State>> {
+        self.state
+            .lock()
+            .map_err(|_| anyhow!("session state poisoned"))
+    }
+
+    fn request(&self, req: &Request) -> Result<DeviceMessage> {
+        match self.device.request(req, REPLY_TIMEOUT)? {
+            DeviceMessage::Evaluated { result: Err(e), .. } => bail!("{e}"),
+            msg => Ok(msg),
+        }
+    }
+
+    fn require_stopped(&self) -> Result<std::sync::MutexGuard<'_, State>> {
+        let st = self.state()?;
+        match st.phase {
+            Phase::Stopped => Ok(st),
+            Phase::Ended => bail!("the program has ended"),
+            _ => bail!("the program is running; pause it first"),
+        }
+    }
+
+    /// Sets the breakpoints of one file (replacing its previous ones).
+    pub fn set_breakpoints(
+        &self,
+        path: &Path,
+        requests: &[BreakpointRequest],
+    ) -> Vec<BreakpointResult> {
+        let model = self.sources.lock().map(|mut s| s.model(path)).ok();
+        let (results, active) = {
+            let Ok(mut st) = self.state() else {
+                return Vec::new();
+            };
+            let model_ref = match model.as_deref() {
+                Some(Ok(m)) => Ok(m),
+                Some(Err(e)) => Err(e.as_str()),
+                None => Err("internal error"),
+            };
+            let (results, active) =
+                breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
+            st.breakpoints.insert(path.to_path_buf(), active.clone());
+            (results, active)
+        };
+        let lines = active
+            .iter()
+            .map(|b| {
+                (
+                    b.line,
+                    b.condition.clone().unwrap_or_default(),
+                    b.names.clone(),
+                )
+            })
+            .collect();
+        let req = Request::SetBreakpoints {
+            file: self.root.to_device(path),
+            lines,
+        };
+        let timeout = match self.state().map(|s| s.phase) {
+            Ok(Phase::Running) => RUNNING_REPLY_TIMEOUT,
+            _ => REPLY_TIMEOUT,
+        };
+        if let Err(e) = self.device.request(&req, timeout) {
+            self.console(&format!(
+                "mpdbg: breakpoints of {} not yet confirmed by the device: {e}",
+                path.display()
+            ));
+        }
+        results
+    }
+
+    /// Which exceptions stop the program.
+    pub fn set_exception_filters(&self, raised: bool, uncaught: bool) -> Result<()> {
+        let timeout = match self.state()?.phase {
+            Phase::Running => RUNNING_REPLY_TIMEOUT,
+            _ => REPLY_TIMEOUT,
+        };
+        self.device
+            .request(&Request::ExceptionFilters { raised, uncaught }, timeout)?;
+        Ok(())
+    }
+
+    /// Starts the program once breakpoints are set.
+    pub fn configuration_done(&self) -> Result<()> {
+        let mut st = self.state()?;
+        if st.phase != Phase::Configuring {
+            return Ok(());
+        }
+        st.phase = Phase::Running;
+        st.first_stop = true;
+        let req = if st.stop_on_entry {
+            Request::StepIn
+        } else {
+            Request::Continue
+        };
+        drop(st);
+        self.device.send(&req)
+    }
+
+    pub fn resume(&self, how: Resume) -> Result<()> {
+        let mut st = self.require_stopped()?;
+        st.phase = Phase::Running;
+        st.frames.clear();
+        st.handles.clear();
+        st.exception = None;
+        drop(st);
+        self.device.send(&match how {
+            Resume::Continue => Request::Continue,
+            Resume::Next => Request::Next,
+            Resume::StepIn => Request::StepIn,
+            Resume::StepOut => Request::StepOut,
+        })
+    }
+
+    pub fn pause(&self) -> Result<()> {
+        match self.state()?.phase {
+            Phase::Running => self.device.send(&Request::Pause),
+            Phase::Stopped => Ok(()),
+            _ => bail!("the program is not running"),
+        }
+    }
+
+    /// Stack frames `[start, start + levels)` of the current stop, and the total.
+    pub fn stack(&self, start: usize, levels: Option<usize>) -> Result<(Vec<FrameView>, usize)> {
+        let mut st = self.require_stopped()?;
+        let total = st.depth as usize;
+        let end = levels.map_or(total, |l| total.min(start.saturating_add(l)));
+        while st.frames.len() < end {
+            let from = st.frames.len() as u32;
+            match self.request(&Request::Stack {
+                start: from,
+                count: STACK_PAGE,
+            })? {
+                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => {
+                    st.frames.extend(frames)
+                }
+                _ => break,
+            }
+        }
+        let views = st
+            .frames
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(end.saturating_sub(start))
+            .map(|(index, f)| FrameView {
+                index,
+                name: f.name.clone(),
+                path: self.root.to_host(&f.file),
+                device_file: f.file.clone(),
+                line: f.line,
+            })
+            .collect();
+        Ok((views, total))
+    }
+
+    fn frame(&self, st: &mut State, index: usize) -> Result<DeviceFrame> {
+        if index >= st.depth as usize {
+            bail!("no frame {index} in this stop");
+        }
+        while st.frames.len() <= index {
+            let from = st.frames.len() as u32;
+            match self.request(&Request::Stack {
+                start: from,
+                count: STACK_PAGE,
+            })? {
+                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => {
+                    st.frames.extend(frames)
+                }
+                _ => bail!("the device returned no frame {index}"),
+            }
+        }
+        Ok(st.frames[index].clone())
+    }
+
+    pub fn exception(&self) -> Option<ExceptionView> {
+        self.state().ok().and_then(|s| s.exception.clone())
+    }
+
+    /// Detaches (the program runs on) or ends the program.
+    pub fn disconnect(&self, terminate: bool) {
+        let phase = self.state().map(|s| s.phase).unwrap_or(Phase::Ended);
+        if phase != Phase::Ended {
+            let req = if terminate {
+                Request::Terminate
+            } else {
+                Request::Detach
+            };
+            self.device.send(&req).ok();
+        }
+        if terminate {
+            if let Ok(mut t) = self.transport.lock() {
+                t.shutdown();
+            }
+        }
+    }
+
+    /// Ends the program now.
+    pub fn terminate(&self) {
+        self.disconnect(true);
+    }
+
+    pub fn process_id(&self) -> Option<u32> {
+        self.transport.lock().ok().and_then(|t| t.process_id())
+    }
+
+    fn console(&self, text: &str) {
+        self.sink.event(SessionEvent::Output {
+            kind: OutputKind::Console,
+            text: format!("{text}\n"),
+        });
+    }
+
+    /// Blocks until the program ends; returns its exit code.
+    pub fn wait(&self) -> i32 {
+        let Ok(mut st) = self.state() else { return 1 };
+        while st.phase != Phase::Ended {
+            st = match self.changed.wait(st) {
+                Ok(s) => s,
+                Err(_) => return 1,
+            };
+        }
+        st.exit_code.unwrap_or(0)
+    }
+}

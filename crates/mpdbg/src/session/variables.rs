@@ -1,0 +1,328 @@
+//! Scopes, variables, evaluation and assignment for a stopped program. The
+//! device sends raw slot values and reprs; names and display are made here.
+use super::{Session, State};
+use crate::device::{DeviceMessage, DeviceValue, Request, SetTarget};
+use anyhow::{anyhow, bail, Result};
+
+/// Longest repr the agent sends; a value this long was cut.
+const REPR_LIMIT: usize = 256;
+
+/// What a variables reference stands for (valid during one stop).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Handle {
+    Locals(usize),
+    Globals(usize),
+    /// A device reference, with the frame it came from (for assignments).
+    Child {
+        frame: usize,
+        reference: u32,
+    },
+}
+
+#[derive(Default)]
+pub struct Handles(Vec<Handle>);
+
+impl Handles {
+    fn add(&mut self, h: Handle) -> i64 {
+        if let Some(i) = self.0.iter().position(|x| *x == h) {
+            return i as i64 + 1;
+        }
+        self.0.push(h);
+        self.0.len() as i64
+    }
+
+    fn get(&self, reference: i64) -> Option<&Handle> {
+        usize::try_from(reference)
+            .ok()
+            .and_then(|r| r.checked_sub(1))
+            .and_then(|i| self.0.get(i))
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScopeView {
+    pub name: String,
+    pub reference: i64,
+    pub expensive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarView {
+    pub name: String,
+    pub value: String,
+    pub type_name: String,
+    /// 0 when the value has no children.
+    pub reference: i64,
+    /// Number of indexed children (lists, tuples), for paging.
+    pub indexed: Option<i64>,
+    pub named: Option<i64>,
+}
+
+impl VarView {
+    fn note(name: &str, text: &str) -> VarView {
+        VarView {
+            name: name.into(),
+            value: text.into(),
+            type_name: String::new(),
+            reference: 0,
+            indexed: None,
+            named: None,
+        }
+    }
+}
+
+/// The value text an editor shows: the repr, marked when it was cut.
+pub fn display(v: &DeviceValue) -> String {
+    let cut = v.repr.len() >= REPR_LIMIT;
+    match (cut, v.type_name.as_str(), v.length) {
+        (false, _, _) => v.repr.clone(),
+        (true, "str" | "bytes" | "bytearray", n) if n >= 0 => {
+            format!("{}… ({n} characters)", v.repr)
+        }
+        (true, _, n) if n >= 0 => format!("{}… ({n} items)", v.repr),
+        (true, _, _) => format!("{}…", v.repr),
+    }
+}
+
+fn is_indexed(v: &DeviceValue) -> bool {
+    matches!(v.type_name.as_str(), "list" | "tuple")
+}
+
+impl Session {
+    fn view(&self, st: &mut State, frame: usize, name: String, v: &DeviceValue) -> VarView {
+        let reference = if v.reference > 0 {
+            st.handles.add(Handle::Child {
+                frame,
+                reference: v.reference,
+            })
+        } else {
+            0
+        };
+        let len = (v.length >= 0).then_some(v.length);
+        VarView {
+            name,
+            value: display(v),
+            type_name: v.type_name.clone(),
+            reference,
+            indexed: if is_indexed(v) { len } else { None },
+            named: if v.reference > 0 && !is_indexed(v) {
+                len
+            } else {
+                None
+            },
+        }
+    }
+
+    pub fn scopes(&self, frame: usize) -> Result<Vec<ScopeView>> {
+        let mut st = self.require_stopped()?;
+        self.frame(&mut st, frame)?;
+        let locals = st.handles.add(Handle::Locals(frame));
+        let globals = st.handles.add(Handle::Globals(frame));
+        Ok(vec![
+            ScopeView {
+                name: "Locals".into(),
+                reference: locals,
+                expensive: false,
+            },
+            ScopeView {
+                name: "Globals".into(),
+                reference: globals,
+                expensive: true,
+            },
+        ])
+    }
+
+    /// Names of a frame's slots (None hides a slot), plus a warning to show.
+    fn names(
+        &self,
+        st: &mut State,
+        frame: usize,
+    ) -> Result<(Vec<Option<String>>, Option<String>, DeviceMessage)> {
+        let f = self.frame(st, frame)?;
+        let msg = self.request(&Request::Locals {
+            frame: frame as u32,
+        })?;
+        let DeviceMessage::Locals { locals, .. } = &msg else {
+            bail!("unexpected reply to a locals request")
+        };
+        let host = self.root.to_host(&f.file);
+        let names = self
+            .sources
+            .lock()
+            .map_err(|_| anyhow!("sources poisoned"))?
+            .slot_names(host.as_deref(), &f, locals);
+        Ok((names.names, names.warning, msg))
+    }
+
+    /// The names a frame's slots have (for evaluation); empty at module level.
+    fn slot_names_for_eval(&self, st: &mut State, frame: usize) -> Result<Vec<String>> {
+        let (names, _, _) = self.names(st, frame)?;
+        Ok(names
+            .into_iter()
+            .enumerate()
+            .map(|(k, n)| n.unwrap_or_else(|| format!("_slot{k}")))
+            .collect())
+    }
+
+    pub fn variables(
+        &self,
+        reference: i64,
+        start: usize,
+        count: Option<usize>,
+    ) -> Result<Vec<VarView>> {
+        let mut st = self.require_stopped()?;
+        let handle = st
+            .handles
+            .get(reference)
+            .cloned()
+            .ok_or_else(|| anyhow!("no such variables reference"))?;
+        match handle {
+            Handle::Locals(frame) => {
+                let f = self.frame(&mut st, frame)?;
+                if f.name == "<module>" {
+                    return self.named(
+                        &mut st,
+                        frame,
+                        Request::Globals {
+                            frame: frame as u32,
+                        },
+                    );
+                }
+                let (names, warning, msg) = self.names(&mut st, frame)?;
+                let DeviceMessage::Locals { locals, .. } = msg else {
+                    bail!("unexpected reply")
+                };
+                let mut out: Vec<VarView> = warning
+                    .iter()
+                    .map(|w| VarView::note("(mpdbg)", w))
+                    .collect();
+                for (name, v) in names.into_iter().zip(&locals.slots) {
+                    if let (Some(name), false) = (name, v.is_unbound()) {
+                        out.push(self.view(&mut st, frame, name, v));
+                    }
+                }
+                Ok(out)
+            }
+            Handle::Globals(frame) => self.named(
+                &mut st,
+                frame,
+                Request::Globals {
+                    frame: frame as u32,
+                },
+            ),
+            Handle::Child { frame, reference } => {
+                let count = count.unwrap_or(1000) as u32;
+                self.named(
+                    &mut st,
+                    frame,
+                    Request::Children {
+                        reference,
+                        start: start as u32,
+                        count,
+                    },
+                )
+            }
+        }
+    }
+
+    fn named(&self, st: &mut State, frame: usize, req: Request) -> Result<Vec<VarView>> {
+        match self.request(&req)? {
+            DeviceMessage::Named { items, .. } => Ok(items
+                .into_iter()
+                .map(|(name, v)| self.view(st, frame, name, &v))
+                .collect()),
+            _ => bail!("unexpected reply to a variables request"),
+        }
+    }
+
+    /// Evaluates an expression (or, with `statement`, runs a statement) in a frame.
+    pub fn evaluate(&self, frame: usize, text: &str, statement: bool) -> Result<VarView> {
+        let mut st = self.require_stopped()?;
+        let names = self.slot_names_for_eval(&mut st, frame)?;
+        let req = Request::Evaluate {
+            frame: frame as u32,
+            statement,
+            text: text.to_string(),
+            names,
+        };
+        match self.request(&req)? {
+            DeviceMessage::Evaluated { result: Ok(v), .. } => {
+                Ok(self.view(&mut st, frame, String::new(), &v))
+            }
+            _ => bail!("unexpected reply to evaluate"),
+        }
+    }
+
+    /// Assigns the value of expression `value` to a variable shown under `reference`.
+    pub fn set_variable(&self, reference: i64, name: &str, value: &str) -> Result<VarView> {
+        let mut st = self.require_stopped()?;
+        let handle = st
+            .handles
+            .get(reference)
+            .cloned()
+            .ok_or_else(|| anyhow!("no such variables reference"))?;
+        let (frame, target) = match handle {
+            Handle::Locals(frame) => {
+                let f = self.frame(&mut st, frame)?;
+                if f.name == "<module>" {
+                    (frame, SetTarget::Global(name.to_string()))
+                } else {
+                    let (names, _, _) = self.names(&mut st, frame)?;
+                    let k = names
+                        .iter()
+                        .position(|n| n.as_deref() == Some(name))
+                        .ok_or_else(|| anyhow!("{name} is not a local of this frame"))?;
+                    (frame, SetTarget::Slot(k as u32))
+                }
+            }
+            Handle::Globals(frame) => (frame, SetTarget::Global(name.to_string())),
+            Handle::Child { frame, reference } => (
+                frame,
+                SetTarget::Child {
+                    reference,
+                    key: name.to_string(),
+                },
+            ),
+        };
+        let names = self.slot_names_for_eval(&mut st, frame)?;
+        let req = Request::Set {
+            frame: frame as u32,
+            target,
+            text: value.to_string(),
+            names,
+        };
+        match self.request(&req)? {
+            DeviceMessage::Evaluated { result: Ok(v), .. } => {
+                Ok(self.view(&mut st, frame, name.to_string(), &v))
+            }
+            _ => bail!("unexpected reply to setVariable"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_show_their_length() {
+        let v = DeviceValue {
+            type_name: "str".into(),
+            repr: "x".repeat(REPR_LIMIT),
+            reference: 0,
+            length: 5000,
+        };
+        assert!(display(&v).ends_with("… (5000 characters)"));
+        let v = DeviceValue {
+            type_name: "int".into(),
+            repr: "5".into(),
+            reference: 0,
+            length: -1,
+        };
+        assert_eq!(display(&v), "5");
+    }
+}

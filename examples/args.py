@@ -1,0 +1,11 @@
+# Prints its command-line arguments; "exit=N" as the first argument makes it
+# exit with status N.
+import sys
+
+args = sys.argv[1:]
+print("argc", len(args))  # BP:args_start
+for i, a in enumerate(args):
+    print("arg", i, repr(a))
+if args and args[0].startswith("exit="):
+    sys.exit(int(args[0][5:]))
+print("args done")
