@@ -255,12 +255,14 @@ def _stop(frame, reason, text=""):
     depth = len(_mpdbg.frames())
     global _step_depth
     _step_depth = depth
-    if _mode in (_STEP_OVER, _STEP_OUT):
+    if _mode in (_STEP_OVER, _STEP_OUT) and frame is not None:
         # Untraced ancestors must report lines too: after a return, or after an
-        # exception leaves the frame (no `return` event follows it then).
+        # exception leaves the frame (no `return` event follows it then). They
+        # report their current line again on resuming; the stopped frame must
+        # not, or `next` would stop on the line it is leaving.
         for f in _mpdbg.frames():
             if f.f_code.co_filename != _FILE:
-                _mpdbg.arm(f, _on_line)
+                _mpdbg.arm(f, _on_line, f is not frame)
     _resume()
 
 
@@ -430,7 +432,8 @@ def _code_has_bp(frame, lines, key):
 def _on_call(frame, event, arg):
     try:
         if _mode == _STEP_IN or _mode == _PAUSE or _exc_raised:
-            return _on_line
+            # Everything may stop, except the agent's own code.
+            return None if frame.f_code.co_filename == _FILE else _on_line
         lines = _bps.get(frame.f_code.co_filename)
         if lines is not None and _code_has_bp(frame, lines, frame.f_lineno):
             return _on_line

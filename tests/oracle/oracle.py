@@ -166,7 +166,7 @@ class Session:
             "type": var.get("type", ""),
             "expandable": var.get("variablesReference", 0) > 0,
         }
-        if out["expandable"] and depth > 0:
+        if out["expandable"] and depth > 0 and out["type"] != "module":
             children, groups = [], {}
             for child in self.variables(var["variablesReference"]):
                 if child["name"] in GROUPS:
@@ -175,6 +175,11 @@ class Session:
                     )
                 elif len(children) < MAX_CHILDREN:
                     children.append(self.describe(child, depth - 1))
+            if out["type"] in ("set", "frozenset"):
+                # debugpy names set items by id(): not deterministic.
+                for c in children:
+                    c["name"] = ""
+                children.sort(key=lambda c: c["value"])
             out["children"] = children
             if groups and out["type"] not in BUILTIN_TYPES:
                 out["groups"] = groups
@@ -227,14 +232,14 @@ class Session:
     def cont(self, thread_id):
         self.dap.request("continue", {"threadId": thread_id})
 
-    def finish(self):
-        """Disconnects; returns the exit code from the 'exited' event, if any."""
+    def finish(self, ended=True):
+        """Disconnects; returns the exit code from the 'exited' event, if any.
+
+        `ended`: the program has run to its end (so 'exited' was sent)."""
         code = None
-        try:
+        if ended:
             ev = self.dap.wait_event(("exited",), timeout=10)
             code = ev["body"]["exitCode"]
-        except Exception:
-            pass
         try:
             self.dap.request("disconnect", {"terminateDebuggee": True}, timeout=10)
         except Exception:
@@ -343,13 +348,14 @@ def record_scenario(sc):
         stop = s.next_stop()
         if stop is None:
             steps.append({"action": action, "terminated": True})
-            break
+            s.finish(ended=True)
+            return dict(sc, steps=steps)
         tid = stop["threadId"]
         frames, total, values = s.scalar_locals(tid)
         steps.append({"action": action, "reason": stop["reason"], "name": frames[0]["name"],
                       "line": frames[0]["line"], "marker": frames[0]["marker"],
                       "depth": total, "locals": values})
-    s.finish()
+    s.finish(ended=False)
     return dict(sc, steps=steps)
 
 

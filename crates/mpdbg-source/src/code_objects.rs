@@ -105,8 +105,13 @@ pub struct CodeObject {
     /// First and last source line of the construct (`def`/`class`/`lambda`
     /// keyword or comprehension start, to its last token).
     pub span: (u32, u32),
-    /// Number of local slots (`n_locals` on the device).
+    /// Number of local slots the compiler allocates.
     pub n_locals: u32,
+    /// Number of local slots the device can see: `_mpdbg` infers `n_locals`
+    /// from the highest slot that the parameters, the cell list or reachable
+    /// bytecode uses, so a trailing local that only dead code (or a bare
+    /// annotation `x: int`) mentions is not counted. Usually equal to `n_locals`.
+    pub n_locals_visible: u32,
     /// Positional parameters as the prelude stores them: includes one per
     /// free variable (MicroPython passes closed-over cells as leading args).
     pub n_pos_args: u32,
@@ -139,6 +144,22 @@ impl CodeObject {
     /// Name of slot `k`, if it exists.
     pub fn slot_name(&self, k: usize) -> Option<&str> {
         self.slots.get(k).map(|s| s.name.as_str())
+    }
+
+    /// The flags in `_mpdbg.code_info`'s encoding: 1 = `*args`, 2 = `**kw`,
+    /// 4 = generator.
+    pub fn mpdbg_flags(&self) -> u8 {
+        let mut f = 0;
+        if self.scope_flags & flags::VARARGS != 0 {
+            f |= 1;
+        }
+        if self.scope_flags & flags::VARKEYWORDS != 0 {
+            f |= 2;
+        }
+        if self.scope_flags & flags::GENERATOR != 0 {
+            f |= 4;
+        }
+        f
     }
 
     pub fn has_varargs(&self) -> bool {
@@ -226,6 +247,20 @@ fn slots_of(s: &Scope, interner: &Interner, class_name: &str) -> Vec<Slot> {
         .collect()
 }
 
+fn visible_locals(s: &Scope) -> u32 {
+    let mut n = 0;
+    for id in &s.ids {
+        let counted = id.flags & FLAG_PARAM != 0
+            || matches!(id.kind, IdKind::Cell | IdKind::Free)
+            || (id.kind == IdKind::Local && s.touched.contains(&id.name));
+        let is_class_marker = s.kind == ScopeKind::Class && id.kind == IdKind::Local;
+        if counted && !is_class_marker {
+            n = n.max(id.local_num + 1);
+        }
+    }
+    n.min(s.num_locals)
+}
+
 fn arg_names_of(s: &Scope, interner: &Interner) -> Vec<String> {
     (0..s.num_pos_args + s.num_kwonly_args)
         .map(|i| {
@@ -292,6 +327,7 @@ pub(crate) fn build(scopes: &[Scope], interner: &Interner) -> Vec<CodeObject> {
             def_line,
             span,
             n_locals: s.num_locals,
+            n_locals_visible: visible_locals(s),
             n_pos_args: s.num_pos_args,
             n_kwonly_args: s.num_kwonly_args,
             n_def_pos_args: s.num_def_pos_args,

@@ -169,19 +169,26 @@ impl<'a> Compiler<'a> {
 
     // ----- identifiers ---------------------------------------------------
 
+    fn touch(&mut self, name: Sym) {
+        if self.lt.live() {
+            self.scopes[self.cur].touched.insert(name);
+        }
+        self.lt.op();
+    }
+
     fn load_id(&mut self, name: Sym) {
         self.scope_mut().find_or_add(name, IdKind::GlobalImplicit);
-        self.lt.op();
+        self.touch(name);
     }
 
     fn store_id(&mut self, name: Sym) {
         self.scope_mut().id_for_modification(name);
-        self.lt.op();
+        self.touch(name);
     }
 
     fn delete_id(&mut self, name: Sym) {
         self.scope_mut().id_for_modification(name);
-        self.lt.op();
+        self.touch(name);
     }
 
     // ----- scopes --------------------------------------------------------

@@ -44,6 +44,11 @@ impl LineTable {
         self.last_line
     }
 
+    /// Whether code emitted now is reachable (not after a jump/return/raise).
+    pub fn live(&self) -> bool {
+        !self.suppress
+    }
+
     /// Emit some bytecode.
     pub fn op(&mut self) {
         if !self.suppress {

@@ -2,6 +2,7 @@
 
 use crate::code_objects::{CodeId, CodeObject};
 
+
 /// What the caller knows about a running frame. Only `name` and `line` are
 /// required; every other field narrows the search and should be passed when
 /// the device reported it (`_mpdbg.code_info(frame)` gives all of them).
@@ -13,6 +14,7 @@ pub struct FrameQuery<'a> {
     pub line: u32,
     /// `def_line` from `_mpdbg.code_info` (the function's line of definition).
     pub def_line: Option<u32>,
+    /// `n_locals` from `_mpdbg.code_info` (compared with [`CodeObject::n_locals_visible`]).
     pub n_locals: Option<u32>,
     /// Positional parameter count as the prelude stores it (includes free variables).
     pub n_pos_args: Option<u32>,
@@ -53,7 +55,7 @@ pub(crate) fn find<'m>(code: &'m [CodeObject], q: &FrameQuery) -> CodeMatch {
                 return false;
             }
         }
-        if q.n_locals.is_some_and(|n| n != c.n_locals)
+        if q.n_locals.is_some_and(|n| n != c.n_locals_visible)
             || q.n_pos_args.is_some_and(|n| n != c.n_pos_args)
             || q.n_kwonly_args.is_some_and(|n| n != c.n_kwonly_args)
         {

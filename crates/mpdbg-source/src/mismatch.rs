@@ -8,12 +8,14 @@ use std::fmt;
 /// Leave a field `None` when it was not reported.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeviceFacts {
+    /// `n_locals` as `_mpdbg.code_info` infers it; compared with
+    /// [`CodeObject::n_locals_visible`].
     pub n_locals: Option<u32>,
     pub n_pos_args: Option<u32>,
     pub n_kwonly_args: Option<u32>,
-    /// Prelude scope flags as the device reports them; only the generator,
-    /// `*args` and `**kw` bits (MicroPython's 0x01, 0x04, 0x02) are compared.
-    pub scope_flags: Option<u8>,
+    /// Flags in `_mpdbg.code_info`'s encoding: 1 = `*args`, 2 = `**kw`,
+    /// 4 = generator (see [`CodeObject::mpdbg_flags`]).
+    pub flags: Option<u8>,
     pub arg_names: Option<Vec<String>>,
     /// Line of definition (`rc->line_of_definition`); ignored for the module.
     pub def_line: Option<u32>,
@@ -26,7 +28,7 @@ pub struct DeviceFacts {
 /// One fact that differs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Difference {
-    /// Which fact: `n_locals`, `n_pos_args`, `n_kwonly_args`, `scope_flags`,
+    /// Which fact: `n_locals`, `n_pos_args`, `n_kwonly_args`, `flags`,
     /// `arg_names`, `def_line`, `lines`, `cell_slots`.
     pub what: &'static str,
     /// Value computed from the source.
@@ -75,10 +77,6 @@ fn lines_str(l: &[u32]) -> String {
     format!("[{}]", v.join(", "))
 }
 
-const SIG_FLAGS: u8 = crate::code_objects::flags::GENERATOR
-    | crate::code_objects::flags::VARARGS
-    | crate::code_objects::flags::VARKEYWORDS;
-
 pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
     let mut d = Vec::new();
     let mut num = |what: &'static str, src: u32, dev: Option<u32>| {
@@ -92,18 +90,18 @@ pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
             }
         }
     };
-    num("n_locals", c.n_locals, facts.n_locals);
+    num("n_locals", c.n_locals_visible, facts.n_locals);
     num("n_pos_args", c.n_pos_args, facts.n_pos_args);
     num("n_kwonly_args", c.n_kwonly_args, facts.n_kwonly_args);
     if c.parent.is_some() {
         num("def_line", c.def_line, facts.def_line);
     }
-    if let Some(f) = facts.scope_flags {
-        if f & SIG_FLAGS != c.scope_flags & SIG_FLAGS {
+    if let Some(f) = facts.flags {
+        if f & 7 != c.mpdbg_flags() {
             d.push(Difference {
-                what: "scope_flags",
-                source: format!("{:#04x}", c.scope_flags & SIG_FLAGS),
-                device: format!("{:#04x}", f & SIG_FLAGS),
+                what: "flags",
+                source: c.mpdbg_flags().to_string(),
+                device: (f & 7).to_string(),
             });
         }
     }

@@ -88,6 +88,8 @@ pub(crate) struct Scope<'a> {
     pub lines: Vec<u32>,
     pub children: Vec<usize>,
     pub is_async: bool,
+    /// Names that reachable bytecode loads, stores or deletes.
+    pub touched: std::collections::HashSet<Sym>,
 }
 
 impl<'a> Scope<'a> {
@@ -114,6 +116,7 @@ impl<'a> Scope<'a> {
             lines: Vec::new(),
             children: Vec::new(),
             is_async: false,
+            touched: std::collections::HashSet::new(),
         }
     }
 

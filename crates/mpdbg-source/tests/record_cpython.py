@@ -5,7 +5,9 @@
 #   python3 record_cpython.py CORPUS.py OUT.txt
 #
 # Output lines (tab-separated):
-#   C seg name line            a `call` event (line = f_lineno)
+#   C seg name line firstlineno argnames
+#                              a `call` event (line = f_lineno); argnames are
+#                              the parameter names, comma-separated
 #   L seg line [name value]*   a `line` event with the bound locals
 import os
 import sys
@@ -46,7 +48,11 @@ def main():
         counter[0] += 1
         seg = counter[0]
         co = frame.f_code
-        out.write('\t'.join(['C', str(seg), co.co_name, str(frame.f_lineno)]) + '\n')
+        nargs = co.co_argcount + co.co_kwonlyargcount
+        nargs += (1 if co.co_flags & 0x04 else 0) + (1 if co.co_flags & 0x08 else 0)
+        argnames = ','.join(co.co_varnames[:nargs])
+        out.write('\t'.join(['C', str(seg), co.co_name, str(frame.f_lineno),
+                              str(co.co_firstlineno), argnames]) + '\n')
         return local_tracer(seg, co)
 
     g = {'__name__': '__main__'}

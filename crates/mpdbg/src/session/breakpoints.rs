@@ -66,7 +66,7 @@ impl HitCondition {
             HitCondition::AtLeast(n) => hits >= n,
             HitCondition::Above(n) => hits > n,
             HitCondition::Exactly(n) => hits == n,
-            HitCondition::EveryNth(n) => hits % n == 0,
+            HitCondition::EveryNth(n) => hits.is_multiple_of(n),
         }
     }
 }
@@ -210,9 +210,9 @@ mod tests {
 
     #[test]
     fn lines_are_verified_moved_or_rejected() {
-        let src = "x = 1\n\n# note\ndef f(a):\n    b = a\n    return b\n";
+        let src = "x = 1\n\n# note\nif x:\n    y = 2\nelse:\n    y = 3\ndef f(a):\n    b = a\n    return b\n";
         let model = SourceModel::analyze(src).expect("parses");
-        let reqs: Vec<_> = [1, 2, 5, 99]
+        let reqs: Vec<_> = [1, 2, 6, 9, 99]
             .iter()
             .map(|&line| BreakpointRequest {
                 line,
@@ -222,15 +222,23 @@ mod tests {
         let mut id = 0;
         let (results, active) = resolve(Ok(&model), &reqs, &mut id);
         assert_eq!((results[0].verified, results[0].line), (true, 1));
+        // A blank line is refused with a reason; `else:` has no code and moves on.
         assert!(
-            results[1].verified && results[1].line > 2,
-            "{:?}",
-            results[1]
+            !results[1].verified
+                && results[1]
+                    .message
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("blank")
         );
         assert_eq!(
-            active.iter().find(|b| b.line == 5).map(|b| b.names.clone()),
-            Some(vec!["a".into(), "b".into()])
+            (results[2].verified, results[2].line),
+            (true, 7),
+            "{:?}",
+            results[2]
         );
-        assert!(!results[3].verified && results[3].message.is_some());
+        let names = active.iter().find(|b| b.line == 9).map(|b| b.names.clone());
+        assert_eq!(names, Some(vec!["a".to_string(), "b".to_string()]));
+        assert!(!results[4].verified && results[4].message.is_some());
     }
 }
