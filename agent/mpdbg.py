@@ -16,9 +16,13 @@ import select
 PROTOCOL = "1"
 VERSION = "0.1.0"
 _MAGIC = b"\xfe\xfd"
-_LIMIT = 256  # repr bytes per value
 _UNBOUND = _mpdbg.UNBOUND
 _FILE = __file__
+
+# The inspection module lives beside this file.
+_slash = _FILE.rfind("/")
+if _slash > 0 and _FILE[:_slash] not in sys.path:
+    sys.path.append(_FILE[:_slash])
 
 _in = sys.stdin.buffer
 _out = sys.stdout.buffer
@@ -30,16 +34,16 @@ _RUN, _STEP_IN, _STEP_OVER, _STEP_OUT, _PAUSE = 0, 1, 2, 3, 4
 _mode = _RUN
 _step_depth = 0
 _bps = {}  # file -> {line: (condition code or None, slot names)}
-_has_bp = {}  # file -> {def line: {code name: bool}}
+_calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = any
+_has_bp = {}  # file -> {call line: {code name: bool}}, when the host sent 0
 _exc_raised = False
 _exc_uncaught = True
 _exc_depth = [0]  # depth of the last exception stop, until the next line
 _attached = True
 
-# Per-stop state, cleared on resume.
+# Per-stop state.
 _frames = []
-_refs = []
-_scratch = {}
+_inspect = None  # the inspection module, loaded only while stopped
 
 
 # ---------------------------------------------------------------- framing
@@ -109,129 +113,36 @@ def _parse(payload):
     return payload[:1], fields
 
 
-# ---------------------------------------------------------------- values
-
-
-def _ref(v):
-    for i, r in enumerate(_refs):
-        if r is v:
-            return i + 1
-    _refs.append(v)
-    return len(_refs)
-
-
-def _expandable(v):
-    t = type(v)
-    if t in (list, tuple, dict, set, frozenset):
-        return len(v) > 0
-    if t in (str, bytes, bytearray, int, float, bool, complex) or v is None:
-        return False
-    return hasattr(v, "__dict__")
-
-
-def _value(v):
-    if v is _UNBOUND:
-        return (b"-", b"", 0, -1)
-    try:
-        r = repr(v)
-    except BaseException as e:  # a user __repr__ that fails
-        r = "<repr failed: %s>" % type(e).__name__
-    b = r.encode()
-    if len(b) > _LIMIT:
-        b = r[:_LIMIT].encode()[:_LIMIT]
-    try:
-        n = len(v)
-    except BaseException:
-        n = -1
-    return (type(v).__name__, b, _ref(v) if _expandable(v) else 0, n)
-
-
-def _named(name, v):
-    return (name,) + _value(v)
-
-
-def _children(obj, start, count):
-    # (total, [(name, value)]) for the slice [start, start+count).
-    t = type(obj)
-    if t in (list, tuple):
-        items = [(str(i), obj[i]) for i in range(start, min(len(obj), start + count))]
-        return len(obj), items
-    if t is dict:
-        keys = list(obj.keys())
-        return len(keys), [(repr(k), obj[k]) for k in keys[start : start + count]]
-    if t in (set, frozenset):
-        vals = list(obj)
-        return len(vals), [(str(start + i), v) for i, v in enumerate(vals[start : start + count])]
-    names = [n for n in dir(obj) if not n.startswith("__")]
-    attrs = []
-    for n in names:
-        try:
-            v = getattr(obj, n)
-        except BaseException:
-            continue
-        if type(v).__name__ != "bound_method":
-            attrs.append((n, v))
-    return len(attrs), attrs[start : start + count]
-
-
-def _globals_of(frame):
-    out = []
-    for k, v in frame.f_globals.items():
-        if not k.startswith("__") and type(v).__name__ != "module":
-            out.append((k, v))
-    return out
-
-
-# ---------------------------------------------------------------- frames
+# ---------------------------------------------------------------- helpers
 
 
 def _user_frames():
     return [f for f in _mpdbg.frames() if f.f_code.co_filename != _FILE]
 
 
-def _frame_line(f):
-    try:
-        return _mpdbg.line(f)
-    except BaseException:
-        return f.f_lineno
+def _split_names(b):
+    return [n.decode() for n in b.split(b",")] if b else []
 
 
 def _locals_dict(frame, names):
+    # The frame's locals by the host's names, for conditions and evaluation.
     d = {}
     if names:
         slots = _mpdbg.slots(frame)
         for i in range(min(len(names), len(slots))):
             if slots[i] is not _UNBOUND:
                 d[names[i]] = slots[i]
-    d.update(_scratch.get(id(frame), ()))
     return d
 
 
-def _run_code(frame, mode, text, names):
-    g = frame.f_globals
-    if not names:  # module level: locals are the globals
-        if mode == b"x":
-            exec(text, g)
-            return None
-        return eval(text, g)
-    d = _locals_dict(frame, names)
-    if mode == b"x":
-        exec(text, g, d)
-        # Write changed locals back to their slots; keep new names for this stop.
-        slots = _mpdbg.slots(frame)
-        for i in range(min(len(names), len(slots))):
-            if names[i] in d and d[names[i]] is not slots[i]:
-                _mpdbg.set_slot(frame, i, d[names[i]])
-        extra = _scratch.setdefault(id(frame), {})
-        for k in d:
-            if k not in names:
-                extra[k] = d[k]
-        return None
-    return eval(text, g, d)
+class _Core:
+    # What the inspection module uses from here.
+    send = staticmethod(_send)
+    split_names = staticmethod(_split_names)
+    locals_dict = staticmethod(_locals_dict)
 
 
-def _split_names(b):
-    return [n.decode() for n in b.split(b",")] if b else []
+_CORE = _Core
 
 
 # ---------------------------------------------------------------- stopping
@@ -250,8 +161,14 @@ def _stop(frame, reason, text=""):
             return
         if _handle(kind, f):
             break
-    _refs.clear()
-    _scratch.clear()
+    global _inspect
+    if _inspect is not None and _mode == _RUN:
+        # Free the inspection code and every object it referenced.
+        _inspect = None
+        sys.modules.pop("mpdbg_inspect", None)
+    elif _inspect is not None:
+        _inspect._refs.clear()
+        _inspect._scratch.clear()
     depth = len(_mpdbg.frames())
     global _step_depth
     _step_depth = depth
@@ -268,48 +185,18 @@ def _stop(frame, reason, text=""):
 
 def _handle(kind, f):
     # Serves one request while stopped; True when the program should go on.
-    global _mode
+    global _mode, _inspect
     rid = f[0] if f else b"0"
     try:
         if kind in b"CNIO":
             _mode = {b"C": _RUN, b"N": _STEP_OVER, b"I": _STEP_IN, b"O": _STEP_OUT}[kind]
             return True
-        if kind == b"T":
-            start, count = int(f[1]), int(f[2])
-            out = []
-            for fr in _frames[start : start + count]:
-                co = fr.f_code
-                try:
-                    def_line = _mpdbg.code_info(fr)[6]
-                except BaseException:
-                    def_line = 0
-                out += [co.co_filename, co.co_name, _frame_line(fr), def_line]
-            _send(b"K", rid, len(_frames), *out)
-        elif kind == b"L":
-            fr = _frames[int(f[1])]
-            info = _mpdbg.code_info(fr)
-            vals = []
-            for v in _mpdbg.slots(fr):
-                vals += _value(v)
-            _send(b"V", rid, info[0], info[1], info[2], info[3], ",".join(info[4]), info[6], _mpdbg.cellmask(fr), *vals)
-        elif kind == b"G":
-            items = _globals_of(_frames[int(f[1])])
-            out = []
-            for k, v in items:
-                out += _named(k, v)
-            _send(b"W", rid, len(items), *out)
-        elif kind == b"A":
-            total, items = _children(_refs[int(f[1]) - 1], int(f[2]), int(f[3]))
-            out = []
-            for k, v in items:
-                out += _named(k, v)
-            _send(b"W", rid, total, *out)
-        elif kind == b"E":
-            fr = _frames[int(f[1])]
-            v = _run_code(fr, f[2], f[3].decode(), _split_names(f[4] if len(f) > 4 else b""))
-            _send(b"E", rid, 1, *_value(v))
-        elif kind == b"S":
-            _set(rid, f)
+        if kind in b"TLGAES":
+            if _inspect is None:
+                import mpdbg_inspect
+
+                _inspect = mpdbg_inspect
+            _inspect.handle(_CORE, kind, f, _frames)
         elif kind == b"B":
             _set_breakpoints(f)
             _send(b"R", rid, 1, "")
@@ -331,45 +218,23 @@ def _handle(kind, f):
     return False
 
 
-def _set(rid, f):
-    fr = _frames[int(f[1])]
-    target, key = f[2], f[3]
-    names = _split_names(f[5] if len(f) > 5 else b"")
-    value = _run_code(fr, b"e", f[4].decode(), names)
-    if target == b"s":
-        _mpdbg.set_slot(fr, int(key), value)
-    elif target == b"g":
-        fr.f_globals[key.decode()] = value
-    else:
-        obj = _refs[int(target) - 1]
-        t = type(obj)
-        if t is list:
-            obj[int(key)] = value
-        elif t is dict:
-            for k in obj:
-                if repr(k).encode() == key:
-                    obj[k] = value
-                    break
-            else:
-                raise KeyError(key.decode())
-        else:
-            setattr(obj, key.decode(), value)
-    _send(b"E", rid, 1, *_value(value))
-
-
 def _set_breakpoints(f):
+    # Fields: file, then (line, condition, slot names, call line) per breakpoint.
     path = f[1].decode()
     lines = {}
+    calls = {}
     i = 2
-    while i + 2 < len(f) + 1 and i + 2 <= len(f):
+    while i + 3 < len(f):
         line, cond, names = int(f[i]), f[i + 1].decode(), _split_names(f[i + 2])
-        code = compile(cond, "<condition>", "eval") if cond else None
-        lines[line] = (code, names)
-        i += 3
+        lines[line] = (compile(cond, "<condition>", "eval") if cond else None, names)
+        calls[int(f[i + 3])] = 1
+        i += 4
     if lines:
         _bps[path] = lines
+        _calls[path] = calls
     else:
         _bps.pop(path, None)
+        _calls.pop(path, None)
     _has_bp.pop(path, None)
     _install()
 
@@ -385,9 +250,16 @@ def _set_filters(b):
 
 
 def _install():
-    # The global tracer only when some call can need one: zero cost otherwise.
-    need = _attached and (_bps or _mode in (_STEP_IN, _PAUSE) or _exc_raised)
-    sys.settrace(_on_call if need else None)
+    # No tracer at all when nothing can stop; when only breakpoints can, a C
+    # filter keeps every call into code without one away from Python.
+    if not _attached:
+        sys.settrace(None)
+    elif _mode in (_STEP_IN, _PAUSE) or _exc_raised:
+        sys.settrace(_on_call)
+    elif _bps:
+        sys.settrace(_mpdbg.filter(_calls, _on_bp_call))
+    else:
+        sys.settrace(None)
 
 
 def _resume():
@@ -435,8 +307,26 @@ def _on_call(frame, event, arg):
             # Everything may stop, except the agent's own code.
             return None if frame.f_code.co_filename == _FILE else _on_line
         lines = _bps.get(frame.f_code.co_filename)
-        if lines is not None and _code_has_bp(frame, lines, frame.f_lineno):
+        if lines is not None and _needs_trace_at_call(frame, lines):
             return _on_line
+    except BaseException as e:
+        _internal(e)
+    return None
+
+
+def _needs_trace_at_call(frame, lines):
+    calls = _calls[frame.f_code.co_filename]
+    return frame.f_lineno in calls or (0 in calls and _code_has_bp(frame, lines, frame.f_lineno))
+
+
+def _on_bp_call(frame, event, arg):
+    # Reached through _mpdbg.filter: this code object's call line has a
+    # breakpoint, or the host could not say which code objects do (0).
+    try:
+        co = frame.f_code
+        if 0 in _calls.get(co.co_filename, ()):
+            return _on_line if _code_has_bp(frame, _bps[co.co_filename], frame.f_lineno) else None
+        return _on_line
     except BaseException as e:
         _internal(e)
     return None
@@ -454,8 +344,12 @@ def _call_line(frame):
 def _needs_trace(frame):
     if _mode or _exc_raised:
         return True
-    lines = _bps.get(frame.f_code.co_filename)
-    return lines is not None and _code_has_bp(frame, lines, _call_line(frame))
+    file = frame.f_code.co_filename
+    calls = _calls.get(file)
+    if calls is None:
+        return False
+    line = _call_line(frame)
+    return line in calls or (0 in calls and _code_has_bp(frame, _bps[file], line))
 
 
 def _on_line(frame, event, arg):
@@ -563,7 +457,8 @@ def run(path, args=()):
     """Runs the program at `path` as __main__ under the debugger."""
     sys.argv[:] = [path] + list(args)
     slash = path.rfind("/")
-    sys.path[0] = path[:slash] if slash >= 0 else ""
+    # The program's folder first, as for a script; the agent's stays after it.
+    sys.path.insert(0, path[:slash] if slash >= 0 else "")
     micropython.kbd_intr(-1)  # Ctrl-C bytes on the link are data, not interrupts
     _send(b"H", PROTOCOL, VERSION, "%s %s" % (sys.implementation.name, sys.version), sys.platform, "ws")
     # The host configures breakpoints and filters, then says go (C) or, to

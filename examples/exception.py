@@ -1,4 +1,4 @@
-# An uncaught ValueError raised two calls deep.
+# A ValueError that is caught, then one that is not, raised two calls deep.
 
 
 def parse(text):
@@ -15,6 +15,14 @@ def load(items):
     return out
 
 
+def safe_parse(text):
+    try:
+        return parse(text)
+    except ValueError:
+        return None  # BP:caught
+
+
 print(load(["1", "2"]))
+print(safe_parse("-1"))  # BP:caught_call
 print(load(["3", "-4"]))  # BP:second_load
 print("not reached")

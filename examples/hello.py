@@ -15,8 +15,10 @@ def average(values):
 
 def describe(name, values):
     mean = average(values)  # BP:call_average
-    label = "%s: %d values, mean %.2f" % (name, len(values), mean)
+    # Summarise in one line.
+    label = "%s: %d values, mean %.2f" % (name, len(values), mean)  # BP:label
     flags = {"above_10": mean > 10, "empty": not values}
+
     print(label)  # BP:print_label
     return flags
 

@@ -24,8 +24,7 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let manifest =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let repo = manifest.join("../..");
     let mut code = String::new();
     for (konst, dir) in [("FIRMWARE_FILES", "firmware"), ("AGENT_FILES", "agent")] {
@@ -37,16 +36,10 @@ fn main() {
         for (rel, path) in &files {
             println!("cargo:rerun-if-changed={}", path.display());
             let abs = path.canonicalize().unwrap_or_else(|_| path.clone());
-            writeln!(
-                code,
-                "    ({rel:?}, include_bytes!({:?})),",
-                abs.display().to_string()
-            )
-            .ok();
+            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).ok();
         }
         writeln!(code, "];").ok();
     }
-    let out =
-        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");
     std::fs::write(out, code).expect("write embedded.rs");
 }

@@ -188,6 +188,7 @@ int main(int argc, char **argv) {
         return ret;
     }
 
+    mp_hal_notify_stdin();
     // sys.argv: the script (or "-c") and its arguments.
     mp_obj_list_append(mp_sys_argv, MP_OBJ_NEW_QSTR(qstr_from_str(script ? script : "-c")));
     for (int i = argi + (script ? 1 : 0); i < argc; i++) {

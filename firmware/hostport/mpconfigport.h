@@ -74,3 +74,7 @@ typedef uintptr_t mp_uint_t;
 #define MICROPY_BANNER_MACHINE "mpdbg host port (Linux) with sys.settrace"
 
 #define MP_STATE_PORT MP_STATE_VM
+
+// The host port tells _mpdbg when input arrives on stdin (SIGIO), so the
+// debugger's watch costs nothing while the program runs.
+#define MICROPY_MPDBG_INPUT_NOTIFY (MPDBG_SETTRACE)

@@ -130,6 +130,33 @@ static void sigint_handler(int signum) {
     mp_sched_keyboard_interrupt();
 }
 
+#if MICROPY_MPDBG_INPUT_NOTIFY
+#include <fcntl.h>
+void mpdbg_input_pending(void);
+
+static void sigio_handler(int signum) {
+    (void)signum;
+    mpdbg_input_pending();
+}
+
+// Asks the kernel for SIGIO when stdin becomes readable (pipes and ttys).
+void mp_hal_notify_stdin(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = sigio_handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGIO, &sa, NULL);
+    fcntl(0, F_SETOWN, getpid());
+    int flags = fcntl(0, F_GETFL);
+    if (flags >= 0) {
+        fcntl(0, F_SETFL, flags | O_ASYNC);
+    }
+}
+#else
+void mp_hal_notify_stdin(void) {
+}
+#endif
+
 void mp_hal_install_sigint(void) {
     struct sigaction sa = {0};
     sa.sa_handler = sigint_handler;

@@ -20,12 +20,15 @@
 //                         give a running frame the trace callback cb (None
 //                         disarms); when fresh, the next instruction raises a
 //                         `line` event even on the same line
-//   watch(stream, cb, ms) while the program runs untraced, check `stream`
-//                         for input every `ms` milliseconds from the VM's
-//                         scheduler; when input is pending, arm the innermost
-//                         frame with cb once and stop watching. watch(None)
-//                         stops. Returns False where the port has no static
-//                         scheduler nodes.
+//   watch(stream, cb, ms) while the program runs untraced, when input is
+//                         pending on `stream`, arm the innermost frame with cb
+//                         once and stop watching (event-driven for sys.stdin
+//                         on ports that call mpdbg_input_pending(), else
+//                         polled every `ms` ms). watch(None) stops. Returns
+//                         False where the port has no static scheduler nodes.
+//   filter(calls, tracer) a sys.settrace callable that calls `tracer` only
+//                         for frames whose file and call line are in `calls`
+//                         ({file: {line: ...}}; line 0 = every code object)
 //
 // Safety: a frame object outlives its function, and its code_state then
 // points at freed or reused memory. Every call that needs the code state
@@ -305,14 +308,70 @@ static mp_obj_t mpdbg_arm(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_arm_obj, 2, 3, mpdbg_arm);
 
-// watch(): a static scheduler node that re-schedules itself, so it runs at
-// the VM's pending-work checks (backward jumps, returns, waits) without any
-// Python code, and costs one tick comparison when it is not yet due.
+// filter(calls, tracer): a callable for sys.settrace that decides in C, with
+// no allocation, whether a `call` needs the Python tracer: only when
+// calls[frame's file] holds the frame's call line (the line of definition
+// the frame reports at its call event). Everything else costs two lookups.
+typedef struct {
+    mp_obj_base_t base;
+    mp_obj_t calls;
+    mp_obj_t tracer;
+} filter_obj_t;
+
+static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    filter_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_arg_check_num(n_args, n_kw, 3, 3, false);
+    if (!mp_obj_is_type(args[0], &mp_type_frame)) {
+        return mp_const_none;
+    }
+    mp_obj_frame_t *frame = MP_OBJ_TO_PTR(args[0]);
+    qstr file = MP_CODE_QSTR_MAP(frame->code->context, 0);
+    mp_map_elem_t *by_line = mp_map_lookup(mp_obj_dict_get_map(self->calls), MP_OBJ_NEW_QSTR(file), MP_MAP_LOOKUP);
+    if (by_line == NULL || !mp_obj_is_type(by_line->value, &mp_type_dict)) {
+        return mp_const_none;
+    }
+    mp_map_t *lines = mp_obj_dict_get_map(by_line->value);
+    if (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(frame->lineno), MP_MAP_LOOKUP) == NULL
+        && mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) == NULL) {
+        return mp_const_none;
+    }
+    return mp_call_function_n_kw(self->tracer, 3, 0, args);
+}
+
+static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
+
+static mp_obj_t mpdbg_filter(mp_obj_t calls, mp_obj_t tracer) {
+    if (!mp_obj_is_type(calls, &mp_type_dict) || !mp_obj_is_callable(tracer)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable)"));
+    }
+    filter_obj_t *f = mp_obj_malloc(filter_obj_t, &filter_type);
+    f->calls = calls;
+    f->tracer = tracer;
+    return MP_OBJ_FROM_PTR(f);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_filter_obj, mpdbg_filter);
+
+// watch(): while the program runs untraced, the agent must still hear the
+// host (pause, new breakpoints). Two ways, both without Python code:
+// - event-driven: ports that know when input arrives on the REPL stream (an
+//   RX interrupt; SIGIO on the host port) define MICROPY_MPDBG_INPUT_NOTIFY
+//   and call mpdbg_input_pending(); watching sys.stdin then costs nothing;
+// - polling, for other streams and ports: a static scheduler node that
+//   re-schedules itself runs at the VM's pending-work checks (backward jumps,
+//   returns, waits) and polls the stream every `ms` milliseconds.
 #if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
+#ifndef MICROPY_MPDBG_INPUT_NOTIFY
+#define MICROPY_MPDBG_INPUT_NOTIFY (0)
+#endif
+
+extern struct _mp_dummy_t mp_sys_stdin_obj;
+
 static mp_sched_node_t watch_node;
-static bool watch_active;
+static volatile bool watch_active;
+static bool watch_notified; // event-driven: no polling node is queued
 static mp_uint_t watch_interval_ms;
 static mp_uint_t watch_last_ms;
+static uint8_t watch_countdown;
 
 static bool stream_has_input(mp_obj_t stream) {
     const mp_stream_p_t *p = mp_get_stream(stream);
@@ -321,36 +380,59 @@ static bool stream_has_input(mp_obj_t stream) {
     return ret != MP_STREAM_ERROR && (ret & (MP_STREAM_POLL_RD | MP_STREAM_POLL_HUP)) != 0;
 }
 
-static void watch_run(mp_sched_node_t *node) {
+static void watch_stop(void) {
+    watch_active = false;
+    MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
+    MP_STATE_VM(mpdbg_watch_callback) = MP_OBJ_NULL;
+}
+
+// Arms the innermost running frame with the watch callback, once.
+static void watch_fire(mp_sched_node_t *node) {
+    (void)node;
     if (!watch_active) {
         return;
     }
-    mp_uint_t now = mp_hal_ticks_ms();
-    if (now - watch_last_ms >= watch_interval_ms) {
-        watch_last_ms = now;
-        if (stream_has_input(MP_STATE_VM(mpdbg_watch_stream))) {
-            for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
-                if (cs->frame != NULL) {
-                    arm_state(cs, MP_STATE_VM(mpdbg_watch_callback), true);
-                    break;
-                }
-            }
-            watch_active = false;
-            MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
-            MP_STATE_VM(mpdbg_watch_callback) = MP_OBJ_NULL;
-            return;
+    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
+        if (cs->frame != NULL) {
+            arm_state(cs, MP_STATE_VM(mpdbg_watch_callback), true);
+            break;
         }
     }
-    mp_sched_schedule_node(node, watch_run);
+    watch_stop();
+}
+
+static void watch_poll(mp_sched_node_t *node) {
+    if (!watch_active) {
+        return;
+    }
+    // Read the clock only every 32nd run: a tight loop runs this per iteration.
+    if (--watch_countdown == 0) {
+        watch_countdown = 32;
+        mp_uint_t now = mp_hal_ticks_ms();
+        if (now - watch_last_ms >= watch_interval_ms) {
+            watch_last_ms = now;
+            if (stream_has_input(MP_STATE_VM(mpdbg_watch_stream))) {
+                watch_fire(node);
+                return;
+            }
+        }
+    }
+    mp_sched_schedule_node(node, watch_poll);
+}
+
+// For ports: call when input arrives on the REPL stream (IRQ or signal safe:
+// it only queues the module's single scheduler node).
+void mpdbg_input_pending(void) {
+    if (watch_active && watch_notified) {
+        mp_sched_schedule_node(&watch_node, watch_fire);
+    }
 }
 #endif
 
 static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
     #if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
     if (args[0] == mp_const_none) {
-        watch_active = false;
-        MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
-        MP_STATE_VM(mpdbg_watch_callback) = MP_OBJ_NULL;
+        watch_stop();
         return mp_const_true;
     }
     if (n_args < 2 || !mp_obj_is_callable(args[1])) {
@@ -361,14 +443,19 @@ static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
     MP_STATE_VM(mpdbg_watch_callback) = args[1];
     watch_interval_ms = n_args > 2 ? mp_obj_get_int(args[2]) : 20;
     watch_last_ms = mp_hal_ticks_ms();
-    if (!watch_active) {
-        watch_active = true;
-        // After a soft reset the scheduler queue is empty but the node may
-        // still say it is queued; the VM would then never run it.
-        if (MP_STATE_VM(sched_head) == NULL) {
-            watch_node.callback = NULL;
-        }
-        mp_sched_schedule_node(&watch_node, watch_run);
+    watch_countdown = 1;
+    // After a soft reset the scheduler queue is empty but the node may still
+    // say it is queued; the VM would then never run it.
+    if (MP_STATE_VM(sched_head) == NULL) {
+        watch_node.callback = NULL;
+    }
+    watch_notified = MICROPY_MPDBG_INPUT_NOTIFY && args[0] == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj);
+    watch_active = true;
+    if (!watch_notified) {
+        mp_sched_schedule_node(&watch_node, watch_poll);
+    } else if (stream_has_input(args[0])) {
+        // Input that arrived before the port could tell us.
+        mp_sched_schedule_node(&watch_node, watch_fire);
     }
     return mp_const_true;
     #else
@@ -396,6 +483,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_code_info), MP_ROM_PTR(&mpdbg_code_info_obj) },
     { MP_ROM_QSTR(MP_QSTR_arm), MP_ROM_PTR(&mpdbg_arm_obj) },
     { MP_ROM_QSTR(MP_QSTR_watch), MP_ROM_PTR(&mpdbg_watch_obj) },
+    { MP_ROM_QSTR(MP_QSTR_filter), MP_ROM_PTR(&mpdbg_filter_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
 };
 static MP_DEFINE_CONST_DICT(mpdbg_module_globals, mpdbg_module_globals_table);

@@ -178,7 +178,8 @@ class Session:
             if out["type"] in ("set", "frozenset"):
                 # debugpy names set items by id(): not deterministic.
                 for c in children:
-                    c["name"] = ""
+                    if c["name"] != "len()":
+                        c["name"] = ""
                 children.sort(key=lambda c: c["value"])
             out["children"] = children
             if groups and out["type"] not in BUILTIN_TYPES:
@@ -222,12 +223,15 @@ class Session:
         frames, total = self.stack(thread_id)
         scopes = self.dap.request("scopes", {"frameId": frames[0]["id"]})["scopes"]
         loc = [s for s in scopes if s["name"] == "Locals"]
-        values = {}
+        values, names = {}, []
         if loc:
             for var in self.variables(loc[0]["variablesReference"]):
-                if var["name"] not in GROUPS and not var.get("variablesReference"):
+                if var["name"] in GROUPS:
+                    continue
+                names.append(var["name"])
+                if not var.get("variablesReference"):
                     values[var["name"]] = normalise(var["value"])
-        return frames, total, values
+        return frames, total, {"values": values, "names": sorted(names)}
 
     def cont(self, thread_id):
         self.dap.request("continue", {"threadId": thread_id})
@@ -342,7 +346,8 @@ def record_scenario(sc):
     frames, total, values = s.scalar_locals(tid)
     steps = [{"action": "start", "reason": stop["reason"], "name": frames[0]["name"],
               "line": frames[0]["line"], "marker": frames[0]["marker"],
-              "depth": total, "locals": values}]
+              "depth": total, "locals": values["values"],
+              "local_names": values["names"]}]
     for action in sc["actions"]:
         s.dap.request(action, {"threadId": tid})
         stop = s.next_stop()
@@ -354,7 +359,8 @@ def record_scenario(sc):
         frames, total, values = s.scalar_locals(tid)
         steps.append({"action": action, "reason": stop["reason"], "name": frames[0]["name"],
                       "line": frames[0]["line"], "marker": frames[0]["marker"],
-                      "depth": total, "locals": values})
+                      "depth": total, "locals": values["values"],
+                      "local_names": values["names"]})
     s.finish(ended=False)
     return dict(sc, steps=steps)
 

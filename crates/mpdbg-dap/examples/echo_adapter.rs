@@ -43,8 +43,7 @@ fn run(conn: Connection) -> Result<(), DapError> {
             Err(e) if e.is_recoverable() => {
                 match e.error_response() {
                     Some(resp) => sender.send_response(resp)?,
-                    None => sender
-                        .send_event(Event::output(OutputCategory::Important, format!("{e}\n")))?,
+                    None => sender.send_event(Event::output(OutputCategory::Important, format!("{e}\n")))?,
                 };
                 continue;
             }
@@ -79,10 +78,7 @@ fn run(conn: Connection) -> Result<(), DapError> {
                 thread::spawn(move || {
                     for i in 0..3 {
                         let text = format!("{program}: line {i}\n");
-                        if out
-                            .send_event(Event::output(OutputCategory::Stdout, text))
-                            .is_err()
-                        {
+                        if out.send_event(Event::output(OutputCategory::Stdout, text)).is_err() {
                             return;
                         }
                         thread::sleep(Duration::from_millis(5));

@@ -106,9 +106,7 @@ impl<R: BufRead> FrameReader<R> {
             None => return Ok(None),
         };
         let mut body = Vec::with_capacity(length.min(64 * 1024));
-        let got = (&mut self.inner)
-            .take(length as u64)
-            .read_to_end(&mut body)?;
+        let got = (&mut self.inner).take(length as u64).read_to_end(&mut body)?;
         if got < length {
             if let Some(at) = self.push_back_embedded_frame(&body) {
                 // The stream ended early, but another frame started inside
@@ -289,10 +287,7 @@ fn find_embedded_header(data: &[u8]) -> Option<usize> {
         if let Some(rest) = rest.strip_prefix(b":") {
             let digits = rest.trim_ascii_start();
             let n = digits.iter().take_while(|b| b.is_ascii_digit()).count();
-            let blanks = digits[n..]
-                .iter()
-                .take_while(|&&b| b == b' ' || b == b'\t')
-                .count();
+            let blanks = digits[n..].iter().take_while(|&&b| b == b' ' || b == b'\t').count();
             let after = &digits[n + blanks..];
             if n > 0 && (after.starts_with(b"\r\n") || after.starts_with(b"\n")) {
                 return Some(at);
@@ -511,8 +506,7 @@ mod tests {
 
     #[test]
     fn tolerant_headers() {
-        let input =
-            b"content-length:2\nContent-Type: application/vscode-jsonrpc; charset=utf-8\n\n{}\
+        let input = b"content-length:2\nContent-Type: application/vscode-jsonrpc; charset=utf-8\n\n{}\
             \r\n\r\nCONTENT-LENGTH :  3 \r\n\r\n[1]\r\n";
         assert_eq!(frames(input), vec![Ok(b"{}".to_vec()), Ok(b"[1]".to_vec())]);
     }
@@ -528,10 +522,7 @@ mod tests {
         let input = b"Content-Length: abc\r\n\r\n{\"seq\":1}Content-Length: 2\r\n\r\n{}";
         let got = frames(input);
         assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got[0]
-            .as_ref()
-            .unwrap_err()
-            .contains("invalid Content-Length"));
+        assert!(got[0].as_ref().unwrap_err().contains("invalid Content-Length"));
         assert_eq!(got[1], Ok(b"{}".to_vec()));
     }
 
@@ -553,10 +544,7 @@ mod tests {
     fn missing_content_length_header() {
         let got = frames(b"Content-Type: x\r\n\r\n");
         assert_eq!(got.len(), 1);
-        assert!(got[0]
-            .as_ref()
-            .unwrap_err()
-            .contains("missing Content-Length"));
+        assert!(got[0].as_ref().unwrap_err().contains("missing Content-Length"));
     }
 
     #[test]
@@ -583,13 +571,7 @@ mod tests {
     fn truncated_header_is_unexpected_eof() {
         let mut r = reader(b"Content-Length: 10\r\n");
         let e = r.read_frame().unwrap_err();
-        assert!(matches!(
-            e,
-            DapError::UnexpectedEof {
-                context: "header",
-                ..
-            }
-        ));
+        assert!(matches!(e, DapError::UnexpectedEof { context: "header", .. }));
         assert!(!e.is_recoverable());
         assert!(matches!(r.read_frame(), Ok(None)));
     }
@@ -601,13 +583,7 @@ mod tests {
             10,
         );
         let e = r.read_frame().unwrap_err();
-        assert!(matches!(
-            e,
-            DapError::TooLarge {
-                length: 20,
-                max: 10
-            }
-        ));
+        assert!(matches!(e, DapError::TooLarge { length: 20, max: 10 }));
         assert!(e.is_recoverable());
         assert_eq!(r.read_frame().unwrap(), Some(b"{}".to_vec()));
         assert!(r.read_frame().unwrap().is_none());
@@ -618,10 +594,7 @@ mod tests {
         let mut r = reader(b"Content-Length: 99999999999999999999999\r\n\r\n");
         assert!(matches!(r.read_frame(), Err(DapError::Header(_))));
         let mut r = reader(b"Content-Length: 60000000\r\n\r\n{}");
-        assert!(matches!(
-            r.read_frame(),
-            Err(DapError::UnexpectedEof { got: 2, .. })
-        ));
+        assert!(matches!(r.read_frame(), Err(DapError::UnexpectedEof { got: 2, .. })));
     }
 
     #[test]
@@ -630,10 +603,7 @@ mod tests {
         input.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
         let got = frames(&input);
         assert_eq!(got.len(), 2);
-        assert!(got[0]
-            .as_ref()
-            .unwrap_err()
-            .contains("discarded 100000 bytes"));
+        assert!(got[0].as_ref().unwrap_err().contains("discarded 100000 bytes"));
         assert_eq!(got[1], Ok(b"{}".to_vec()));
     }
 

@@ -115,18 +115,14 @@ impl fmt::Display for DapError {
                 context: "body",
                 got,
                 expected,
-            } => write!(
-                f,
-                "stream ended inside a DAP message body ({got} of {expected} bytes)"
-            ),
+            } => write!(f, "stream ended inside a DAP message body ({got} of {expected} bytes)"),
             DapError::UnexpectedEof { context, .. } => {
                 write!(f, "stream ended inside a DAP message {context}")
             }
             DapError::Header(msg) => write!(f, "malformed DAP header: {msg}"),
-            DapError::TooLarge { length, max } => write!(
-                f,
-                "DAP message of {length} bytes exceeds the maximum of {max} bytes"
-            ),
+            DapError::TooLarge { length, max } => {
+                write!(f, "DAP message of {length} bytes exceeds the maximum of {max} bytes")
+            }
             DapError::InvalidUtf8 { .. } => write!(f, "DAP message body is not valid UTF-8"),
             DapError::InvalidJson { message, .. } => {
                 write!(f, "DAP message body is not valid JSON: {message}")

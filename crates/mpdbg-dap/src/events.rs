@@ -443,10 +443,7 @@ mod tests {
     fn other_events() {
         assert_eq!(Event::terminated().body, Value::Null);
         assert_eq!(Event::continued(1).event, "continued");
-        assert_eq!(
-            Event::thread(ThreadReason::Started, 1).body["reason"],
-            "started"
-        );
+        assert_eq!(Event::thread(ThreadReason::Started, 1).body["reason"], "started");
         assert_eq!(
             Event::invalidated(vec!["variables".into()]).body,
             serde_json::json!({"areas": ["variables"]})
@@ -470,8 +467,7 @@ mod tests {
             m.body,
             serde_json::json!({"reason": "new", "module": {"id": 1, "name": "main"}})
         );
-        let s: StoppedEventBody =
-            serde_json::from_str(r#"{"reason":"my reason","extra":1}"#).unwrap();
+        let s: StoppedEventBody = serde_json::from_str(r#"{"reason":"my reason","extra":1}"#).unwrap();
         assert_eq!(s.reason, StoppedReason::Other("my reason".into()));
     }
 }

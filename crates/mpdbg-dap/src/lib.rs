@@ -51,10 +51,7 @@ pub mod responses;
 pub mod transport;
 pub mod types;
 
-pub use codec::{
-    decode_message, encode_frame, encode_message, write_frame, FrameReader,
-    DEFAULT_MAX_MESSAGE_SIZE,
-};
+pub use codec::{decode_message, encode_frame, encode_message, write_frame, FrameReader, DEFAULT_MAX_MESSAGE_SIZE};
 pub use error::DapError;
 pub use events::*;
 pub use messages::{Event, ProtocolMessage, Request, Response};
@@ -62,8 +59,7 @@ pub use requests::*;
 pub use responses::*;
 pub use transport::{Connection, DapListener, DapReader, DapSender};
 pub use types::{
-    Breakpoint, Capabilities, CompletionItem, ExceptionBreakMode, ExceptionBreakpointsFilter,
-    ExceptionDetails, ExceptionFilterOptions, ExceptionOptions, ExceptionPathSegment,
-    FunctionBreakpoint, Message, Module, Scope, Source, SourceBreakpoint, StackFrame,
-    StackFrameFormat, Thread, ValueFormat, Variable, VariablePresentationHint,
+    Breakpoint, Capabilities, CompletionItem, ExceptionBreakMode, ExceptionBreakpointsFilter, ExceptionDetails,
+    ExceptionFilterOptions, ExceptionOptions, ExceptionPathSegment, FunctionBreakpoint, Message, Module, Scope, Source,
+    SourceBreakpoint, StackFrame, StackFrameFormat, Thread, ValueFormat, Variable, VariablePresentationHint,
 };

@@ -32,10 +32,7 @@ impl ProtocolMessage {
     /// Interprets a JSON value as a message. Unknown fields are ignored.
     pub fn from_value(value: Value) -> Result<Self, DapError> {
         let seq = value.get("seq").and_then(Value::as_i64);
-        let command = value
-            .get("command")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let command = value.get("command").and_then(Value::as_str).map(str::to_owned);
         let invalid = |message: String| DapError::InvalidMessage {
             message,
             seq,
@@ -160,12 +157,7 @@ impl Response {
 
     /// A failed response with a short raw `message` and a full DAP
     /// [`Message`] object as `body.error`.
-    pub fn error_message(
-        request_seq: i64,
-        command: &str,
-        message: impl Into<String>,
-        error: Message,
-    ) -> Self {
+    pub fn error_message(request_seq: i64, command: &str, message: impl Into<String>, error: Message) -> Self {
         let body = json!({ "error": error });
         Self::raw(request_seq, command, false, Some(message.into()), body)
     }
@@ -182,13 +174,7 @@ impl Response {
         )
     }
 
-    fn raw(
-        request_seq: i64,
-        command: &str,
-        success: bool,
-        message: Option<String>,
-        body: Value,
-    ) -> Self {
+    fn raw(request_seq: i64, command: &str, success: bool, message: Option<String>, body: Value) -> Self {
         Response {
             seq: 0,
             request_seq,
@@ -261,8 +247,7 @@ mod tests {
         assert_eq!(e.request_seq(), Some(3));
         assert_eq!(e.command(), Some("next"));
         assert!(e.to_string().contains("missing field `type`"));
-        let e = ProtocolMessage::from_value(json!({"type": "request", "seq": "x", "command": "a"}))
-            .unwrap_err();
+        let e = ProtocolMessage::from_value(json!({"type": "request", "seq": "x", "command": "a"})).unwrap_err();
         assert!(matches!(e, DapError::InvalidMessage { .. }), "{e}");
         assert!(e.error_response().is_none());
         let e = ProtocolMessage::from_value(json!([1])).unwrap_err();
@@ -275,8 +260,7 @@ mod tests {
 
     #[test]
     fn arguments_default_to_null() {
-        let m = ProtocolMessage::from_value(json!({"type":"request","seq":1,"command":"threads"}))
-            .unwrap();
+        let m = ProtocolMessage::from_value(json!({"type":"request","seq":1,"command":"threads"})).unwrap();
         assert_eq!(m, ProtocolMessage::Request(req(1, "threads")));
         assert_eq!(m.seq(), 1);
     }

@@ -16,8 +16,8 @@ use serde_json::{Map, Value};
 
 use crate::messages::{Request, Response};
 use crate::types::{
-    string_enum, ExceptionFilterOptions, ExceptionOptions, FunctionBreakpoint, Source,
-    SourceBreakpoint, StackFrameFormat, ValueFormat,
+    string_enum, ExceptionFilterOptions, ExceptionOptions, FunctionBreakpoint, Source, SourceBreakpoint,
+    StackFrameFormat, ValueFormat,
 };
 
 /// A request with typed arguments.
@@ -82,11 +82,7 @@ impl RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid arguments for '{}' request: {}",
-            self.command, self.message
-        )
+        write!(f, "invalid arguments for '{}' request: {}", self.command, self.message)
     }
 }
 
@@ -205,11 +201,7 @@ pub struct InitializeArguments {
     pub supports_args_can_be_interpreted_by_shell: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_start_debugging_request: Option<bool>,
-    #[serde(
-        default,
-        rename = "supportsANSIStyling",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "supportsANSIStyling", skip_serializing_if = "Option::is_none")]
     pub supports_ansi_styling: Option<bool>,
 }
 
@@ -258,11 +250,7 @@ impl LaunchArguments {
             }
         };
         let restart = raw.get("__restart").filter(|v| !v.is_null()).cloned();
-        Ok(LaunchArguments {
-            no_debug,
-            restart,
-            raw,
-        })
+        Ok(LaunchArguments { no_debug, restart, raw })
     }
 
     /// A field of the configuration, if present and not `null`.
@@ -285,9 +273,7 @@ impl LaunchArguments {
     pub fn field<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => T::deserialize(v)
-                .map(Some)
-                .map_err(|e| format!("invalid `{key}`: {e}")),
+            Some(v) => T::deserialize(v).map(Some).map_err(|e| format!("invalid `{key}`: {e}")),
         }
     }
 
@@ -681,10 +667,7 @@ mod tests {
             request("disconnect", Value::Null).parse().unwrap(),
             Command::Disconnect(DisconnectArguments::default())
         );
-        assert_eq!(
-            request("threads", json!([1, 2])).parse().unwrap(),
-            Command::Threads
-        );
+        assert_eq!(request("threads", json!([1, 2])).parse().unwrap(), Command::Threads);
         match request("launch", Value::Null).parse().unwrap() {
             Command::Launch(a) => assert_eq!(a.raw, json!({})),
             other => panic!("{other:?}"),
@@ -705,9 +688,7 @@ mod tests {
 
     #[test]
     fn wrong_types_are_errors_with_seq_and_command() {
-        let e = request("stackTrace", json!({"threadId": "one"}))
-            .parse()
-            .unwrap_err();
+        let e = request("stackTrace", json!({"threadId": "one"})).parse().unwrap_err();
         assert_eq!((e.seq, e.command.as_str()), (7, "stackTrace"));
         assert!(e.message.contains("invalid type"), "{e}");
         let r = e.response();
@@ -718,16 +699,10 @@ mod tests {
         assert!(e.message.contains("missing field `source`"), "{e}");
         let e = request("next", json!("x")).parse().unwrap_err();
         assert!(e.message.contains("must be an object"), "{e}");
-        let e = request("launch", json!({"noDebug": "yes"}))
-            .parse()
-            .unwrap_err();
+        let e = request("launch", json!({"noDebug": "yes"})).parse().unwrap_err();
         assert!(e.message.contains("noDebug"), "{e}");
-        let e = request("evaluate", json!({"expression": 3}))
-            .parse()
-            .unwrap_err();
-        assert!(e
-            .to_string()
-            .starts_with("invalid arguments for 'evaluate'"));
+        let e = request("evaluate", json!({"expression": 3})).parse().unwrap_err();
+        assert!(e.to_string().starts_with("invalid arguments for 'evaluate'"));
     }
 
     #[test]
@@ -745,14 +720,8 @@ mod tests {
         assert!(a.stop_on_entry());
         assert_eq!(a.cwd(), None);
         assert_eq!(a.restart, Some(json!({"n": 1})));
-        assert_eq!(
-            a.field::<Vec<String>>("args").unwrap(),
-            Some(vec!["-v".into()])
-        );
-        assert!(a
-            .field::<u16>("port")
-            .unwrap_err()
-            .contains("invalid `port`"));
+        assert_eq!(a.field::<Vec<String>>("args").unwrap(), Some(vec!["-v".into()]));
+        assert!(a.field::<u16>("port").unwrap_err().contains("invalid `port`"));
         assert_eq!(a.field::<u16>("missing").unwrap(), None);
     }
 

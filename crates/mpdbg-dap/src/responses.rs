@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::types::{
-    Breakpoint, CompletionItem, ExceptionBreakMode, ExceptionDetails, Module, Scope, Source,
-    StackFrame, Thread, VariablePresentationHint,
+    Breakpoint, CompletionItem, ExceptionBreakMode, ExceptionDetails, Module, Scope, Source, StackFrame, Thread,
+    VariablePresentationHint,
 };
 
 /// Body of `setBreakpoints`, `setFunctionBreakpoints` and

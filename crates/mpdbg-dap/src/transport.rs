@@ -118,10 +118,7 @@ impl DapSender {
     fn build(writer: Box<dyn Write + Send>, shutdown: Option<Box<dyn Fn() + Send + Sync>>) -> Self {
         DapSender {
             inner: Arc::new(SenderInner {
-                state: Mutex::new(WriterState {
-                    writer,
-                    next_seq: 1,
-                }),
+                state: Mutex::new(WriterState { writer, next_seq: 1 }),
                 shutdown,
             }),
         }
@@ -131,10 +128,7 @@ impl DapSender {
         // A panic elsewhere while holding the lock cannot leave a partial
         // frame behind (frames are written with one `write_all`), so the
         // state is still usable.
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Sends a message, overwriting its `seq` with the next number, and
@@ -181,11 +175,7 @@ impl DapSender {
     }
 
     /// Answers `request` with an error.
-    pub fn respond_error(
-        &self,
-        request: &Request,
-        message: impl Into<String>,
-    ) -> Result<i64, DapError> {
+    pub fn respond_error(&self, request: &Request, message: impl Into<String>) -> Result<i64, DapError> {
         self.send(Response::error(request, message))
     }
 
@@ -311,10 +301,7 @@ mod tests {
             "Content-Length: 46\r\n\r\n",
             r#"{"type":"event","seq":2,"event":"initialized"}"#,
         );
-        assert_eq!(
-            String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(),
-            expected
-        );
+        assert_eq!(String::from_utf8(buf.0.lock().unwrap().clone()).unwrap(), expected);
     }
 
     #[test]
@@ -390,9 +377,7 @@ mod tests {
                 };
                 match req.parse() {
                     Ok(crate::Command::Initialize(_)) => {
-                        sender
-                            .respond(&req, crate::Capabilities::default())
-                            .unwrap();
+                        sender.respond(&req, crate::Capabilities::default()).unwrap();
                         sender.send_event(Event::initialized()).unwrap();
                     }
                     Ok(crate::Command::Disconnect(_)) => {
@@ -427,19 +412,13 @@ mod tests {
         let responses: Vec<_> = got
             .iter()
             .filter_map(|m| match m {
-                ProtocolMessage::Response(r) => {
-                    Some((r.request_seq, r.command.as_str(), r.success))
-                }
+                ProtocolMessage::Response(r) => Some((r.request_seq, r.command.as_str(), r.success)),
                 _ => None,
             })
             .collect();
         assert_eq!(
             responses,
-            vec![
-                (1, "initialize", true),
-                (2, "bogus", false),
-                (3, "disconnect", true)
-            ]
+            vec![(1, "initialize", true), (2, "bogus", false), (3, "disconnect", true)]
         );
         let events: Vec<_> = got
             .iter()

@@ -637,11 +637,7 @@ pub struct Capabilities {
     pub supports_data_breakpoint_bytes: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breakpoint_modes: Option<Vec<Value>>,
-    #[serde(
-        default,
-        rename = "supportsANSIStyling",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "supportsANSIStyling", skip_serializing_if = "Option::is_none")]
     pub supports_ansi_styling: Option<bool>,
 }
 
@@ -662,10 +658,7 @@ mod tests {
             r#"{"name":"main.py","sourceReference":3}"#
         );
         assert_eq!(Source::from_path("/a/b/c.py").name.as_deref(), Some("c.py"));
-        assert_eq!(
-            Source::from_path("C:\\x\\y.py").name.as_deref(),
-            Some("y.py")
-        );
+        assert_eq!(Source::from_path("C:\\x\\y.py").name.as_deref(), Some("y.py"));
     }
 
     #[test]
@@ -719,10 +712,7 @@ mod tests {
             serde_json::to_string(&c).unwrap(),
             r#"{"supportsConfigurationDoneRequest":true,"exceptionBreakpointFilters":[{"filter":"uncaught","label":"Uncaught Exceptions","default":true}],"supportTerminateDebuggee":true,"supportsANSIStyling":false}"#
         );
-        assert_eq!(
-            serde_json::to_string(&Capabilities::default()).unwrap(),
-            "{}"
-        );
+        assert_eq!(serde_json::to_string(&Capabilities::default()).unwrap(), "{}");
     }
 
     #[test]

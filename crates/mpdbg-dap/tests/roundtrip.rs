@@ -83,11 +83,7 @@ impl Rng {
         Value::Object(m)
     }
     fn message(&mut self) -> ProtocolMessage {
-        let body = if self.chance(30) {
-            Value::Null
-        } else {
-            self.object()
-        };
+        let body = if self.chance(30) { Value::Null } else { self.object() };
         match self.below(3) {
             0 => ProtocolMessage::Request(Request {
                 seq: 0,
@@ -227,10 +223,7 @@ fn corrupted_frames_never_panic_and_good_frames_survive() {
         total_read += survived;
         total_good += good.len();
     }
-    assert!(
-        total_read * 100 >= total_good * 97,
-        "{total_read} of {total_good}"
-    );
+    assert!(total_read * 100 >= total_good * 97, "{total_read} of {total_good}");
 }
 
 #[test]

@@ -31,10 +31,7 @@ fn read_all(r: &mut DapReader) -> Vec<Result<ProtocolMessage, String>> {
                 let fatal = !e.is_recoverable();
                 out.push(Err(e.to_string()));
                 if fatal {
-                    assert!(
-                        matches!(r.read_message(), Ok(None)),
-                        "EOF expected after {e}"
-                    );
+                    assert!(matches!(r.read_message(), Ok(None)), "EOF expected after {e}");
                     return out;
                 }
             }
@@ -87,10 +84,7 @@ fn vscode_attach_with_extra_fields() {
         panic!()
     };
     assert!(!args.no_debug);
-    assert_eq!(
-        args.get("connect"),
-        Some(&json!({"host": "localhost", "port": 5678}))
-    );
+    assert_eq!(args.get("connect"), Some(&json!({"host": "localhost", "port": 5678})));
     assert_eq!(args.get_bool("justMyCode"), Some(false));
     #[derive(serde::Deserialize, Debug, PartialEq)]
     #[serde(rename_all = "camelCase")]
@@ -150,10 +144,7 @@ fn other_real_requests() {
             r#"{"command":"configurationDone","type":"request","seq":5}"#,
             "configurationDone",
         ),
-        (
-            r#"{"command":"threads","type":"request","seq":6}"#,
-            "threads",
-        ),
+        (r#"{"command":"threads","type":"request","seq":6}"#, "threads"),
         (
             r#"{"command":"stackTrace","arguments":{"threadId":1,"startFrame":0,"levels":20},"type":"request","seq":7}"#,
             "stackTrace",
@@ -255,9 +246,7 @@ fn other_real_requests() {
     };
     assert_eq!(e.context, Some(EvaluateContext::Hover));
     let req = request_of(decode_message(cases[15].0.as_bytes()).unwrap());
-    let Ok(Command::Source(s)) = req.parse() else {
-        panic!()
-    };
+    let Ok(Command::Source(s)) = req.parse() else { panic!() };
     assert_eq!(s.reference(), 7);
 }
 
@@ -276,19 +265,14 @@ fn exact_bytes_of_a_session_start() {
     sender.respond(&init, &caps).unwrap();
     sender.send_event(Event::initialized()).unwrap();
     sender
-        .send_event(Event::output(
-            OutputCategory::Console,
-            "Connected to rp2040\n",
-        ))
+        .send_event(Event::output(OutputCategory::Console, "Connected to rp2040\n"))
         .unwrap();
     let bad = Request {
         seq: 9,
         command: "stackTrace".into(),
         arguments: json!({"threadId": "1"}),
     };
-    sender
-        .send_response(bad.parse().unwrap_err().response())
-        .unwrap();
+    sender.send_response(bad.parse().unwrap_err().response()).unwrap();
 
     let expected: &[&str] = &[
         r#"{"type":"response","seq":1,"request_seq":1,"success":true,"command":"initialize","body":{"supportsConditionalBreakpoints":true,"supportsConfigurationDoneRequest":true,"supportsHitConditionalBreakpoints":true,"supportsLogPoints":true}}"#,
@@ -298,23 +282,14 @@ fn exact_bytes_of_a_session_start() {
     ];
     let mut want = Vec::new();
     for body in expected {
-        want.extend_from_slice(
-            format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes(),
-        );
+        want.extend_from_slice(format!("Content-Length: {}\r\n\r\n{}", body.len(), body).as_bytes());
     }
-    assert_eq!(
-        String::from_utf8(out.take()).unwrap(),
-        String::from_utf8(want).unwrap()
-    );
+    assert_eq!(String::from_utf8(out.take()).unwrap(), String::from_utf8(want).unwrap());
 }
 
 #[test]
 fn malformed_inputs_are_errors_and_the_stream_continues() {
-    let good = |seq: i64| {
-        frame(&format!(
-            r#"{{"seq":{seq},"type":"request","command":"threads"}}"#
-        ))
-    };
+    let good = |seq: i64| frame(&format!(r#"{{"seq":{seq},"type":"request","command":"threads"}}"#));
     let mut input = Vec::new();
     input.extend(good(1));
     // Bad JSON with a correct length: recoverable, seq/command sniffed.
@@ -359,10 +334,9 @@ fn malformed_inputs_are_errors_and_the_stream_continues() {
                 let req = request_of(m);
                 seqs.push(req.seq);
                 match req.parse() {
-                    Ok(Command::Unknown { command }) => responses.push(Response::error(
-                        &req,
-                        format!("unsupported request '{command}'"),
-                    )),
+                    Ok(Command::Unknown { command }) => {
+                        responses.push(Response::error(&req, format!("unsupported request '{command}'")))
+                    }
                     Ok(_) => {}
                     Err(e) => responses.push(e.response()),
                 }
@@ -433,14 +407,8 @@ fn error_kinds_and_recoverability() {
     let e = r.read_message().unwrap_err();
     assert!(!e.is_recoverable(), "{e}");
 
-    let mut r = DapReader::with_max_size(
-        Cursor::new(frame(r#"{"seq":1,"type":"event","event":"x"}"#)),
-        8,
-    );
-    assert!(matches!(
-        r.read_message(),
-        Err(DapError::TooLarge { max: 8, .. })
-    ));
+    let mut r = DapReader::with_max_size(Cursor::new(frame(r#"{"seq":1,"type":"event","event":"x"}"#)), 8);
+    assert!(matches!(r.read_message(), Err(DapError::TooLarge { max: 8, .. })));
     assert!(r.read_message().unwrap().is_none());
 }
 
@@ -452,13 +420,7 @@ fn reads_across_tiny_chunks() {
             r#"{{"seq":{i},"type":"event","event":"output","body":{{"output":"é\r\n\r\nContent-Length: 3 {i}"}}}}"#
         )));
     }
-    let chunked = BufReader::with_capacity(
-        3,
-        Dribble {
-            data: bytes,
-            pos: 0,
-        },
-    );
+    let chunked = BufReader::with_capacity(3, Dribble { data: bytes, pos: 0 });
     let mut r = DapReader::new(chunked);
     let got = read_all(&mut r);
     assert_eq!(got.len(), 20);
@@ -507,11 +469,7 @@ impl io::Write for SharedVec {
 
 #[test]
 fn overlong_length_does_not_swallow_the_next_messages() {
-    let good = |seq: i64| {
-        frame(&format!(
-            r#"{{"seq":{seq},"type":"request","command":"threads"}}"#
-        ))
-    };
+    let good = |seq: i64| frame(&format!(r#"{{"seq":{seq},"type":"request","command":"threads"}}"#));
     let body = r#"{"seq":1,"type":"request","command":"pause","arguments":{"threadId":1}}"#;
     // Announced length 20 bytes too long: the body runs into the next frame.
     let mut input = format!("Content-Length: {}\r\n\r\n{body}", body.len() + 20).into_bytes();
@@ -534,9 +492,6 @@ fn overlong_length_does_not_swallow_the_next_messages() {
     input.extend(good(2));
     let got = read_all(&mut reader(input));
     assert_eq!(got.len(), 2, "{got:?}");
-    assert!(got[0]
-        .as_ref()
-        .unwrap_err()
-        .contains("cut short after 71 of 571 bytes"));
+    assert!(got[0].as_ref().unwrap_err().contains("cut short after 71 of 571 bytes"));
     assert_eq!(got[1].as_ref().unwrap().seq(), 2);
 }

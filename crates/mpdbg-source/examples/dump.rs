@@ -25,19 +25,21 @@ fn main() {
     for c in m.code_objects() {
         println!(
             "{} {:?} def_line={} span={:?} emit={:?} n_locals={} pos={} kwonly={} flags={:#x} args={:?}",
-            c.path, c.kind, c.def_line, c.span, c.emit, c.n_locals, c.n_pos_args, c.n_kwonly_args, c.scope_flags, c.arg_names
+            c.path,
+            c.kind,
+            c.def_line,
+            c.span,
+            c.emit,
+            c.n_locals,
+            c.n_pos_args,
+            c.n_kwonly_args,
+            c.scope_flags,
+            c.arg_names
         );
         let slots: Vec<String> = c
             .slots
             .iter()
-            .map(|s| {
-                format!(
-                    "{}={}{}",
-                    s.name,
-                    s.index,
-                    if s.holds_cell { "(cell)" } else { "" }
-                )
-            })
+            .map(|s| format!("{}={}{}", s.name, s.index, if s.holds_cell { "(cell)" } else { "" }))
             .collect();
         println!("    slots: {}", slots.join(" "));
         println!("    lines: {:?}", c.lines);

@@ -45,10 +45,7 @@ impl std::fmt::Display for RejectReason {
             RejectReason::PastEndOfFile => write!(f, "past the end of the file"),
             RejectReason::NoCodeAfter => write!(f, "no code at or after this line"),
             RejectReason::NotDebuggable { function } => {
-                write!(
-                    f,
-                    "{function} is compiled to machine code and cannot be debugged"
-                )
+                write!(f, "{function} is compiled to machine code and cannot be debugged")
             }
         }
     }
@@ -110,10 +107,7 @@ pub(crate) fn classify_lines(src: &str, toks: &[Token]) -> Vec<LineClass> {
         }
     }
     let set = |class: &mut Vec<LineClass>, line: u32, c: LineClass| {
-        if let Some(x) = (line as usize)
-            .checked_sub(1)
-            .and_then(|i| class.get_mut(i))
-        {
+        if let Some(x) = (line as usize).checked_sub(1).and_then(|i| class.get_mut(i)) {
             *x = c;
         }
     };
@@ -121,8 +115,7 @@ pub(crate) fn classify_lines(src: &str, toks: &[Token]) -> Vec<LineClass> {
         if !matches!(t.kind, T::Str | T::Bytes) {
             continue;
         }
-        let at_stmt_start =
-            i == 0 || matches!(toks[i - 1].kind, T::Newline | T::Indent | T::Dedent);
+        let at_stmt_start = i == 0 || matches!(toks[i - 1].kind, T::Newline | T::Indent | T::Dedent);
         let alone = at_stmt_start && toks.get(i + 1).is_some_and(|n| n.kind == T::Newline);
         if alone {
             for l in t.line..=t.end_line {
@@ -139,12 +132,7 @@ pub(crate) fn classify_lines(src: &str, toks: &[Token]) -> Vec<LineClass> {
     class
 }
 
-pub(crate) fn resolve(
-    line: u32,
-    classes: &[LineClass],
-    code: &[CodeObject],
-    executable: &[u32],
-) -> Breakpoint {
+pub(crate) fn resolve(line: u32, classes: &[LineClass], code: &[CodeObject], executable: &[u32]) -> Breakpoint {
     if line == 0 || line as usize > classes.len() {
         return Breakpoint::Rejected {
             line,

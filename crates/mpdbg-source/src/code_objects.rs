@@ -1,9 +1,7 @@
 //! The public description of every code object MicroPython makes for a file.
 
 use crate::intern::Interner;
-use crate::scope::{
-    Emit, IdKind, Scope, ScopeKind, FLAG_PARAM, SF_GENERATOR, SF_VARARGS, SF_VARKEYWORDS,
-};
+use crate::scope::{Emit, IdKind, Scope, ScopeKind, FLAG_PARAM, SF_GENERATOR, SF_VARARGS, SF_VARKEYWORDS};
 
 /// Index of a code object in a [`crate::SourceModel`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,25 +139,19 @@ impl CodeObject {
         self.slots.iter().map(|s| s.name.as_str()).collect()
     }
 
+    /// Parameter names in slot order (positional, keyword-only, `*args`,
+    /// `**kw`; MicroPython's order, see the crate docs).
+    pub fn param_names(&self) -> Vec<&str> {
+        self.slots
+            .iter()
+            .filter(|s| s.role == SlotRole::Param)
+            .map(|s| s.name.as_str())
+            .collect()
+    }
+
     /// Name of slot `k`, if it exists.
     pub fn slot_name(&self, k: usize) -> Option<&str> {
         self.slots.get(k).map(|s| s.name.as_str())
-    }
-
-    /// The flags in `_mpdbg.code_info`'s encoding: 1 = `*args`, 2 = `**kw`,
-    /// 4 = generator.
-    pub fn mpdbg_flags(&self) -> u8 {
-        let mut f = 0;
-        if self.scope_flags & flags::VARARGS != 0 {
-            f |= 1;
-        }
-        if self.scope_flags & flags::VARKEYWORDS != 0 {
-            f |= 2;
-        }
-        if self.scope_flags & flags::GENERATOR != 0 {
-            f |= 4;
-        }
-        f
     }
 
     pub fn has_varargs(&self) -> bool {
@@ -286,11 +278,7 @@ pub(crate) fn build(scopes: &[Scope], interner: &Interner) -> Vec<CodeObject> {
             _ => name.clone(),
         };
         let bytecode = s.emit == Emit::Bytecode;
-        let lines = if bytecode {
-            s.lines.clone()
-        } else {
-            Vec::new()
-        };
+        let lines = if bytecode { s.lines.clone() } else { Vec::new() };
         let def_line = if s.parent.is_none() {
             lines.first().copied().unwrap_or(1)
         } else {

@@ -10,8 +10,8 @@ use crate::lexer::T;
 use crate::lines::LineTable;
 use crate::node::{Node, Struct, R};
 use crate::scope::{
-    check_to_close_over, compute_things, Emit, IdKind, Scope, ScopeKind, FLAG_DBL_STAR_PARAM,
-    FLAG_PARAM, FLAG_STAR_PARAM, SF_DEFKWARGS, SF_GENERATOR, SF_VARARGS, SF_VARKEYWORDS,
+    check_to_close_over, compute_things, Emit, IdKind, Scope, ScopeKind, FLAG_DBL_STAR_PARAM, FLAG_PARAM,
+    FLAG_STAR_PARAM, SF_DEFKWARGS, SF_GENERATOR, SF_VARARGS, SF_VARKEYWORDS,
 };
 
 type CResult<T = ()> = Result<T, SourceError>;
@@ -98,11 +98,7 @@ fn cerr(pos: (u32, u32), msg: &str) -> SourceError {
 
 impl<'a> Compiler<'a> {
     /// Compile a whole module: all scopes, then the identifier numbering.
-    pub fn compile_module(
-        root: &'a Node,
-        sy: Syms,
-        module_pn: &'a Struct,
-    ) -> CResult<Compiler<'a>> {
+    pub fn compile_module(root: &'a Node, sy: Syms, module_pn: &'a Struct) -> CResult<Compiler<'a>> {
         let mut c = Compiler {
             scopes: Vec::new(),
             sy,
@@ -115,13 +111,8 @@ impl<'a> Compiler<'a> {
             err_pos: (1, 1),
         };
         let name = c.sy.s_module;
-        c.scopes.push(Scope::new(
-            ScopeKind::Module,
-            None,
-            module_pn,
-            name,
-            Emit::Bytecode,
-        ));
+        c.scopes
+            .push(Scope::new(ScopeKind::Module, None, module_pn, name, Emit::Bytecode));
         let mut i = 0;
         while i < c.scopes.len() {
             c.cur = i;
@@ -162,8 +153,7 @@ impl<'a> Compiler<'a> {
 
     fn new_scope(&mut self, kind: ScopeKind, pn: &'a Struct, name: Sym, emit: Emit) -> usize {
         let idx = self.scopes.len();
-        self.scopes
-            .push(Scope::new(kind, Some(self.cur), pn, name, emit));
+        self.scopes.push(Scope::new(kind, Some(self.cur), pn, name, emit));
         idx
     }
 
@@ -280,17 +270,9 @@ impl<'a> Compiler<'a> {
             return Err(self.err("invalid syntax"));
         }
         let (k_name, k_star, k_dbl) = if typed {
-            (
-                R::TypedargslistName,
-                R::TypedargslistStar,
-                R::TypedargslistDblStar,
-            )
+            (R::TypedargslistName, R::TypedargslistStar, R::TypedargslistDblStar)
         } else {
-            (
-                R::VarargslistName,
-                R::VarargslistStar,
-                R::VarargslistDblStar,
-            )
+            (R::VarargslistName, R::VarargslistStar, R::VarargslistDblStar)
         };
         let mut flag = FLAG_PARAM;
         let name: Option<Sym>;
@@ -429,9 +411,7 @@ impl<'a> Compiler<'a> {
 
     fn compile_struct(&mut self, s: &'a Struct) -> CResult {
         match s.kind {
-            R::FileInput | R::FileInput2 | R::SimpleStmt2 | R::PassStmt | R::SuiteBlockStmts => {
-                self.compile_all(s)
-            }
+            R::FileInput | R::FileInput2 | R::SimpleStmt2 | R::PassStmt | R::SuiteBlockStmts => self.compile_all(s),
             R::Decorated => self.compile_decorated(s),
             R::Funcdef => {
                 let emit = self.scope().emit;
@@ -477,12 +457,7 @@ impl<'a> Compiler<'a> {
                 Ok(())
             }
             R::ImportName => {
-                for n in s
-                    .nodes
-                    .first()
-                    .unwrap_or(&Node::Null)
-                    .list(R::DottedAsNames)
-                {
+                for n in s.nodes.first().unwrap_or(&Node::Null).list(R::DottedAsNames) {
                     self.lt.op();
                     self.lt.op();
                     let base = self.do_import_name(n)?;
@@ -534,11 +509,7 @@ impl<'a> Compiler<'a> {
                 let emit = self.scope().emit;
                 let name = self.sy.s_lambda;
                 let sc = self.new_scope(ScopeKind::Lambda, s, name, emit);
-                self.compile_funcdef_lambdef(
-                    sc,
-                    s.nodes.first().unwrap_or(&Node::Null),
-                    R::Varargslist,
-                )
+                self.compile_funcdef_lambdef(sc, s.nodes.first().unwrap_or(&Node::Null), R::Varargslist)
             }
             R::OrTest | R::AndTest => {
                 let n = s.nodes.len();
@@ -632,9 +603,7 @@ impl<'a> Compiler<'a> {
                 }
             },
             R::AtomBrace => self.compile_atom_brace_helper(s, true),
-            R::TrailerParen => {
-                self.compile_trailer_paren_helper(s.nodes.first().unwrap_or(&Node::Null), 0)
-            }
+            R::TrailerParen => self.compile_trailer_paren_helper(s.nodes.first().unwrap_or(&Node::Null), 0),
             R::TrailerBracket => {
                 self.compile_node(s.nodes.first().unwrap_or(&Node::Null))?;
                 self.lt.op();
@@ -681,9 +650,7 @@ impl<'a> Compiler<'a> {
                     self.c_assign_tuple(&s.nodes)
                 }
                 R::AtomParen => match s.nodes.first() {
-                    Some(Node::Struct(tc))
-                        if tc.kind == R::TestlistComp && kind == Assign::Store =>
-                    {
+                    Some(Node::Struct(tc)) if tc.kind == R::TestlistComp && kind == Assign::Store => {
                         if has_comp_for(tc) {
                             return Err(self.err_at(s, "can't assign to expression"));
                         }
@@ -729,10 +696,7 @@ impl<'a> Compiler<'a> {
         }
         for (i, n) in items.iter().enumerate() {
             if Some(i) == star {
-                let inner = n
-                    .as_struct()
-                    .and_then(|s| s.nodes.first())
-                    .unwrap_or(&Node::Null);
+                let inner = n.as_struct().and_then(|s| s.nodes.first()).unwrap_or(&Node::Null);
                 self.c_assign(inner, Assign::Store)?;
             } else {
                 self.c_assign(n, Assign::Store)?;
@@ -850,11 +814,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_funcdef_lambdef(&mut self, sc: usize, params: &'a Node, list_kind: R) -> CResult {
-        let saved = (
-            self.have_star,
-            self.num_dict_params,
-            self.num_default_params,
-        );
+        let saved = (self.have_star, self.num_dict_params, self.num_default_params);
         self.have_star = false;
         self.num_dict_params = 0;
         self.num_default_params = 0;
@@ -867,11 +827,7 @@ impl<'a> Compiler<'a> {
         }
         let (np, nd) = (self.num_default_params, self.num_dict_params);
         self.close_over_and_make(sc, np, nd);
-        (
-            self.have_star,
-            self.num_dict_params,
-            self.num_default_params,
-        ) = saved;
+        (self.have_star, self.num_dict_params, self.num_default_params) = saved;
         Ok(())
     }
 
@@ -953,11 +909,7 @@ impl<'a> Compiler<'a> {
             Some(a) if a == self.sy.bytecode => Emit::Bytecode,
             Some(a) if a == self.sy.native => Emit::Native,
             Some(a) if a == self.sy.viper => Emit::Viper,
-            Some(a)
-                if a == self.sy.asm_thumb || a == self.sy.asm_xtensa || a == self.sy.asm_rv32 =>
-            {
-                Emit::Asm
-            }
+            Some(a) if a == self.sy.asm_thumb || a == self.sy.asm_xtensa || a == self.sy.asm_rv32 => Emit::Asm,
             _ => return Err(self.err_at(at, "invalid micropython decorator")),
         };
         Ok(Some(e))
@@ -968,9 +920,7 @@ impl<'a> Compiler<'a> {
         let mut emit = self.scope().emit;
         let mut n_builtin = 0;
         for d in decorators {
-            let d = d
-                .as_struct()
-                .ok_or_else(|| self.err_at(s, "invalid syntax"))?;
+            let d = d.as_struct().ok_or_else(|| self.err_at(s, "invalid syntax"))?;
             let names = d.nodes.first().unwrap_or(&Node::Null).list(R::DottedName);
             if let Some(e) = self.built_in_decorator(names, d)? {
                 emit = e;
@@ -1034,15 +984,8 @@ impl<'a> Compiler<'a> {
                 if inner.kind == R::ForStmt {
                     self.compile_async_for_stmt(inner)
                 } else {
-                    let items = inner
-                        .nodes
-                        .first()
-                        .unwrap_or(&Node::Null)
-                        .list(R::WithStmtList);
-                    self.compile_async_with_stmt_helper(
-                        items,
-                        inner.nodes.get(1).unwrap_or(&Node::Null),
-                    )
+                    let items = inner.nodes.first().unwrap_or(&Node::Null).list(R::WithStmtList);
+                    self.compile_async_with_stmt_helper(items, inner.nodes.get(1).unwrap_or(&Node::Null))
                 }
             }
         }
@@ -1058,10 +1001,7 @@ impl<'a> Compiler<'a> {
             None | Some(Node::Null) => self.lt.op(),
             Some(Node::Struct(ie)) if ie.kind == R::TestIfExpr => {
                 let te = ie.nodes.get(1).and_then(Node::as_struct);
-                self.c_if_cond(
-                    te.and_then(|t| t.nodes.first()).unwrap_or(&Node::Null),
-                    false,
-                )?;
+                self.c_if_cond(te.and_then(|t| t.nodes.first()).unwrap_or(&Node::Null), false)?;
                 self.compile_node(ie.nodes.first().unwrap_or(&Node::Null))?;
                 self.lt.jump(); // return_value
                 self.lt.label();
@@ -1132,9 +1072,7 @@ impl<'a> Compiler<'a> {
         self.lt.op(); // build tuple
         self.do_import_name(src)?;
         for n in names {
-            let ns = n
-                .as_struct()
-                .ok_or_else(|| self.err_at(s, "invalid syntax"))?;
+            let ns = n.as_struct().ok_or_else(|| self.err_at(s, "invalid syntax"))?;
             self.lt.op(); // import_from
             let bind = ns
                 .nodes
@@ -1234,9 +1172,7 @@ impl<'a> Compiler<'a> {
                         logic1(self, jump_if)
                     }
                 }
-                R::NotTest2 => {
-                    return self.c_if_cond(s.nodes.first().unwrap_or(&Node::Null), !jump_if)
-                }
+                R::NotTest2 => return self.c_if_cond(s.nodes.first().unwrap_or(&Node::Null), !jump_if),
                 _ => {}
             }
         }
@@ -1263,9 +1199,7 @@ impl<'a> Compiler<'a> {
             self.lt.label();
         }
         for e in elifs.list(R::IfStmtElifList) {
-            let e = e
-                .as_struct()
-                .ok_or_else(|| self.err_at(s, "invalid syntax"))?;
+            let e = e.as_struct().ok_or_else(|| self.err_at(s, "invalid syntax"))?;
             let c = e.nodes.first().unwrap_or(&Node::Null);
             if !c.is_const_false() {
                 self.c_if_cond(c, false)?;
@@ -1325,9 +1259,7 @@ impl<'a> Compiler<'a> {
             }
             _ => return None,
         };
-        let bad = |n: &Node| {
-            n.is_kind(R::ArglistStar) || n.is_kind(R::ArglistDblStar) || n.is_kind(R::Argument)
-        };
+        let bad = |n: &Node| n.is_kind(R::ArglistStar) || n.is_kind(R::ArglistDblStar) || n.is_kind(R::Argument);
         if start.is_some_and(bad) || bad(end) {
             return None;
         }
@@ -1407,12 +1339,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_try_except(
-        &mut self,
-        body: &'a Node,
-        excepts: &'a [Node],
-        els: &'a Node,
-    ) -> CResult {
+    fn compile_try_except(&mut self, body: &'a Node, excepts: &'a [Node], els: &'a Node) -> CResult {
         self.lt.op(); // setup_except
         self.compile_node(body)?;
         self.lt.jump(); // pop_except_jump
@@ -1468,13 +1395,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_try_finally(
-        &mut self,
-        body: &'a Node,
-        excepts: &'a [Node],
-        els: &'a Node,
-        fin: &'a Node,
-    ) -> CResult {
+    fn compile_try_finally(&mut self, body: &'a Node, excepts: &'a [Node], els: &'a Node, fin: &'a Node) -> CResult {
         self.lt.op(); // setup_finally
         if excepts.is_empty() {
             self.compile_node(body)?;
@@ -1492,26 +1413,16 @@ impl<'a> Compiler<'a> {
         let body = s.nodes.first().unwrap_or(&Node::Null);
         let rest = s.nodes.get(1).unwrap_or(&Node::Null);
         match rest {
-            Node::Struct(r) if r.kind == R::TryStmtFinally => self.compile_try_finally(
-                body,
-                &[],
-                &Node::Null,
-                r.nodes.first().unwrap_or(&Node::Null),
-            ),
+            Node::Struct(r) if r.kind == R::TryStmtFinally => {
+                self.compile_try_finally(body, &[], &Node::Null, r.nodes.first().unwrap_or(&Node::Null))
+            }
             Node::Struct(r) if r.kind == R::TryStmtExceptAndMore => {
-                let excepts = r
-                    .nodes
-                    .first()
-                    .unwrap_or(&Node::Null)
-                    .list(R::TryStmtExceptList);
+                let excepts = r.nodes.first().unwrap_or(&Node::Null).list(R::TryStmtExceptList);
                 let els = r.nodes.get(1).unwrap_or(&Node::Null);
                 match r.nodes.get(2) {
-                    Some(Node::Struct(f)) => self.compile_try_finally(
-                        body,
-                        excepts,
-                        els,
-                        f.nodes.first().unwrap_or(&Node::Null),
-                    ),
+                    Some(Node::Struct(f)) => {
+                        self.compile_try_finally(body, excepts, els, f.nodes.first().unwrap_or(&Node::Null))
+                    }
                     _ => self.compile_try_except(body, excepts, els),
                 }
             }
@@ -1640,10 +1551,7 @@ impl<'a> Compiler<'a> {
         let lhs = s.nodes.first().unwrap_or(&Node::Null);
         let mut rhs = s.nodes.get(1).unwrap_or(&Node::Null);
         if rhs.is_null() {
-            let lonely = matches!(
-                lhs,
-                Node::SmallInt(_) | Node::Str(_) | Node::Tok(_) | Node::Const(_)
-            );
+            let lonely = matches!(lhs, Node::SmallInt(_) | Node::Str(_) | Node::Tok(_) | Node::Const(_));
             if !lonely {
                 self.compile_node(lhs)?;
                 self.lt.op(); // pop_top
@@ -1689,15 +1597,9 @@ impl<'a> Compiler<'a> {
             }
         }
         // plain assignment, with the a, b = c, d special case
-        if let (Some(l), Some(rr)) = (
-            lhs.struct_of(R::TestlistStarExpr),
-            rhs.struct_of(R::TestlistStarExpr),
-        ) {
+        if let (Some(l), Some(rr)) = (lhs.struct_of(R::TestlistStarExpr), rhs.struct_of(R::TestlistStarExpr)) {
             let n = l.nodes.len();
-            if n == rr.nodes.len()
-                && (n == 2 || n == 3)
-                && !l.nodes.iter().any(|x| x.is_kind(R::StarExpr))
-            {
+            if n == rr.nodes.len() && (n == 2 || n == 3) && !l.nodes.iter().any(|x| x.is_kind(R::StarExpr)) {
                 for x in &rr.nodes {
                     self.compile_node(x)?;
                 }
@@ -1716,9 +1618,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn compile_namedexpr_helper(&mut self, name: &'a Node, expr: &'a Node) -> CResult {
-        let target = name
-            .id()
-            .ok_or_else(|| self.err("can't assign to expression"))?;
+        let target = name.id().ok_or_else(|| self.err("can't assign to expression"))?;
         self.compile_node(expr)?;
         self.lt.op(); // dup_top
         if self.scope().kind.is_comp_like() {
@@ -1781,13 +1681,9 @@ impl<'a> Compiler<'a> {
         };
         let first = trailers.first().and_then(Node::as_struct);
         let mut i = 0;
-        let first_is_empty_call = first.is_some_and(|f| {
-            f.kind == R::TrailerParen && f.nodes.first().is_none_or(Node::is_null)
-        });
-        if self.scope().kind == ScopeKind::Function
-            && subject.id() == Some(self.sy.super_)
-            && first_is_empty_call
-        {
+        let first_is_empty_call =
+            first.is_some_and(|f| f.kind == R::TrailerParen && f.nodes.first().is_none_or(Node::is_null));
+        if self.scope().kind == ScopeKind::Function && subject.id() == Some(self.sy.super_) && first_is_empty_call {
             let class = self.sy.class;
             self.load_id(class);
             let param = self
@@ -1841,11 +1737,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn compile_trailer_paren_helper(
-        &mut self,
-        arglist: &'a Node,
-        n_positional_extra: u32,
-    ) -> CResult {
+    fn compile_trailer_paren_helper(&mut self, arglist: &'a Node, n_positional_extra: u32) -> CResult {
         let _ = n_positional_extra;
         let mut n_keyword = 0;
         let mut star_single = false;
@@ -1950,11 +1842,7 @@ impl<'a> Compiler<'a> {
                 let first = p.nodes.first().unwrap_or(&Node::Null);
                 match p.nodes.get(1) {
                     Some(Node::Struct(l)) if l.kind == R::DictorsetmakerList => {
-                        let tail = l
-                            .nodes
-                            .first()
-                            .unwrap_or(&Node::Null)
-                            .list(R::DictorsetmakerList2);
+                        let tail = l.nodes.first().unwrap_or(&Node::Null).list(R::DictorsetmakerList2);
                         let is_dict = first.is_kind(R::DictorsetmakerItem);
                         if is_dict {
                             if create_map {

@@ -16,11 +16,7 @@ pub enum SourceError {
     },
     /// The file parses but MicroPython's compiler rejects it (for example
     /// `nonlocal` without a binding, or `return` outside a function).
-    Compile {
-        line: u32,
-        column: u32,
-        message: String,
-    },
+    Compile { line: u32, column: u32, message: String },
 }
 
 impl SourceError {
@@ -52,14 +48,7 @@ impl fmt::Display for SourceError {
             SourceError::Syntax { .. } => "syntax error",
             SourceError::Compile { .. } => "compile error",
         };
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.line(),
-            self.column(),
-            kind,
-            self.message()
-        )
+        write!(f, "{}:{}: {}: {}", self.line(), self.column(), kind, self.message())
     }
 }
 
@@ -77,9 +66,6 @@ mod tests {
             message: "invalid syntax".into(),
         };
         assert_eq!(e.to_string(), "3:7: syntax error: invalid syntax");
-        assert_eq!(
-            (e.line(), e.column(), e.message()),
-            (3, 7, "invalid syntax")
-        );
+        assert_eq!((e.line(), e.column(), e.message()), (3, 7, "invalid syntax"));
     }
 }

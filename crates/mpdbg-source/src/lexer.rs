@@ -194,7 +194,7 @@ impl<'a> Chars<'a> {
         self.chr1 = self.chr2;
         let mut c2;
         loop {
-            if self.inject_idx > 0 {
+            if self.inject_idx > 0 && self.inject_idx < self.inject.len() {
                 c2 = u32::from(self.inject[self.inject_idx]);
                 self.inject_idx += 1;
                 if self.inject_idx >= self.inject.len() {
@@ -218,23 +218,26 @@ impl<'a> Chars<'a> {
         self.chr2 = c2;
     }
 
-    /// Switch to reading `text` before the rest of the input (f-string arguments).
+    /// Switch to reading `text` before the rest of the input (f-string
+    /// arguments), keeping the three characters already looked ahead after it.
     fn inject_text(&mut self, text: &[u8]) {
-        if self.inject_idx == 0 {
+        if self.inject_idx >= 3 {
+            // Already injecting: the lookahead came from the buffer.
+            self.inject_idx -= 3;
+        } else {
             self.inject.clear();
             self.inject.push(self.chr0 as u8);
             self.inject.push(self.chr1 as u8);
             self.inject.push(self.chr2 as u8);
             self.inject_idx = 0;
-        } else {
-            self.inject_idx -= 3;
         }
-        let at = self.inject_idx;
+        let at = self.inject_idx.min(self.inject.len());
         self.inject.splice(at..at, text.iter().copied());
-        self.chr0 = u32::from(self.inject[self.inject_idx]);
-        self.chr1 = u32::from(self.inject[self.inject_idx + 1]);
-        self.chr2 = u32::from(self.inject[self.inject_idx + 2]);
-        self.inject_idx += 3;
+        let get = |v: &Vec<u8>, i: usize| v.get(i).copied().map(u32::from).unwrap_or(EOF);
+        self.chr0 = get(&self.inject, at);
+        self.chr1 = get(&self.inject, at + 1);
+        self.chr2 = get(&self.inject, at + 2);
+        self.inject_idx = at + 3;
         if self.inject_idx >= self.inject.len() {
             self.inject.clear();
             self.inject_idx = 0;
@@ -257,8 +260,7 @@ impl<'a> Chars<'a> {
         matches!(self.chr0, 0x20 | 0x09..=0x0d)
     }
     fn is_letter(c: u32) -> bool {
-        (u32::from(b'a')..=u32::from(b'z')).contains(&c)
-            || (u32::from(b'A')..=u32::from(b'Z')).contains(&c)
+        (u32::from(b'a')..=u32::from(b'z')).contains(&c) || (u32::from(b'A')..=u32::from(b'Z')).contains(&c)
     }
     fn is_digit(c: u32) -> bool {
         (u32::from(b'0')..=u32::from(b'9')).contains(&c)
@@ -371,10 +373,8 @@ impl Lexer<'_, '_> {
         self.c.is(b'\'')
             || self.c.is(b'"')
             || ((self.c.is(b'r') || self.c.is(b'u') || self.c.is(b'b') || self.c.is(b'f')) && q1)
-            || (((self.c.is(b'r') && self.c.is1(b'f')) || (self.c.is(b'f') && self.c.is1(b'r')))
-                && q2)
-            || (((self.c.is(b'r') && self.c.is1(b'b')) || (self.c.is(b'b') && self.c.is1(b'r')))
-                && q2)
+            || (((self.c.is(b'r') && self.c.is1(b'f')) || (self.c.is(b'f') && self.c.is1(b'r'))) && q2)
+            || (((self.c.is(b'r') && self.c.is1(b'b')) || (self.c.is(b'b') && self.c.is1(b'r'))) && q2)
     }
 
     fn get_hex(&mut self, n: usize) -> Option<u32> {
@@ -404,16 +404,13 @@ impl Lexer<'_, '_> {
         if is_fstring && self.fstring_args.is_empty() {
             self.fstring_args.extend_from_slice(b".format(");
         }
-        'outer: while !self.c.is_end()
-            && (num_quotes > 1 || !self.c.is(b'\n'))
-            && n_closing < num_quotes
-        {
+        'outer: while !self.c.is_end() && (num_quotes > 1 || !self.c.is(b'\n')) && n_closing < num_quotes {
             if self.c.is(quote) {
                 n_closing += 1;
                 self.vstr.push(quote);
             } else {
                 n_closing = 0;
-                while is_fstring && self.c.is(b'{') {
+                if is_fstring && self.c.is(b'{') {
                     self.c.next();
                     if self.c.is(b'{') {
                         self.vstr.push(b'{');
@@ -650,8 +647,7 @@ impl Lexer<'_, '_> {
                 payload = Payload::Name(self.interner.intern(&s));
                 kind = T::Name;
             }
-        } else if Chars::is_digit(self.c.chr0) || (self.c.is(b'.') && Chars::is_digit(self.c.chr1))
-        {
+        } else if Chars::is_digit(self.c.chr0) || (self.c.is(b'.') && Chars::is_digit(self.c.chr1)) {
             let mut k;
             let mut forced_int = false;
             if self.c.is(b'.') {
@@ -659,9 +655,7 @@ impl Lexer<'_, '_> {
             } else {
                 k = T::Integer;
                 let c1 = self.c.chr1 | 0x20;
-                if self.c.is(b'0')
-                    && (c1 == u32::from(b'b') || c1 == u32::from(b'o') || c1 == u32::from(b'x'))
-                {
+                if self.c.is(b'0') && (c1 == u32::from(b'b') || c1 == u32::from(b'o') || c1 == u32::from(b'x')) {
                     forced_int = true;
                 }
             }
@@ -676,10 +670,7 @@ impl Lexer<'_, '_> {
                         self.vstr.push(self.c.chr0 as u8);
                         self.c.next();
                     }
-                } else if Chars::is_letter(self.c.chr0)
-                    || Chars::is_digit(self.c.chr0)
-                    || self.c.is(b'.')
-                {
+                } else if Chars::is_letter(self.c.chr0) || Chars::is_digit(self.c.chr0) || self.c.is(b'.') {
                     if self.c.is(b'.') || self.c.is(b'j') || self.c.is(b'J') {
                         k = T::FloatOrImag;
                     }
@@ -890,10 +881,7 @@ mod tests {
 
     fn kinds(src: &str) -> Vec<(T, u32)> {
         let mut i = Interner::default();
-        tokenize(src, &mut i)
-            .iter()
-            .map(|t| (t.kind, t.line))
-            .collect()
+        tokenize(src, &mut i).iter().map(|t| (t.kind, t.line)).collect()
     }
 
     #[test]
@@ -942,10 +930,7 @@ mod tests {
     fn adjacent_strings_join_and_fstring_injects_format() {
         let mut i = Interner::default();
         let t = tokenize("s = 'ab' \"cd\"\nf'{x}!'\n", &mut i);
-        assert_eq!(
-            t[2].payload,
-            Payload::Str(b"abcd".to_vec().into_boxed_slice())
-        );
+        assert_eq!(t[2].payload, Payload::Str(b"abcd".to_vec().into_boxed_slice()));
         let ks: Vec<T> = t.iter().map(|t| t.kind).collect();
         assert_eq!(
             &ks[4..],
@@ -963,10 +948,7 @@ mod tests {
                 T::End
             ]
         );
-        assert_eq!(
-            t[4].payload,
-            Payload::Str(b"{}!".to_vec().into_boxed_slice())
-        );
+        assert_eq!(t[4].payload, Payload::Str(b"{}!".to_vec().into_boxed_slice()));
     }
 
     #[test]
@@ -977,10 +959,7 @@ mod tests {
 
     #[test]
     fn operators() {
-        let k: Vec<T> = kinds("a //= b ** c -> d := e != f ...\n")
-            .iter()
-            .map(|p| p.0)
-            .collect();
+        let k: Vec<T> = kinds("a //= b ** c -> d := e != f ...\n").iter().map(|p| p.0).collect();
         assert_eq!(
             k,
             vec![

@@ -2,10 +2,12 @@
 
 use crate::code_objects::{CodeId, CodeObject};
 
-
 /// What the caller knows about a running frame. Only `name` and `line` are
 /// required; every other field narrows the search and should be passed when
-/// the device reported it (`_mpdbg.code_info(frame)` gives all of them).
+/// the device reported it (`_mpdbg.code_info(frame)`, `_mpdbg.cellmask(frame)`
+/// and `frame.f_code.co_lines()` give all of them). With all of them, the
+/// only code objects left ambiguous are ones that compile to the same
+/// parameters, slots and lines (for example `f, g = lambda x: x, lambda x: x`).
 #[derive(Clone, Debug, Default)]
 pub struct FrameQuery<'a> {
     /// `frame.f_code.co_name`.
@@ -23,6 +25,10 @@ pub struct FrameQuery<'a> {
     pub arg_names: Option<&'a [String]>,
     /// Lines of `frame.f_code.co_lines()`; the strongest disambiguator.
     pub lines: Option<&'a [u32]>,
+    /// Slots holding cells (from `_mpdbg.cellmask`): tells apart nested
+    /// comprehensions or lambdas on one line (the outer one holds a cell
+    /// that the inner one receives as a free variable).
+    pub cell_slots: Option<&'a [u32]>,
 }
 
 /// Result of [`crate::SourceModel::find_code`].
@@ -33,10 +39,7 @@ pub enum CodeMatch {
     /// Several code objects fit everything the query told (for example two
     /// identical lambdas on one line). `same_slots` is true when they all
     /// have the same slot names, so slots can still be named.
-    Ambiguous {
-        candidates: Vec<CodeId>,
-        same_slots: bool,
-    },
+    Ambiguous { candidates: Vec<CodeId>, same_slots: bool },
     /// No code object in this source fits: the device runs different code.
     NotFound,
 }
@@ -62,9 +65,16 @@ pub(crate) fn find<'m>(code: &'m [CodeObject], q: &FrameQuery) -> CodeMatch {
             return false;
         }
         if let Some(names) = q.arg_names {
-            if names.len() != c.arg_names.len()
-                || names.iter().zip(&c.arg_names).any(|(a, b)| a != b)
-            {
+            if names.len() != c.arg_names.len() || names.iter().zip(&c.arg_names).any(|(a, b)| a != b) {
+                return false;
+            }
+        }
+        if let Some(cells) = q.cell_slots {
+            let mut want: Vec<u32> = cells.to_vec();
+            want.sort_unstable();
+            want.dedup();
+            let have: Vec<u32> = c.slots.iter().filter(|s| s.holds_cell).map(|s| s.index).collect();
+            if want != have {
                 return false;
             }
         }

@@ -1,6 +1,6 @@
 //! Detecting that the device runs code that differs from the source on the host.
 
-use crate::code_objects::CodeObject;
+use crate::code_objects::{flags, CodeObject};
 use std::fmt;
 
 /// Cheap facts the device reports about a running code object
@@ -13,8 +13,9 @@ pub struct DeviceFacts {
     pub n_locals: Option<u32>,
     pub n_pos_args: Option<u32>,
     pub n_kwonly_args: Option<u32>,
-    /// Flags in `_mpdbg.code_info`'s encoding: 1 = `*args`, 2 = `**kw`,
-    /// 4 = generator (see [`CodeObject::mpdbg_flags`]).
+    /// Prelude flag bits as `_mpdbg.code_info` reports them (MicroPython's
+    /// own encoding, see [`crate::flags`]: 1 generator, 2 `**kw`, 4 `*args`;
+    /// other bits are ignored).
     pub flags: Option<u8>,
     pub arg_names: Option<Vec<String>>,
     /// Line of definition (`rc->line_of_definition`); ignored for the module.
@@ -97,11 +98,12 @@ pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
         num("def_line", c.def_line, facts.def_line);
     }
     if let Some(f) = facts.flags {
-        if f & 7 != c.mpdbg_flags() {
+        let mask = flags::GENERATOR | flags::VARKEYWORDS | flags::VARARGS;
+        if f & mask != c.scope_flags & mask {
             d.push(Difference {
                 what: "flags",
-                source: c.mpdbg_flags().to_string(),
-                device: (f & 7).to_string(),
+                source: (c.scope_flags & mask).to_string(),
+                device: (f & mask).to_string(),
             });
         }
     }
@@ -130,12 +132,7 @@ pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
         let mut dev = cells.clone();
         dev.sort_unstable();
         dev.dedup();
-        let src: Vec<u32> = c
-            .slots
-            .iter()
-            .filter(|s| s.holds_cell)
-            .map(|s| s.index)
-            .collect();
+        let src: Vec<u32> = c.slots.iter().filter(|s| s.holds_cell).map(|s| s.index).collect();
         if dev != src {
             d.push(Difference {
                 what: "cell_slots",

@@ -460,11 +460,7 @@ impl<'t> Parser<'t> {
             T::Assert => {
                 self.advance();
                 let t = self.test()?;
-                let m = if self.eat(T::Comma) {
-                    self.test()?
-                } else {
-                    Node::Null
-                };
+                let m = if self.eat(T::Comma) { self.test()? } else { Node::Null };
                 Ok(self.mk(R::AssertStmt, line, col, vec![t, m]))
             }
             _ => self.expr_stmt(),
@@ -529,11 +525,7 @@ impl<'t> Parser<'t> {
     fn import_as_name(&mut self) -> PResult<Node> {
         let (line, col) = (self.line(), self.col());
         let n = self.name()?;
-        let a = if self.eat(T::As) {
-            self.name()?
-        } else {
-            Node::Null
-        };
+        let a = if self.eat(T::As) { self.name()? } else { Node::Null };
         Ok(self.mk(R::ImportAsName, line, col, vec![n, a]))
     }
 
@@ -621,34 +613,20 @@ impl<'t> Parser<'t> {
             _ => Node::Null,
         };
         // Lonely constants (doc strings, `...`, numbers) become `pass`.
-        if rhs.is_null()
-            && (matches!(
-                lhs,
-                Node::SmallInt(_) | Node::Str(_) | Node::Tok(_) | Node::Const(_)
-            ))
-        {
+        if rhs.is_null() && (matches!(lhs, Node::SmallInt(_) | Node::Str(_) | Node::Tok(_) | Node::Const(_))) {
             return Ok(self.mk(R::PassStmt, line, col, vec![]));
         }
         let mut rhs = rhs;
         // `X = const(value)`
-        if !rhs.is_null()
-            && !rhs.is_kind(R::ExprStmtAugassign)
-            && !rhs.is_kind(R::ExprStmtAssignList)
-        {
+        if !rhs.is_null() && !rhs.is_kind(R::ExprStmtAugassign) && !rhs.is_kind(R::ExprStmtAssignList) {
             if let Node::Id(name) = lhs {
                 let r = match &rhs {
-                    Node::Struct(s) if s.kind == R::Annassign => {
-                        s.nodes.get(1).unwrap_or(&Node::Null)
-                    }
+                    Node::Struct(s) if s.kind == R::Annassign => s.nodes.get(1).unwrap_or(&Node::Null),
                     other => other,
                 };
                 if let Some(call) = r.struct_of(R::AtomExprNormal) {
-                    let is_const_call = call.nodes.first().and_then(Node::id)
-                        == Some(self.sym_const)
-                        && call
-                            .nodes
-                            .get(1)
-                            .is_some_and(|n| n.is_kind(R::TrailerParen));
+                    let is_const_call = call.nodes.first().and_then(Node::id) == Some(self.sym_const)
+                        && call.nodes.get(1).is_some_and(|n| n.is_kind(R::TrailerParen));
                     if is_const_call {
                         let value_node = call
                             .nodes
@@ -742,12 +720,7 @@ impl<'t> Parser<'t> {
     }
 
     fn testlist_star_expr(&mut self) -> PResult<Node> {
-        self.comma_list(
-            R::TestlistStarExpr,
-            true,
-            starts_star_or_test,
-            Self::star_or_test,
-        )
+        self.comma_list(R::TestlistStarExpr, true, starts_star_or_test, Self::star_or_test)
     }
 
     fn testlist(&mut self) -> PResult<Node> {
@@ -957,19 +930,10 @@ impl<'t> Parser<'t> {
             self.arg_list(true)?
         };
         self.expect(T::RParen, "')'")?;
-        let ret = if self.eat(T::Arrow) {
-            self.test()?
-        } else {
-            Node::Null
-        };
+        let ret = if self.eat(T::Arrow) { self.test()? } else { Node::Null };
         self.expect(T::Colon, "':'")?;
         let body = self.suite()?;
-        Ok(self.mk(
-            R::Funcdef,
-            line,
-            col,
-            vec![name, params, ret, body, Node::Null],
-        ))
+        Ok(self.mk(R::Funcdef, line, col, vec![name, params, ret, body, Node::Null]))
     }
 
     /// `typedargslist` (for `def`, `typed` = true) or `varargslist` (lambda).
@@ -988,11 +952,7 @@ impl<'t> Parser<'t> {
         if items.len() == 1 && !trailing {
             Ok(items.pop().unwrap_or(Node::Null))
         } else {
-            let k = if typed {
-                R::Typedargslist
-            } else {
-                R::Varargslist
-            };
+            let k = if typed { R::Typedargslist } else { R::Varargslist };
             Ok(self.mk(k, line, col, items))
         }
     }
@@ -1006,11 +966,7 @@ impl<'t> Parser<'t> {
                     if typed {
                         let (l2, c2) = (self.line(), self.col());
                         let n = self.name()?;
-                        let ann = if self.eat(T::Colon) {
-                            self.test()?
-                        } else {
-                            Node::Null
-                        };
+                        let ann = if self.eat(T::Colon) { self.test()? } else { Node::Null };
                         let tf = self.mk(R::Tfpdef, l2, c2, vec![n, ann]);
                         Ok(self.mk(R::TypedargslistStar, line, col, vec![tf]))
                     } else {
@@ -1030,11 +986,7 @@ impl<'t> Parser<'t> {
                 self.advance();
                 let n = self.name()?;
                 if typed {
-                    let ann = if self.eat(T::Colon) {
-                        self.test()?
-                    } else {
-                        Node::Null
-                    };
+                    let ann = if self.eat(T::Colon) { self.test()? } else { Node::Null };
                     Ok(self.mk(R::TypedargslistDblStar, line, col, vec![n, ann]))
                 } else {
                     Ok(self.mk(R::VarargslistDblStar, line, col, vec![n]))
@@ -1043,16 +995,8 @@ impl<'t> Parser<'t> {
             _ => {
                 let n = self.name()?;
                 if typed {
-                    let ann = if self.eat(T::Colon) {
-                        self.test()?
-                    } else {
-                        Node::Null
-                    };
-                    let def = if self.eat(T::Equal) {
-                        self.test()?
-                    } else {
-                        Node::Null
-                    };
+                    let ann = if self.eat(T::Colon) { self.test()? } else { Node::Null };
+                    let def = if self.eat(T::Equal) { self.test()? } else { Node::Null };
                     if ann.is_null() && def.is_null() {
                         Ok(n)
                     } else {
@@ -1203,11 +1147,7 @@ impl<'t> Parser<'t> {
             self.arg_list(false)?
         };
         self.expect(T::Colon, "':'")?;
-        let body = if nocond {
-            self.test_nocond()?
-        } else {
-            self.test()?
-        };
+        let body = if nocond { self.test_nocond()? } else { self.test()? };
         Ok(self.mk(R::Lambdef, line, col, vec![params, body, Node::Null]))
     }
 
@@ -1297,13 +1237,7 @@ impl<'t> Parser<'t> {
         loop {
             let (l2, c2) = (self.line(), self.col());
             let op = match self.kind() {
-                T::Less
-                | T::More
-                | T::DblEqual
-                | T::LessEqual
-                | T::MoreEqual
-                | T::NotEqual
-                | T::In => {
+                T::Less | T::More | T::DblEqual | T::LessEqual | T::MoreEqual | T::NotEqual | T::In => {
                     let t = self.kind();
                     self.advance();
                     Node::Tok(t)
@@ -1365,12 +1299,7 @@ impl<'t> Parser<'t> {
 
     /// Operator lists. For `|`, `^`, `&` the operator tokens are not kept
     /// (MicroPython's separator tokens); for shift/arith/term they are.
-    fn binary_list(
-        &mut self,
-        kind: R,
-        ops: &[T],
-        item: fn(&mut Self) -> PResult<Node>,
-    ) -> PResult<Node> {
+    fn binary_list(&mut self, kind: R, ops: &[T], item: fn(&mut Self) -> PResult<Node>) -> PResult<Node> {
         let (line, col) = (self.line(), self.col());
         let first = item(self)?;
         if !ops.contains(&self.kind()) {
@@ -1618,8 +1547,8 @@ impl<'t> Parser<'t> {
                     Payload::Number(s) => s.to_string(),
                     _ => String::new(),
                 };
-                let v = parse_int(&text)
-                    .ok_or_else(|| err(line, col, format!("invalid syntax for integer: {text}")))?;
+                let v =
+                    parse_int(&text).ok_or_else(|| err(line, col, format!("invalid syntax for integer: {text}")))?;
                 Ok(self.const_node(line, v))
             }
             T::FloatOrImag => {
@@ -1628,8 +1557,8 @@ impl<'t> Parser<'t> {
                     Payload::Number(s) => s.to_string(),
                     _ => String::new(),
                 };
-                let v = parse_float(&text)
-                    .ok_or_else(|| err(line, col, format!("invalid syntax for number: {text}")))?;
+                let v =
+                    parse_float(&text).ok_or_else(|| err(line, col, format!("invalid syntax for number: {text}")))?;
                 Ok(Node::Const(Box::new(ConstObj { line, value: v })))
             }
             T::Str => {
@@ -2002,11 +1931,7 @@ fn parse_int(text: &str) -> Option<Value> {
         return None;
     }
     // A decimal literal with a leading zero must be all zeros.
-    if radix == 10
-        && digits.len() > 1
-        && digits.starts_with('0')
-        && !digits.chars().all(|c| c == '0')
-    {
+    if radix == 10 && digits.len() > 1 && digits.starts_with('0') && !digits.chars().all(|c| c == '0') {
         return None;
     }
     Some(match i128::from_str_radix(digits, radix) {
@@ -2055,16 +1980,10 @@ mod tests {
     #[test]
     fn constants_fold() {
         let n = parse("x = 2 * 3 + 1\n").ok();
-        let s = n
-            .as_ref()
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let s = n.as_ref().and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert!(matches!(s, Some(Node::SmallInt(7))));
         let n = parse("x = 1 / 0\n").ok();
-        let s = n
-            .as_ref()
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let s = n.as_ref().and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert!(matches!(s, Some(Node::Struct(_))));
     }
 
@@ -2076,10 +1995,7 @@ mod tests {
             .and_then(Node::as_struct)
             .map(|s| s.nodes.clone())
             .unwrap_or_default();
-        let second = items
-            .get(1)
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let second = items.get(1).and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert!(matches!(second, Some(Node::SmallInt(5))));
         let n = parse("_X = const(5)\n").ok();
         assert_eq!(n.as_ref().and_then(kind), Some(R::PassStmt));
@@ -2088,22 +2004,13 @@ mod tests {
     #[test]
     fn parens_removed_and_tuples_built() {
         let n = parse("x = (a)\n").ok();
-        let s = n
-            .as_ref()
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let s = n.as_ref().and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert!(matches!(s, Some(Node::Id(_))));
         let n = parse("x = (1, 2)\n").ok();
-        let s = n
-            .as_ref()
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let s = n.as_ref().and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert!(matches!(s, Some(Node::Const(_))));
         let n = parse("x = (a, b)\n").ok();
-        let s = n
-            .as_ref()
-            .and_then(Node::as_struct)
-            .map(|s| s.nodes[1].clone());
+        let s = n.as_ref().and_then(Node::as_struct).map(|s| s.nodes[1].clone());
         assert_eq!(s.as_ref().and_then(kind), Some(R::AtomParen));
     }
 

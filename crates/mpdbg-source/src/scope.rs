@@ -93,13 +93,7 @@ pub(crate) struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn new(
-        kind: ScopeKind,
-        parent: Option<usize>,
-        pn: &'a Struct,
-        name: Sym,
-        emit: Emit,
-    ) -> Self {
+    pub fn new(kind: ScopeKind, parent: Option<usize>, pn: &'a Struct, name: Sym, emit: Emit) -> Self {
         Scope {
             kind,
             parent,
@@ -186,10 +180,7 @@ pub(crate) fn check_to_close_over(scopes: &mut [Scope], scope: usize, id: usize)
             break;
         }
         if let Some(j) = scopes[si].find(name) {
-            if matches!(
-                scopes[si].ids[j].kind,
-                IdKind::Local | IdKind::Cell | IdKind::Free
-            ) {
+            if matches!(scopes[si].ids[j].kind, IdKind::Local | IdKind::Cell | IdKind::Free) {
                 scopes[scope].ids[id].kind = IdKind::Free;
                 close_over_in_parents(scopes, scope, name);
             }
@@ -304,11 +295,7 @@ mod tests {
         let mut scopes = vec![s];
         compute_things(&mut scopes, 0, Sym(99));
         let order: Vec<u32> = {
-            let mut v: Vec<(u32, u32)> = scopes[0]
-                .ids
-                .iter()
-                .map(|i| (i.local_num, i.name.0))
-                .collect();
+            let mut v: Vec<(u32, u32)> = scopes[0].ids.iter().map(|i| (i.local_num, i.name.0)).collect();
             v.sort();
             v.into_iter().map(|p| p.1).collect()
         };

@@ -126,9 +126,7 @@ pub(crate) fn binary(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
         return match op {
             BinOp::MatMul | BinOp::TrueDiv => None,
             BinOp::FloorDiv | BinOp::Mod if matches!(b, Value::Int(0)) => None,
-            BinOp::LShift | BinOp::RShift | BinOp::Pow if matches!(b, Value::Int(i) if *i < 0) => {
-                None
-            }
+            BinOp::LShift | BinOp::RShift | BinOp::Pow if matches!(b, Value::Int(i) if *i < 0) => None,
             _ => Some(Value::BigInt),
         };
     }
@@ -242,9 +240,7 @@ pub(crate) fn unary(op: UnOp, a: &Value) -> Option<Value> {
     match (op, a) {
         (_, Value::BigInt) => Some(Value::BigInt),
         (UnOp::Pos, Value::Int(_) | Value::Float(_)) => Some(a.clone()),
-        (UnOp::Neg, Value::Int(i)) => {
-            Some(i.checked_neg().map(Value::Int).unwrap_or(Value::BigInt))
-        }
+        (UnOp::Neg, Value::Int(i)) => Some(i.checked_neg().map(Value::Int).unwrap_or(Value::BigInt)),
         (UnOp::Neg, Value::Float(f)) => Some(Value::Float(-f)),
         (UnOp::Invert, Value::Int(i)) => Some(Value::Int(!i)),
         _ => None,
@@ -261,10 +257,7 @@ mod tests {
             binary(BinOp::FloorDiv, &Value::Int(-7), &Value::Int(2)),
             Some(Value::Int(-4))
         );
-        assert_eq!(
-            binary(BinOp::Mod, &Value::Int(-7), &Value::Int(2)),
-            Some(Value::Int(1))
-        );
+        assert_eq!(binary(BinOp::Mod, &Value::Int(-7), &Value::Int(2)), Some(Value::Int(1)));
         assert_eq!(
             binary(BinOp::TrueDiv, &Value::Int(1), &Value::Int(2)),
             Some(Value::Float(0.5))

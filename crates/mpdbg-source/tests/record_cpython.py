@@ -5,9 +5,9 @@
 #   python3 record_cpython.py CORPUS.py OUT.txt
 #
 # Output lines (tab-separated):
-#   C seg name line firstlineno argnames
-#                              a `call` event (line = f_lineno); argnames are
-#                              the parameter names, comma-separated
+#   C seg name line firstlineno argnames freevars cellvars
+#                              a `call` event (line = f_lineno); the names are
+#                              comma-separated
 #   L seg line [name value]*   a `line` event with the bound locals
 import os
 import sys
@@ -52,7 +52,8 @@ def main():
         nargs += (1 if co.co_flags & 0x04 else 0) + (1 if co.co_flags & 0x08 else 0)
         argnames = ','.join(co.co_varnames[:nargs])
         out.write('\t'.join(['C', str(seg), co.co_name, str(frame.f_lineno),
-                              str(co.co_firstlineno), argnames]) + '\n')
+                              str(co.co_firstlineno), argnames,
+                              ','.join(co.co_freevars), ','.join(co.co_cellvars)]) + '\n')
         return local_tracer(seg, co)
 
     g = {'__name__': '__main__'}

@@ -4,8 +4,5 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// Looks up an embedded agent file by its path relative to `agent/`.
 pub fn agent_file(path: &str) -> Option<&'static [u8]> {
-    AGENT_FILES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, b)| *b)
+    AGENT_FILES.iter().find(|(p, _)| *p == path).map(|(_, b)| *b)
 }

@@ -2,8 +2,7 @@
 //! debug MicroPython and, at each breakpoint, prints where it stopped, the
 //! stack and the locals, then continues. The program's output passes through.
 use crate::session::{
-    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent,
-    StopReason,
+    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent, StopReason,
 };
 use anyhow::{anyhow, bail, Result};
 use std::collections::BTreeMap;
@@ -24,18 +23,14 @@ impl EventSink for TerminalSink {
                 text,
             } => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())
-                    .and_then(|_| out.flush())
-                    .ok();
+                out.write_all(text.as_bytes()).and_then(|_| out.flush()).ok();
             }
             SessionEvent::Output { text, .. } => {
                 let mut err = std::io::stderr().lock();
                 err.write_all(text.as_bytes()).ok();
             }
             SessionEvent::Stopped {
-                reason,
-                description,
-                ..
+                reason, description, ..
             } => {
                 if let Ok(tx) = self.stops.lock() {
                     tx.send(Some((reason, description))).ok();
@@ -108,12 +103,7 @@ fn report(session: &Session, reason: StopReason, description: &str) -> Result<()
     Ok(())
 }
 
-pub fn run(
-    program: &Path,
-    args: Vec<String>,
-    breakpoints: &[String],
-    micropython: Option<PathBuf>,
-) -> Result<i32> {
+pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropython: Option<PathBuf>) -> Result<i32> {
     let mut by_file: BTreeMap<PathBuf, Vec<BreakpointRequest>> = BTreeMap::new();
     for spec in breakpoints {
         let (file, line) = parse_breakpoint(spec)?;
@@ -123,9 +113,7 @@ pub fn run(
         });
     }
     let (tx, rx) = channel();
-    let sink = Arc::new(TerminalSink {
-        stops: Mutex::new(tx),
-    });
+    let sink = Arc::new(TerminalSink { stops: Mutex::new(tx) });
     let cfg = LaunchConfig {
         program: program.to_path_buf(),
         args,

@@ -2,8 +2,8 @@
 use crate::session::{BreakpointResult, Session, VarView};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
-    EvaluateArguments, EvaluateContext, ScopesArguments, SetVariableArguments, SourceArguments,
-    StackTraceArguments, VariablesArguments,
+    EvaluateArguments, EvaluateContext, ScopesArguments, SetVariableArguments, SourceArguments, StackTraceArguments,
+    VariablesArguments,
 };
 use serde_json::{json, Value};
 
@@ -30,10 +30,7 @@ pub fn breakpoint(r: &BreakpointResult, path: &str) -> Value {
 
 pub fn stack_trace(s: &Session, args: &StackTraceArguments) -> Result<Value> {
     let start = usize::try_from(args.start_frame.unwrap_or(0)).unwrap_or(0);
-    let levels = args
-        .levels
-        .and_then(|l| usize::try_from(l).ok())
-        .filter(|&l| l > 0);
+    let levels = args.levels.and_then(|l| usize::try_from(l).ok()).filter(|&l| l > 0);
     let (frames, total) = s.stack(start, levels)?;
     let frames: Vec<Value> = frames
         .iter()
@@ -82,10 +79,7 @@ fn variable(v: &VarView) -> Value {
 
 pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
     let start = usize::try_from(args.start.unwrap_or(0)).unwrap_or(0);
-    let count = args
-        .count
-        .and_then(|c| usize::try_from(c).ok())
-        .filter(|&c| c > 0);
+    let count = args.count.and_then(|c| usize::try_from(c).ok()).filter(|&c| c > 0);
     let vars: Vec<Value> = s
         .variables(args.variables_reference, start, count)?
         .iter()
@@ -106,8 +100,7 @@ pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {
         }
         Err(e) => return Err(e),
     };
-    let mut out =
-        json!({ "result": v.value, "type": v.type_name, "variablesReference": v.reference });
+    let mut out = json!({ "result": v.value, "type": v.type_name, "variablesReference": v.reference });
     if let Some(n) = v.indexed {
         out["indexedVariables"] = json!(n);
     }

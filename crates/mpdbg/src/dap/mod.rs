@@ -3,13 +3,11 @@
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
 mod convert;
 
-use crate::session::{
-    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent,
-};
+use crate::session::{BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
-    Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter,
-    ProtocolMessage, Request, ThreadsResponseBody,
+    Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
+    ThreadsResponseBody,
 };
 use serde_json::json;
 use std::path::PathBuf;
@@ -31,10 +29,8 @@ impl EventSink for DapSink {
                     OutputKind::Stderr => "stderr",
                     OutputKind::Console => "console",
                 };
-                self.sender.send_event(Event::raw(
-                    "output",
-                    json!({ "category": category, "output": text }),
-                ))
+                self.sender
+                    .send_event(Event::raw("output", json!({ "category": category, "output": text })))
             }
             SessionEvent::Stopped {
                 reason,
@@ -133,13 +129,8 @@ impl Adapter {
         let result: Result<serde_json::Value> = match command {
             Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
             Command::Launch(args) => self.launch(&args.raw).map(|_| json!(null)),
-            Command::Attach(_) => Err(anyhow!(
-                "attach is not supported yet: use a launch configuration"
-            )),
-            Command::ConfigurationDone => self
-                .session()
-                .and_then(|s| s.configuration_done())
-                .map(|_| json!(null)),
+            Command::Attach(_) => Err(anyhow!("attach is not supported yet: use a launch configuration")),
+            Command::ConfigurationDone => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
             Command::SetBreakpoints(args) => self.set_breakpoints(&args),
             Command::SetExceptionBreakpoints(args) => {
                 let raised = args.filters.iter().any(|f| f == "raised");
@@ -160,19 +151,14 @@ impl Adapter {
                 }],
             })
             .unwrap_or_default()),
-            Command::StackTrace(args) => {
-                self.session().and_then(|s| convert::stack_trace(s, &args))
-            }
+            Command::StackTrace(args) => self.session().and_then(|s| convert::stack_trace(s, &args)),
             Command::Scopes(args) => self.session().and_then(|s| convert::scopes(s, &args)),
             Command::Variables(args) => self.session().and_then(|s| convert::variables(s, &args)),
             Command::Continue(_) => self
                 .session()
                 .and_then(|s| s.resume(Resume::Continue))
                 .map(|_| json!({ "allThreadsContinued": true })),
-            Command::Next(_) => self
-                .session()
-                .and_then(|s| s.resume(Resume::Next))
-                .map(|_| json!(null)),
+            Command::Next(_) => self.session().and_then(|s| s.resume(Resume::Next)).map(|_| json!(null)),
             Command::StepIn(_) => self
                 .session()
                 .and_then(|s| s.resume(Resume::StepIn))
@@ -183,9 +169,7 @@ impl Adapter {
                 .map(|_| json!(null)),
             Command::Pause(_) => self.session().and_then(|s| s.pause()).map(|_| json!(null)),
             Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
-            Command::SetVariable(args) => {
-                self.session().and_then(|s| convert::set_variable(s, &args))
-            }
+            Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
             Command::Source(args) => convert::source(&args),
             Command::Terminate(_) => {
@@ -202,13 +186,8 @@ impl Adapter {
                 }
                 Ok(json!(null))
             }
-            Command::Unknown { command } => {
-                Err(anyhow!("mpdbg does not support the request '{command}'"))
-            }
-            _ => Err(anyhow!(
-                "mpdbg does not support the request '{}'",
-                req.command
-            )),
+            Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
+            _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
         let sent = match result {
             Ok(body) if body.is_null() => self.sender.ack(req),
@@ -230,29 +209,21 @@ impl Adapter {
             return Err(anyhow!("a program is already being debugged"));
         }
         let text = |k: &str| raw.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let program = text("program")
-            .ok_or_else(|| anyhow!("the launch configuration has no \"program\""))?;
+        let program = text("program").ok_or_else(|| anyhow!("the launch configuration has no \"program\""))?;
         let args = match raw.get("args") {
             Some(serde_json::Value::Array(a)) => a
                 .iter()
                 .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
                 .collect(),
-            Some(serde_json::Value::String(s)) => {
-                s.split_whitespace().map(str::to_string).collect()
-            }
+            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
             _ => Vec::new(),
         };
         let cfg = LaunchConfig {
             program: PathBuf::from(program),
             args,
             cwd: text("cwd").filter(|c| !c.is_empty()).map(PathBuf::from),
-            stop_on_entry: raw
-                .get("stopOnEntry")
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
-            micropython: text("micropython")
-                .filter(|c| !c.is_empty())
-                .map(PathBuf::from),
+            stop_on_entry: raw.get("stopOnEntry").and_then(|v| v.as_bool()).unwrap_or(false),
+            micropython: text("micropython").filter(|c| !c.is_empty()).map(PathBuf::from),
         };
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
@@ -273,10 +244,7 @@ impl Adapter {
         Ok(())
     }
 
-    fn set_breakpoints(
-        &self,
-        args: &mpdbg_dap::SetBreakpointsArguments,
-    ) -> Result<serde_json::Value> {
+    fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
         let path = args
             .source
             .path
@@ -294,9 +262,7 @@ impl Adapter {
             .collect();
         let session = self.session()?;
         let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
-        Ok(
-            json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }),
-        )
+        Ok(json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }))
     }
 }
 

@@ -70,10 +70,7 @@ impl DeviceClient {
 
     fn write(&self, req: &Request, id: u32) -> Result<()> {
         let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
-        let mut w = self
-            .writer
-            .lock()
-            .map_err(|_| anyhow!("device writer poisoned"))?;
+        let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
         w.write_all(&bytes)
             .and_then(|_| w.flush())
             .map_err(|e| anyhow!("cannot write to the device: {e}"))
@@ -102,10 +99,7 @@ impl DeviceClient {
                 Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
                 Ok(_) => continue,
                 Err(RecvTimeoutError::Timeout) => {
-                    bail!(
-                        "the device did not answer within {:.1} s",
-                        timeout.as_secs_f32()
-                    )
+                    bail!("the device did not answer within {:.1} s", timeout.as_secs_f32())
                 }
                 Err(RecvTimeoutError::Disconnected) => bail!("the device link is closed"),
             }
@@ -132,20 +126,11 @@ fn spawn_reader(mut reader: Box<dyn Read + Send>, tx: Sender<Option<Vec<u8>>>) {
     });
 }
 
-fn demux_loop(
-    chunks: Receiver<Option<Vec<u8>>>,
-    replies: Sender<DeviceMessage>,
-    events: Sender<DeviceEvent>,
-) {
+fn demux_loop(chunks: Receiver<Option<Vec<u8>>>, replies: Sender<DeviceMessage>, events: Sender<DeviceEvent>) {
     let mut demux = Demux::default();
     let emit = |piece: Piece| match piece {
         Piece::Output(bytes) => {
-            events
-                .send(DeviceEvent::Output {
-                    stderr: false,
-                    bytes,
-                })
-                .ok();
+            events.send(DeviceEvent::Output { stderr: false, bytes }).ok();
         }
         Piece::Frame(payload) => match decode(&payload) {
             Ok(msg) if msg.reply_id().is_some() => {

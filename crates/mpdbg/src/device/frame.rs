@@ -11,9 +11,9 @@ fn header_check(lo: u8, hi: u8) -> u8 {
 }
 
 fn payload_check(payload: &[u8]) -> u16 {
-    let sum = payload.iter().fold(payload.len() as u32, |acc, b| {
-        acc.wrapping_add(u32::from(*b))
-    });
+    let sum = payload
+        .iter()
+        .fold(payload.len() as u32, |acc, b| acc.wrapping_add(u32::from(*b)));
     (sum & 0xFFFF) as u16
 }
 
@@ -76,9 +76,7 @@ impl Demux {
                     if out_start < i {
                         pieces.push(Piece::Output(self.buf[out_start..i].to_vec()));
                     }
-                    pieces.push(Piece::Frame(
-                        self.buf[i + HEADER..i + len - TRAILER].to_vec(),
-                    ));
+                    pieces.push(Piece::Frame(self.buf[i + HEADER..i + len - TRAILER].to_vec()));
                     i += len;
                     out_start = i;
                 }
@@ -193,10 +191,7 @@ mod tests {
         let (mut out, frames) = collect(&mut d, &stream);
         out.extend(drain(&mut d).0);
         assert_eq!(frames, vec![b"Sabc".to_vec(), b"".to_vec()]);
-        assert_eq!(
-            out,
-            b"hello \xfe world\n\x00\xff\xfe\xfd\x01binarytail".to_vec()
-        );
+        assert_eq!(out, b"hello \xfe world\n\x00\xff\xfe\xfd\x01binarytail".to_vec());
     }
 
     #[test]
@@ -216,9 +211,7 @@ mod tests {
         }
         assert!(!d.holding());
         assert_eq!(frames.len(), 50);
-        let expected: Vec<u8> = (0..50u8)
-            .flat_map(|i| std::iter::repeat_n(i, usize::from(i)))
-            .collect();
+        let expected: Vec<u8> = (0..50u8).flat_map(|i| std::iter::repeat_n(i, usize::from(i))).collect();
         assert_eq!(out, expected);
     }
 

@@ -109,10 +109,7 @@ struct Fields {
 
 impl Fields {
     fn text(&mut self) -> Result<String, String> {
-        let b = self
-            .items
-            .next()
-            .ok_or("device message is missing a field")?;
+        let b = self.items.next().ok_or("device message is missing a field")?;
         Ok(String::from_utf8_lossy(&b).into_owned())
     }
 
@@ -207,11 +204,7 @@ pub fn decode(payload: &[u8]) -> Result<DeviceMessage, String> {
         b'E' => {
             let id = f.int()?;
             let ok: u8 = f.int()?;
-            let result = if ok == 1 {
-                Ok(f.value()?)
-            } else {
-                Err(f.text()?)
-            };
+            let result = if ok == 1 { Ok(f.value()?) } else { Err(f.text()?) };
             DeviceMessage::Evaluated { id, result }
         }
         b'R' => DeviceMessage::Ack {
@@ -233,9 +226,10 @@ pub fn decode(payload: &[u8]) -> Result<DeviceMessage, String> {
 /// What the host asks; `encode` adds the request id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
+    /// Per breakpoint: line, condition, slot names, call line of its code object.
     SetBreakpoints {
         file: String,
-        lines: Vec<(u32, String, Vec<String>)>,
+        lines: Vec<(u32, String, Vec<String>, u32)>,
     },
     ExceptionFilters {
         raised: bool,
@@ -297,8 +291,12 @@ impl Request {
         match self {
             Request::SetBreakpoints { file, lines } => {
                 let mut pl = p(b'B').field(file);
-                for (line, cond, names) in lines {
-                    pl = pl.field(n(*line)).field(cond).field(names.join(","));
+                for (line, cond, names, call_line) in lines {
+                    pl = pl
+                        .field(n(*line))
+                        .field(cond)
+                        .field(names.join(","))
+                        .field(n(*call_line));
                 }
                 pl
             }
@@ -324,10 +322,7 @@ impl Request {
                 reference,
                 start,
                 count,
-            } => p(b'A')
-                .field(n(*reference))
-                .field(n(*start))
-                .field(n(*count)),
+            } => p(b'A').field(n(*reference)).field(n(*start)).field(n(*count)),
             Request::Evaluate {
                 frame,
                 statement,

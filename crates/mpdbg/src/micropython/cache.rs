@@ -46,8 +46,7 @@ fn hex(bytes: &[u8]) -> String {
 /// An exclusive lock on `path`, released when dropped.
 pub fn lock(path: &Path) -> Result<File> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-    file.lock()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
+    file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
     Ok(file)
 }
 

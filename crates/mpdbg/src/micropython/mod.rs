@@ -39,11 +39,7 @@ pub struct Built {
 /// already holds one for this source package and these port files.
 /// Build progress goes to `log` (never stdout: in DAP mode it is the protocol).
 pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
-    let key = cache::build_key(
-        source::SDIST_SHA256,
-        flavour.name(),
-        crate::embedded::FIRMWARE_FILES,
-    );
+    let key = cache::build_key(source::SDIST_SHA256, flavour.name(), crate::embedded::FIRMWARE_FILES);
     let root = cache_root()?;
     let final_dir = root
         .join("micropython")
@@ -56,8 +52,7 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
         });
     }
 
-    std::fs::create_dir_all(&root)
-        .with_context(|| format!("cannot create the cache directory {}", root.display()))?;
+    std::fs::create_dir_all(&root).with_context(|| format!("cannot create the cache directory {}", root.display()))?;
     // One build at a time per cache: parallel test processes wait here.
     let _lock = cache::lock(&root.join("build.lock"))?;
     if interpreter.is_file() {
@@ -73,8 +68,7 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
         .join("micropython")
         .join(format!("{}-{}.tmp", flavour.name(), &key[..16]));
     if work.exists() {
-        std::fs::remove_dir_all(&work)
-            .with_context(|| format!("cannot clear {}", work.display()))?;
+        std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
     }
     let src = source::unpack(&sdist, &work.join("src"))?;
     let firmware = work.join("firmware");
@@ -83,13 +77,8 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
 
     std::fs::create_dir_all(&final_dir)?;
     let built = work.join("build").join("micropython");
-    std::fs::copy(&built, &interpreter).with_context(|| {
-        format!(
-            "cannot copy {} to {}",
-            built.display(),
-            interpreter.display()
-        )
-    })?;
+    std::fs::copy(&built, &interpreter)
+        .with_context(|| format!("cannot copy {} to {}", built.display(), interpreter.display()))?;
     std::fs::remove_dir_all(&work).ok();
     Ok(Built {
         interpreter,
@@ -108,16 +97,8 @@ fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     Ok(())
 }
 
-fn build_port(
-    src: &Path,
-    firmware: &Path,
-    build: &Path,
-    flavour: Flavour,
-    log: &mut dyn std::io::Write,
-) -> Result<()> {
-    let jobs = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2);
+fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: &mut dyn std::io::Write) -> Result<()> {
+    let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     writeln!(
         log,
         "mpdbg: building the {} MicroPython ({jobs} jobs)...",
@@ -130,10 +111,7 @@ fn build_port(
         .arg(format!("-j{jobs}"))
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))
-        .arg(format!(
-            "MPDBG_SETTRACE={}",
-            u8::from(flavour == Flavour::Debug)
-        ))
+        .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour == Flavour::Debug)))
         .stdin(Stdio::null())
         .output()
         .context("cannot run make")?;

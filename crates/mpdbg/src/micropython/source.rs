@@ -22,15 +22,7 @@ pub fn fetch_sdist(dir: &Path, log: &mut dyn std::io::Write) -> Result<PathBuf> 
     )
     .ok();
     let output = Command::new(super::tools::python())
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--no-binary",
-            SDIST_NAME,
-            "-d",
-        ])
+        .args(["-m", "pip", "download", "--no-deps", "--no-binary", SDIST_NAME, "-d"])
         .arg(dir)
         .arg(format!("{SDIST_NAME}=={SDIST_VERSION}"))
         .stdin(Stdio::null())

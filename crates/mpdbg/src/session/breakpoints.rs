@@ -31,6 +31,9 @@ pub struct ActiveBreakpoint {
     pub hits: u64,
     /// Slot names of the code object holding the line (for conditions).
     pub names: Vec<String>,
+    /// The line that code object reports at its `call` event, so the device
+    /// can skip every other call in C; 0 when the source could not say.
+    pub call_line: u32,
 }
 
 /// `hitCondition` as VS Code users write it: `N`, `>= N`, `> N`, `== N`, `% N`.
@@ -83,24 +86,24 @@ pub fn resolve(
     for req in requests {
         *next_id += 1;
         let id = *next_id;
-        let (line, message, names) = match model {
+        let (line, message, names, call_line) = match model {
             Err(e) => (
                 Some(req.line),
                 Some(format!("cannot check this line: {e}")),
                 Vec::new(),
+                0,
             ),
             Ok(m) => {
-                let names = |line: u32| {
-                    m.code_at_line(line)
-                        .map(|c| c.slot_names().iter().map(|s| s.to_string()).collect())
-                        .unwrap_or_default()
+                let code = |line: u32| match m.code_at_line(line) {
+                    Some(c) => (c.slot_names().iter().map(|s| s.to_string()).collect(), c.def_line),
+                    None => (Vec::new(), 0),
                 };
                 match m.resolve_breakpoint(req.line) {
-                    Resolved::Verified(l) => (Some(l), None, names(l)),
-                    Resolved::Moved { line, .. } => (Some(line), None, names(line)),
-                    Resolved::Rejected { reason, .. } => {
-                        (None, Some(format!("no code here: {reason}")), Vec::new())
+                    Resolved::Verified(l) | Resolved::Moved { line: l, .. } => {
+                        let (names, call_line) = code(l);
+                        (Some(l), None, names, call_line)
                     }
+                    Resolved::Rejected { reason, .. } => (None, Some(format!("no code here: {reason}")), Vec::new(), 0),
                 }
             }
         };
@@ -138,6 +141,7 @@ pub fn resolve(
                     log_message: req.log_message.clone().filter(|m| !m.is_empty()),
                     hits: 0,
                     names,
+                    call_line,
                 });
             }
             None => results.push(BreakpointResult {
@@ -223,20 +227,8 @@ mod tests {
         let (results, active) = resolve(Ok(&model), &reqs, &mut id);
         assert_eq!((results[0].verified, results[0].line), (true, 1));
         // A blank line is refused with a reason; `else:` has no code and moves on.
-        assert!(
-            !results[1].verified
-                && results[1]
-                    .message
-                    .as_deref()
-                    .unwrap_or("")
-                    .contains("blank")
-        );
-        assert_eq!(
-            (results[2].verified, results[2].line),
-            (true, 7),
-            "{:?}",
-            results[2]
-        );
+        assert!(!results[1].verified && results[1].message.as_deref().unwrap_or("").contains("blank"));
+        assert_eq!((results[2].verified, results[2].line), (true, 7), "{:?}", results[2]);
         let names = active.iter().find(|b| b.line == 9).map(|b| b.names.clone());
         assert_eq!(names, Some(vec!["a".to_string(), "b".to_string()]));
         assert!(!results[4].verified && results[4].message.is_some());

@@ -25,31 +25,44 @@ pub struct LaunchConfig {
     pub micropython: Option<PathBuf>,
 }
 
-/// Writes the embedded agent where the interpreter can run it.
+/// Writes the embedded agent files where the interpreter can run them;
+/// returns the path of its main file.
 fn deploy_agent() -> Result<PathBuf> {
-    let bytes = crate::embedded::agent_file("mpdbg.py")
-        .ok_or_else(|| anyhow!("this mpdbg was built without its agent"))?;
-    let hash: String = Sha256::digest(bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let dir = micropython::cache_root()?.join("agent").join(hash);
-    let path = dir.join("mpdbg.py");
-    if !path.is_file() {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
-        let tmp = dir.join(format!("mpdbg.py.{}", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)?;
+    let files = crate::embedded::AGENT_FILES;
+    if crate::embedded::agent_file("mpdbg.py").is_none() {
+        bail!("this mpdbg was built without its agent");
     }
-    Ok(path)
+    let mut hash = Sha256::new();
+    for (name, bytes) in files {
+        hash.update(name.as_bytes());
+        hash.update(bytes);
+    }
+    let hash: String = hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let dir = micropython::cache_root()?.join("agent").join(hash);
+    let main = dir.join("mpdbg.py");
+    if !main.is_file() {
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // Main file last: its presence means the set is complete.
+        for (name, bytes) in files
+            .iter()
+            .filter(|(n, _)| *n != "mpdbg.py")
+            .chain(files.iter().filter(|(n, _)| *n == "mpdbg.py"))
+        {
+            let tmp = dir.join(format!("{name}.{}", std::process::id()));
+            std::fs::write(&tmp, bytes)?;
+            std::fs::rename(&tmp, dir.join(name))?;
+        }
+    }
+    Ok(main)
 }
 
 fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
     if let Some(p) = &cfg.micropython {
         if !p.is_file() {
-            bail!("the MicroPython interpreter {} does not exist; fix \"micropython\" in the launch configuration", p.display());
+            bail!(
+                "the MicroPython interpreter {} does not exist; fix \"micropython\" in the launch configuration",
+                p.display()
+            );
         }
         return Ok(p.clone());
     }
@@ -92,10 +105,7 @@ fn start_failure(early: &str, interp: &Path) -> anyhow::Error {
             interp.display()
         )
     } else {
-        anyhow!(
-            "the debug agent did not start on {}:\n{tail}",
-            interp.display()
-        )
+        anyhow!("the debug agent did not start on {}:\n{tail}", interp.display())
     }
 }
 
@@ -147,10 +157,7 @@ impl Session {
             if left.is_zero() {
                 drop(st);
                 session.terminate();
-                bail!(
-                    "the debug agent did not start within {} s",
-                    START_TIMEOUT.as_secs()
-                );
+                bail!("the debug agent did not start within {} s", START_TIMEOUT.as_secs());
             }
             st = session
                 .changed

@@ -150,9 +150,7 @@ impl PathMap {
 
 impl Session {
     fn state(&self) -> Result<std::sync::MutexGuard<'_, State>> {
-        self.state
-            .lock()
-            .map_err(|_| anyhow!("session state poisoned"))
+        self.state.lock().map_err(|_| anyhow!("session state poisoned"))
     }
 
     fn request(&self, req: &Request) -> Result<DeviceMessage> {
@@ -172,11 +170,7 @@ impl Session {
     }
 
     /// Sets the breakpoints of one file (replacing its previous ones).
-    pub fn set_breakpoints(
-        &self,
-        path: &Path,
-        requests: &[BreakpointRequest],
-    ) -> Vec<BreakpointResult> {
+    pub fn set_breakpoints(&self, path: &Path, requests: &[BreakpointRequest]) -> Vec<BreakpointResult> {
         let model = self.sources.lock().map(|mut s| s.model(path)).ok();
         let (results, active) = {
             let Ok(mut st) = self.state() else {
@@ -187,8 +181,7 @@ impl Session {
                 Some(Err(e)) => Err(e.as_str()),
                 None => Err("internal error"),
             };
-            let (results, active) =
-                breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
+            let (results, active) = breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
             st.breakpoints.insert(path.to_path_buf(), active.clone());
             (results, active)
         };
@@ -199,6 +192,7 @@ impl Session {
                     b.line,
                     b.condition.clone().unwrap_or_default(),
                     b.names.clone(),
+                    b.call_line,
                 )
             })
             .collect();
@@ -281,9 +275,7 @@ impl Session {
                 start: from,
                 count: STACK_PAGE,
             })? {
-                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => {
-                    st.frames.extend(frames)
-                }
+                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => st.frames.extend(frames),
                 _ => break,
             }
         }
@@ -314,9 +306,7 @@ impl Session {
                 start: from,
                 count: STACK_PAGE,
             })? {
-                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => {
-                    st.frames.extend(frames)
-                }
+                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => st.frames.extend(frames),
                 _ => bail!("the device returned no frame {index}"),
             }
         }
@@ -331,11 +321,7 @@ impl Session {
     pub fn disconnect(&self, terminate: bool) {
         let phase = self.state().map(|s| s.phase).unwrap_or(Phase::Ended);
         if phase != Phase::Ended {
-            let req = if terminate {
-                Request::Terminate
-            } else {
-                Request::Detach
-            };
+            let req = if terminate { Request::Terminate } else { Request::Detach };
             self.device.send(&req).ok();
         }
         if terminate {

@@ -13,10 +13,7 @@ pub(super) fn run(session: Arc<Session>, events: Receiver<DeviceEvent>) {
     let mut stderr = Utf8Stream::default();
     for event in events {
         match event {
-            DeviceEvent::Output {
-                stderr: is_err,
-                bytes,
-            } => {
+            DeviceEvent::Output { stderr: is_err, bytes } => {
                 let (decoder, kind) = if is_err {
                     (&mut stderr, OutputKind::Stderr)
                 } else {
@@ -26,9 +23,9 @@ pub(super) fn run(session: Arc<Session>, events: Receiver<DeviceEvent>) {
                 session.output(kind, text);
             }
             DeviceEvent::Message(msg) => session.on_message(msg),
-            DeviceEvent::BadMessage(e) => session.console(&format!(
-                "mpdbg: ignored a malformed message from the agent: {e}"
-            )),
+            DeviceEvent::BadMessage(e) => {
+                session.console(&format!("mpdbg: ignored a malformed message from the agent: {e}"))
+            }
             DeviceEvent::Closed => {
                 session.output(OutputKind::Stdout, stdout.finish());
                 session.output(OutputKind::Stderr, stderr.finish());
@@ -60,12 +57,7 @@ fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
 }
 
 fn exception_view(text: &str) -> ExceptionView {
-    let last = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
+    let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
     let (type_name, message) = last.split_once(": ").unwrap_or((last, ""));
     ExceptionView {
         type_name: type_name.into(),
@@ -111,11 +103,7 @@ impl Session {
                     self.console(&format!("mpdbg: agent {agent} on {implementation}"));
                 }
             }
-            DeviceMessage::Stopped {
-                reason,
-                depth,
-                text,
-            } => self.on_stopped(&reason, depth, text),
+            DeviceMessage::Stopped { reason, depth, text } => self.on_stopped(&reason, depth, text),
             DeviceMessage::Ended { how, code, text } => {
                 if how == "exception" && !text.is_empty() {
                     self.output(OutputKind::Stderr, text);
@@ -197,11 +185,7 @@ impl Session {
         let path = top.path.clone()?;
         let (id, stop, log) = {
             let mut st = self.state().ok()?;
-            let bp = st
-                .breakpoints
-                .get_mut(&path)?
-                .iter_mut()
-                .find(|b| b.line == top.line)?;
+            let bp = st.breakpoints.get_mut(&path)?.iter_mut().find(|b| b.line == top.line)?;
             bp.hits += 1;
             let stop = bp.hit_condition.is_none_or(|h| h.stops_at(bp.hits));
             (bp.id, stop, bp.log_message.clone())
@@ -266,9 +250,6 @@ mod tests {
         assert_eq!(frames.len(), 2);
         assert_eq!((frames[0].name.as_str(), frames[0].line), ("f", 3));
         let e = exception_view(text);
-        assert_eq!(
-            (e.type_name.as_str(), e.message.as_str()),
-            ("ValueError", "bad thing")
-        );
+        assert_eq!((e.type_name.as_str(), e.message.as_str()), ("ValueError", "bad thing"));
     }
 }

@@ -32,34 +32,19 @@ impl Sources {
             }
         }
         let model = match std::fs::read_to_string(path) {
-            Ok(text) => SourceModel::analyze(&text).map_err(|e| {
-                format!(
-                    "{}:{}:{}: {}",
-                    path.display(),
-                    e.line(),
-                    e.column(),
-                    e.message()
-                )
-            }),
+            Ok(text) => SourceModel::analyze(&text)
+                .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line(), e.column(), e.message())),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         };
         let model = Arc::new(model);
-        self.models
-            .insert(path.to_path_buf(), (mtime, model.clone()));
+        self.models.insert(path.to_path_buf(), (mtime, model.clone()));
         model
     }
 
     /// Names for a frame's slots, from the source when it matches the device.
-    pub fn slot_names(
-        &mut self,
-        host_path: Option<&Path>,
-        frame: &DeviceFrame,
-        locals: &Locals,
-    ) -> SlotNames {
+    pub fn slot_names(&mut self, host_path: Option<&Path>, frame: &DeviceFrame, locals: &Locals) -> SlotNames {
         let numbered = |warning: String| SlotNames {
-            names: (0..locals.slots.len())
-                .map(|k| Some(format!("#{k}")))
-                .collect(),
+            names: (0..locals.slots.len()).map(|k| Some(format!("#{k}"))).collect(),
             warning: Some(warning),
         };
         let Some(path) = host_path else {
@@ -74,11 +59,7 @@ impl Sources {
             name: &frame.name,
             line: frame.line,
             def_line: Some(frame.def_line),
-            n_locals: None,
-            n_pos_args: None,
-            n_kwonly_args: None,
-            arg_names: None,
-            lines: None,
+            ..Default::default()
         };
         let id = match model.find_code(&query) {
             CodeMatch::Unique(id) => id,
@@ -86,9 +67,7 @@ impl Sources {
                 candidates,
                 same_slots: true,
             } if !candidates.is_empty() => candidates[0],
-            CodeMatch::Ambiguous { .. } => {
-                return numbered("several functions fit this frame".into())
-            }
+            CodeMatch::Ambiguous { .. } => return numbered("several functions fit this frame".into()),
             CodeMatch::NotFound => {
                 return numbered(format!(
                     "source differs from the device's code: no {} at line {}",
@@ -100,15 +79,11 @@ impl Sources {
             n_locals: Some(locals.n_locals),
             n_pos_args: Some(locals.n_pos_args),
             n_kwonly_args: Some(locals.n_kwonly_args),
-            scope_flags: Some(locals.scope_flags),
+            flags: Some(locals.scope_flags),
             arg_names: Some(locals.arg_names.clone()),
             def_line: Some(frame.def_line),
             lines: None,
-            cell_slots: Some(
-                (0..128u32)
-                    .filter(|k| locals.cell_mask >> k & 1 == 1)
-                    .collect(),
-            ),
+            cell_slots: Some((0..128u32).filter(|k| locals.cell_mask >> k & 1 == 1).collect()),
         };
         let verdict = model.check(id, &facts);
         if let Verdict::Differs(_) = verdict {
@@ -124,9 +99,6 @@ impl Sources {
                     .map(str::to_string)
             })
             .collect();
-        SlotNames {
-            names,
-            warning: None,
-        }
+        SlotNames { names, warning: None }
     }
 }

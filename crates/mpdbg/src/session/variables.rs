@@ -109,11 +109,7 @@ impl Session {
             type_name: v.type_name.clone(),
             reference,
             indexed: if is_indexed(v) { len } else { None },
-            named: if v.reference > 0 && !is_indexed(v) {
-                len
-            } else {
-                None
-            },
+            named: if v.reference > 0 && !is_indexed(v) { len } else { None },
         }
     }
 
@@ -137,15 +133,9 @@ impl Session {
     }
 
     /// Names of a frame's slots (None hides a slot), plus a warning to show.
-    fn names(
-        &self,
-        st: &mut State,
-        frame: usize,
-    ) -> Result<(Vec<Option<String>>, Option<String>, DeviceMessage)> {
+    fn names(&self, st: &mut State, frame: usize) -> Result<(Vec<Option<String>>, Option<String>, DeviceMessage)> {
         let f = self.frame(st, frame)?;
-        let msg = self.request(&Request::Locals {
-            frame: frame as u32,
-        })?;
+        let msg = self.request(&Request::Locals { frame: frame as u32 })?;
         let DeviceMessage::Locals { locals, .. } = &msg else {
             bail!("unexpected reply to a locals request")
         };
@@ -168,12 +158,7 @@ impl Session {
             .collect())
     }
 
-    pub fn variables(
-        &self,
-        reference: i64,
-        start: usize,
-        count: Option<usize>,
-    ) -> Result<Vec<VarView>> {
+    pub fn variables(&self, reference: i64, start: usize, count: Option<usize>) -> Result<Vec<VarView>> {
         let mut st = self.require_stopped()?;
         let handle = st
             .handles
@@ -184,22 +169,13 @@ impl Session {
             Handle::Locals(frame) => {
                 let f = self.frame(&mut st, frame)?;
                 if f.name == "<module>" {
-                    return self.named(
-                        &mut st,
-                        frame,
-                        Request::Globals {
-                            frame: frame as u32,
-                        },
-                    );
+                    return self.named(&mut st, frame, Request::Globals { frame: frame as u32 });
                 }
                 let (names, warning, msg) = self.names(&mut st, frame)?;
                 let DeviceMessage::Locals { locals, .. } = msg else {
                     bail!("unexpected reply")
                 };
-                let mut out: Vec<VarView> = warning
-                    .iter()
-                    .map(|w| VarView::note("(mpdbg)", w))
-                    .collect();
+                let mut out: Vec<VarView> = warning.iter().map(|w| VarView::note("(mpdbg)", w)).collect();
                 for (name, v) in names.into_iter().zip(&locals.slots) {
                     if let (Some(name), false) = (name, v.is_unbound()) {
                         out.push(self.view(&mut st, frame, name, v));
@@ -207,13 +183,7 @@ impl Session {
                 }
                 Ok(out)
             }
-            Handle::Globals(frame) => self.named(
-                &mut st,
-                frame,
-                Request::Globals {
-                    frame: frame as u32,
-                },
-            ),
+            Handle::Globals(frame) => self.named(&mut st, frame, Request::Globals { frame: frame as u32 }),
             Handle::Child { frame, reference } => {
                 let count = count.unwrap_or(1000) as u32;
                 self.named(
@@ -250,9 +220,7 @@ impl Session {
             names,
         };
         match self.request(&req)? {
-            DeviceMessage::Evaluated { result: Ok(v), .. } => {
-                Ok(self.view(&mut st, frame, String::new(), &v))
-            }
+            DeviceMessage::Evaluated { result: Ok(v), .. } => Ok(self.view(&mut st, frame, String::new(), &v)),
             _ => bail!("unexpected reply to evaluate"),
         }
     }
@@ -296,9 +264,7 @@ impl Session {
             names,
         };
         match self.request(&req)? {
-            DeviceMessage::Evaluated { result: Ok(v), .. } => {
-                Ok(self.view(&mut st, frame, name.to_string(), &v))
-            }
+            DeviceMessage::Evaluated { result: Ok(v), .. } => Ok(self.view(&mut st, frame, name.to_string(), &v)),
             _ => bail!("unexpected reply to setVariable"),
         }
     }

@@ -13,13 +13,7 @@ pub struct ProcessTransport {
 
 impl ProcessTransport {
     /// Starts `interpreter agent program args...` in `cwd`.
-    pub fn spawn(
-        interpreter: &Path,
-        agent: &Path,
-        program: &Path,
-        args: &[String],
-        cwd: &Path,
-    ) -> Result<Self> {
+    pub fn spawn(interpreter: &Path, agent: &Path, program: &Path, args: &[String], cwd: &Path) -> Result<Self> {
         let child = Command::new(interpreter)
             .arg(agent)
             .arg(program)
@@ -30,10 +24,7 @@ impl ProcessTransport {
             .stderr(Stdio::piped())
             .spawn()
             .with_context(|| format!("cannot start the interpreter {}", interpreter.display()))?;
-        Ok(ProcessTransport {
-            child,
-            status: None,
-        })
+        Ok(ProcessTransport { child, status: None })
     }
 }
 

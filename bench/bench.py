@@ -1,0 +1,206 @@
+"""mpdbg benchmark: what attaching the debugger costs on the built-in debug
+MicroPython. Prints a table; the README quotes its figures.
+
+    python3 bench/bench.py [--runs N]
+
+Measures (1) run time of a call-heavy and a loop-heavy workload attached to
+`mpdbg dap` with a breakpoint in code never reached, against the same
+interpreter without a debugger (each workload times itself, so start-up is
+excluded); (2) the agent's heap after `import` and after attach
+(`gc.mem_alloc()` differences); (3) the median time from a DAP `next` request
+to its `stopped` event; (4) bytes on the device link per stop.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from dapclient import DapClient  # noqa: E402
+
+
+def mpdbg_bin():
+    exe = os.environ.get("MPDBG_BIN") or os.path.join(REPO, "target", "release", "mpdbg")
+    if not os.path.exists(exe):
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "mpdbg"], cwd=REPO, check=True)
+    return exe
+
+
+def interpreter(exe):
+    out = subprocess.run([exe, "micropython", "build"], capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def marker_line(path, marker):
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if marker in line:
+                return n
+    raise ValueError(marker)
+
+
+def run_plain(interp, script):
+    out = subprocess.run([interp, script], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def run_attached(exe, interp, script):
+    c = DapClient([exe, "dap"])
+    try:
+        c.request("initialize", adapterID="mpdbg")
+        c.request("launch", program=script, micropython=interp)
+        c.event("initialized")
+        line = marker_line(script, "BP: never reached")
+        bps = c.request("setBreakpoints", source={"path": script}, breakpoints=[{"line": line}])
+        assert bps["breakpoints"][0]["verified"], bps
+        c.request("configurationDone")
+        c.event("exited", timeout=300)
+        text = "".join(o["output"] for o in c.output if o.get("category") == "stdout")
+        out = text.split()
+        return int(out[0]), int(out[1])
+    finally:
+        c.close()
+
+
+def agent_import_heap(interp):
+    code = "import gc\ngc.collect()\na = gc.mem_alloc()\nimport mpdbg\ngc.collect()\nprint(gc.mem_alloc() - a)\n"
+    env = dict(os.environ, MICROPYPATH=os.path.join(REPO, "agent"))
+    return int(subprocess.run([interp, "-c", code], capture_output=True, text=True, env=env, check=True).stdout)
+
+
+def step_latency(exe, interp, steps):
+    script = os.path.join(HERE, "workloads", "stepping.py")
+    c = DapClient([exe, "dap"])
+    try:
+        c.request("initialize", adapterID="mpdbg")
+        c.request("launch", program=script, micropython=interp)
+        c.event("initialized")
+        c.request("setBreakpoints", source={"path": script}, breakpoints=[{"line": marker_line(script, "BP: first stop")}])
+        c.request("configurationDone")
+        c.event("stopped")
+        c.request("setBreakpoints", source={"path": script}, breakpoints=[])
+        times = []
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            c.send("next", threadId=1)
+            c.event("stopped")
+            times.append((time.perf_counter() - t0) * 1000)
+            # What an editor asks at every stop.
+            c.request("stackTrace", threadId=1, startFrame=0, levels=20)
+        return statistics.median(times)
+    finally:
+        c.close()
+
+
+def frame(payload):
+    n = len(payload)
+    lo, hi = n & 255, n >> 8
+    check = (sum(payload) + n) & 0xFFFF
+    return b"\xfe\xfd" + bytes([lo, hi, (lo + hi + 0x5A) & 255]) + payload + bytes([check & 255, check >> 8])
+
+
+def message(kind, *fields):
+    return frame(kind + b"".join(b"%d:%s" % (len(f), f) for f in fields))
+
+
+class Link:
+    """Speaks the device protocol to the agent directly, counting bytes."""
+
+    def __init__(self, interp, script):
+        agent = os.path.join(REPO, "agent", "mpdbg.py")
+        self.proc = subprocess.Popen([interp, agent, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.sent = self.received = 0
+
+    def send(self, data):
+        self.sent += len(data)
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def recv(self):
+        head = self.proc.stdout.read(5)
+        assert head[:2] == b"\xfe\xfd", head
+        n = head[2] | head[3] << 8
+        rest = self.proc.stdout.read(n + 2)
+        self.received += 5 + n + 2
+        return rest[:n]
+
+    def until(self, kind):
+        while True:
+            p = self.recv()
+            if p[:1] == kind:
+                return p
+
+
+def bytes_per_stop(interp, stops):
+    script = os.path.join(HERE, "workloads", "stepping.py")
+    link = Link(interp, script)
+    link.until(b"S")  # start
+    line = marker_line(script, "BP: first stop")
+    link.send(message(b"B", b"1", script.encode(), b"%d" % line, b"", b"", b"0"))
+    link.until(b"R")
+    link.send(message(b"C", b"2"))
+    link.until(b"S")
+    link.send(message(b"B", b"3", script.encode()))
+    link.until(b"R")
+    link.sent = link.received = 0
+    notify = 0
+    for i in range(stops):
+        link.send(message(b"N", b"%d" % (10 + i)))
+        before = link.received
+        link.until(b"S")
+        notify += link.received - before
+        link.send(message(b"T", b"0", b"0", b"20"))
+        link.until(b"K")
+        link.send(message(b"L", b"0", b"0"))
+        link.until(b"V")
+    total = (link.sent + link.received) / stops
+    link.proc.kill()
+    link.proc.wait()
+    return notify / stops, total
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=100)
+    args = ap.parse_args()
+    exe = mpdbg_bin()
+    interp = interpreter(exe)
+    rows = []
+    attach_heap = []
+    for name in ("calls", "loops"):
+        script = os.path.join(HERE, "workloads", name + ".py")
+        plain = [run_plain(interp, script) for _ in range(args.runs)]
+        attached = [run_attached(exe, interp, script) for _ in range(args.runs)]
+        p = statistics.median(t for t, _ in plain)
+        a = statistics.median(t for t, _ in attached)
+        rows.append((name, p / 1000, a / 1000, a / p))
+        attach_heap.append(statistics.median(h for _, h in attached) - statistics.median(h for _, h in plain))
+    imported = agent_import_heap(interp)
+    latency = step_latency(exe, interp, args.steps)
+    notify, per_stop = bytes_per_stop(interp, args.steps)
+
+    print("mpdbg benchmark (built-in debug MicroPython, %d runs, medians)" % args.runs)
+    print()
+    print("| workload | no debugger | attached, breakpoint never reached | ratio | target |")
+    print("|---|---|---|---|---|")
+    targets = {"calls": 1.5, "loops": 1.1}
+    for name, p, a, r in rows:
+        print("| %s-heavy | %.1f ms | %.1f ms | %.2fx | <= %.1fx |" % (name[:-1], p, a, r, targets[name]))
+    print()
+    print("| measure | value | target |")
+    print("|---|---|---|")
+    print("| agent heap after import | %d bytes | |" % imported)
+    print("| agent heap after attach (program's view) | %d bytes | <= 8192 bytes |" % max(attach_heap))
+    print("| `next` request to `stopped` event (median of %d) | %.2f ms | <= 5 ms |" % (args.steps, latency))
+    print("| device link bytes per stop: stop message | %.0f bytes | |" % notify)
+    print("| device link bytes per stop: step + stop + stack + locals | %.0f bytes | <= 300 bytes |" % per_stop)
+
+
+if __name__ == "__main__":
+    main()
