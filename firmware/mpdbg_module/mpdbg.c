@@ -26,9 +26,12 @@
 //                         on ports that call mpdbg_input_pending(), else
 //                         polled every `ms` ms). watch(None) stops. Returns
 //                         False where the port has no static scheduler nodes.
+//   pack(kind, fields)    bytes of one frame of the device protocol
+//   def_line(frame)       the code object's line of definition (any frame,
+//                         live or not: it reads only the code object)
 //   filter(calls, tracer) a sys.settrace callable that calls `tracer` only
 //                         for frames whose file and call line are in `calls`
-//                         ({file: {line: ...}}; line 0 = every code object)
+//                         ({file: {def line: ...}}; 0 = every code object)
 //
 // Safety: a frame object outlives its function, and its code_state then
 // points at freed or reused memory. Every call that needs the code state
@@ -40,6 +43,7 @@
 #include "py/bc0.h"
 #include "py/mphal.h"
 #include "py/objfun.h"
+#include "py/objstr.h"
 #include "py/profile.h"
 #include "py/runtime.h"
 #include "py/stream.h"
@@ -73,6 +77,19 @@ static mp_obj_frame_t *get_frame(mp_obj_t frame_in) {
     }
     return MP_OBJ_TO_PTR(frame_in);
 }
+
+// A code object's line of definition: what a frame reports at the `call`
+// event of its first entry (a generator reports its yield line on resumes).
+// The module has none recorded: its first line with code, as the VM reports.
+static mp_uint_t definition_line(mp_obj_frame_t *frame) {
+    const mp_raw_code_t *rc = frame->code->rc;
+    return rc->line_of_definition ? rc->line_of_definition : mp_prof_bytecode_lineno(rc, 0);
+}
+
+static mp_obj_t mpdbg_def_line(mp_obj_t frame_in) {
+    return MP_OBJ_NEW_SMALL_INT(definition_line(get_frame(frame_in)));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_def_line_obj, mpdbg_def_line);
 
 // The code state of a frame that is still running, or NULL.
 static mp_code_state_t *find_live(mp_obj_frame_t *frame) {
@@ -308,10 +325,64 @@ static mp_obj_t mpdbg_arm(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_arm_obj, 2, 3, mpdbg_arm);
 
+// pack(kind, fields): one frame of the device protocol (docs/protocol.md):
+// magic, length, header check, `kind` then each field as <len>:<bytes> (str
+// and int fields as their text), and the payload check. In C so the agent's
+// resident code stays small.
+static void pack_field(vstr_t *v, mp_obj_t f) {
+    const char *data;
+    size_t len;
+    if (mp_obj_is_str_or_bytes(f)) {
+        data = mp_obj_str_get_data(f, &len);
+        vstr_printf(v, "%u:", (unsigned)len);
+        vstr_add_strn(v, data, len);
+        return;
+    }
+    vstr_t text;
+    mp_print_t print;
+    vstr_init_print(&text, 16, &print);
+    mp_obj_print_helper(&print, f, PRINT_STR);
+    vstr_printf(v, "%u:", (unsigned)text.len);
+    vstr_add_strn(v, text.buf, text.len);
+    vstr_clear(&text);
+}
+
+static mp_obj_t mpdbg_pack(mp_obj_t kind, mp_obj_t fields) {
+    vstr_t v;
+    vstr_init(&v, 64);
+    vstr_add_strn(&v, "\xfe\xfd\0\0\0", 5);
+    size_t klen;
+    const char *k = mp_obj_str_get_data(kind, &klen);
+    vstr_add_strn(&v, k, klen);
+    size_t n;
+    mp_obj_t *items;
+    mp_obj_get_array(fields, &n, &items);
+    for (size_t i = 0; i < n; i++) {
+        pack_field(&v, items[i]);
+    }
+    size_t len = v.len - 5;
+    if (len > 65535) { // a cut reply still frames correctly
+        len = 65535;
+        v.len = 5 + len;
+    }
+    byte *b = (byte *)v.buf;
+    uint32_t sum = len;
+    for (size_t i = 5; i < 5 + len; i++) {
+        sum += b[i];
+    }
+    b[2] = len & 0xff;
+    b[3] = len >> 8;
+    b[4] = (b[2] + b[3] + 0x5A) & 0xff;
+    vstr_add_byte(&v, sum & 0xff);
+    vstr_add_byte(&v, (sum >> 8) & 0xff);
+    return mp_obj_new_bytes_from_vstr(&v);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_pack_obj, mpdbg_pack);
+
 // filter(calls, tracer): a callable for sys.settrace that decides in C, with
 // no allocation, whether a `call` needs the Python tracer: only when
-// calls[frame's file] holds the frame's call line (the line of definition
-// the frame reports at its call event). Everything else costs two lookups.
+// calls[frame's file] holds the code object's line of definition (or 0).
+// Everything else costs two lookups.
 typedef struct {
     mp_obj_base_t base;
     mp_obj_t calls;
@@ -331,7 +402,7 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
         return mp_const_none;
     }
     mp_map_t *lines = mp_obj_dict_get_map(by_line->value);
-    if (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(frame->lineno), MP_MAP_LOOKUP) == NULL
+    if (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(definition_line(frame)), MP_MAP_LOOKUP) == NULL
         && mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) == NULL) {
         return mp_const_none;
     }
@@ -484,6 +555,8 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_arm), MP_ROM_PTR(&mpdbg_arm_obj) },
     { MP_ROM_QSTR(MP_QSTR_watch), MP_ROM_PTR(&mpdbg_watch_obj) },
     { MP_ROM_QSTR(MP_QSTR_filter), MP_ROM_PTR(&mpdbg_filter_obj) },
+    { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
+    { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
 };
 static MP_DEFINE_CONST_DICT(mpdbg_module_globals, mpdbg_module_globals_table);

@@ -78,11 +78,12 @@ VSCODE_INITIALIZE = {
 }
 
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+_STDLIB = os.path.dirname(os.__file__)
 
 
 def normalise(value):
-    """Masks object addresses so values are deterministic."""
-    return _ADDRESS.sub("0x…", value)
+    """Masks object addresses and this machine's paths so values are deterministic."""
+    return _ADDRESS.sub("0x…", value).replace(_STDLIB, "<stdlib>").replace(REPO, "<repo>")
 
 
 def rel(path):
@@ -293,7 +294,7 @@ def record_breakpoints(program, spec):
                     "breakMode": info.get("breakMode"),
                     "typeName": details.get("typeName"),
                     "message": details.get("message"),
-                    "stackTrace": normalise(details.get("stackTrace", "")).replace(REPO + "/", ""),
+                    "stackTrace": normalise(details.get("stackTrace", "")),
                 },
                 "stack": [{k: f[k] for k in ("name", "line", "path", "marker")} for f in frames],
                 "totalFrames": total,

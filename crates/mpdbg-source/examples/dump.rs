@@ -43,5 +43,8 @@ fn main() {
             .collect();
         println!("    slots: {}", slots.join(" "));
         println!("    lines: {:?}", c.lines);
+        if !c.uncertain_lines.is_empty() {
+            println!("    uncertain lines: {:?}", c.uncertain_lines);
+        }
     }
 }

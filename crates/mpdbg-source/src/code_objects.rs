@@ -126,6 +126,14 @@ pub struct CodeObject {
     /// Lines on which MicroPython can deliver a `line` event: the lines that
     /// `code.co_lines()` reports on the device. Sorted. Empty unless bytecode.
     pub lines: Vec<u32>,
+    /// Lines whose presence in the device's line table depends on whether a
+    /// string literal longer than 10 bytes on them is already a qstr on the
+    /// device (then it is not a constant object with a line of its own).
+    /// `lines` assumes it is not (a fresh interpreter); [`crate::SourceModel::check`]
+    /// and [`crate::SourceModel::find_code`] accept either. Usually empty.
+    pub uncertain_lines: Vec<u32>,
+    /// The line of definition if such strings are qstrs, when it differs.
+    pub alt_def_line: Option<u32>,
 }
 
 impl CodeObject {
@@ -170,9 +178,23 @@ impl CodeObject {
             .fold(0u128, |m, s| m | (1u128 << s.index))
     }
 
-    /// Whether `line` is in this code object's line table.
+    /// Whether `line` is in this code object's line table (or may be, see
+    /// [`CodeObject::uncertain_lines`]).
     pub fn has_line(&self, line: u32) -> bool {
-        self.lines.binary_search(&line).is_ok()
+        self.lines.binary_search(&line).is_ok() || self.uncertain_lines.contains(&line)
+    }
+
+    /// Whether a line table reported by the device (sorted, unique) agrees
+    /// with this one, allowing the uncertain lines either way.
+    pub fn lines_agree(&self, device: &[u32]) -> bool {
+        let certain = |l: &&u32| !self.uncertain_lines.contains(l);
+        self.lines.iter().filter(certain).eq(device.iter().filter(certain))
+    }
+
+    /// Whether `line` is this code object's line of definition (either one,
+    /// see [`CodeObject::alt_def_line`]).
+    pub fn is_def_line(&self, line: u32) -> bool {
+        line == self.def_line || self.alt_def_line == Some(line)
     }
 }
 
@@ -323,6 +345,8 @@ pub(crate) fn build(scopes: &[Scope], interner: &Interner) -> Vec<CodeObject> {
             arg_names: arg_names_of(s, interner),
             slots: slots_of(s, interner, "__class__"),
             lines,
+            uncertain_lines: Vec::new(),
+            alt_def_line: None,
         });
     }
     out

@@ -49,12 +49,12 @@ pub(crate) fn find<'m>(code: &'m [CodeObject], q: &FrameQuery) -> CodeMatch {
         if c.name != q.name {
             return false;
         }
-        if q.line != c.def_line && !c.has_line(q.line) {
+        if !c.is_def_line(q.line) && !c.has_line(q.line) {
             return false;
         }
         if let Some(d) = q.def_line {
             // The module's def_line on the device is 0 (no line of definition).
-            if c.parent.is_some() && d != c.def_line {
+            if c.parent.is_some() && !c.is_def_line(d) {
                 return false;
             }
         }
@@ -82,7 +82,7 @@ pub(crate) fn find<'m>(code: &'m [CodeObject], q: &FrameQuery) -> CodeMatch {
             let mut l: Vec<u32> = lines.to_vec();
             l.sort_unstable();
             l.dedup();
-            if l != c.lines {
+            if !c.lines_agree(&l) {
                 return false;
             }
         }

@@ -94,7 +94,7 @@ pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
     num("n_locals", c.n_locals_visible, facts.n_locals);
     num("n_pos_args", c.n_pos_args, facts.n_pos_args);
     num("n_kwonly_args", c.n_kwonly_args, facts.n_kwonly_args);
-    if c.parent.is_some() {
+    if c.parent.is_some() && !facts.def_line.is_some_and(|d| c.is_def_line(d)) {
         num("def_line", c.def_line, facts.def_line);
     }
     if let Some(f) = facts.flags {
@@ -120,7 +120,7 @@ pub(crate) fn check(c: &CodeObject, facts: &DeviceFacts) -> Verdict {
         let mut l = lines.clone();
         l.sort_unstable();
         l.dedup();
-        if l != c.lines {
+        if !c.lines_agree(&l) {
             d.push(Difference {
                 what: "lines",
                 source: lines_str(&c.lines),

@@ -672,3 +672,25 @@ fn deep_nesting_is_handled_without_overflow() {
         }
     }
 }
+
+#[test]
+fn lines_that_depend_on_the_device_qstrs_are_uncertain() {
+    // A string longer than 10 bytes is a constant object with a line of its
+    // own unless the device already has it as a qstr.
+    let src = "x = print(1,\n          'a long string literal')\ny = print(2,\n          'short')\n";
+    let m = model(src);
+    let module = m.module();
+    assert_eq!(module.lines, [1, 2, 3]);
+    assert_eq!(module.uncertain_lines, [2]);
+    assert!(module.lines_agree(&[1, 3]));
+    assert!(module.lines_agree(&[1, 2, 3]));
+    assert!(!module.lines_agree(&[1, 2]));
+    // A qstr every firmware has is not uncertain.
+    let m = model("x = print(1,\n          'NotImplementedError')\n");
+    assert_eq!(m.module().lines, [1]);
+    assert!(m.module().uncertain_lines.is_empty());
+    // Nor is a string equal to a name the file used before it.
+    let m = model("a_long_identifier = 1\nx = print(1,\n          'a_long_identifier')\n");
+    assert_eq!(m.module().lines, [1, 2]);
+    assert!(m.module().uncertain_lines.is_empty());
+}

@@ -20,26 +20,58 @@ describe('breakpoints', function () {
     await assertAt(s, p.file, p.line('loop'), 'average');
   });
 
-  it('a breakpoint on a comment line moves to the next code line', async function () {
+  // The project's rule for lines without code (not debugpy's, which moves
+  // such breakpoints to the previous statement): a statement line that has no
+  // code of its own (`else:`, a `def` continuation, a continuation line of a
+  // multi-line statement) moves to the next line with code; a blank line, a
+  // comment, a line inside a string or doc string, or a line past the end of
+  // the file is rejected: `verified: false` and a message "no code here:
+  // <reason>". A rejected breakpoint never stops the program.
+  async function rejected(line, reason, check) {
     const p = program('hello.py');
-    const comment = p.line('label') - 1;
-    assert.match(markers.lines(p.file)[comment], /^\s*#/, 'the example changed: the line before BP:label must be a comment');
-    const { s, bps } = await launchAt('hello.py', [{ marker: 'label', line: comment }]);
-    assert.strictEqual(bps[0].verified, true, `not verified: ${JSON.stringify(bps[0])}`);
-    assert.strictEqual(bps[0].line, p.line('label'), `moved to ${bps[0].line}`);
-    await s.stopped('breakpoint');
-    await assertAt(s, p.file, p.line('label'), 'describe');
+    check(markers.lines(p.file)[line]);
+    const { s, bps } = await launchAt('hello.py', [{ marker: 'label', line }]);
+    assert.strictEqual(bps[0].verified, false, `verified: ${JSON.stringify(bps[0])}`);
+    assert.strictEqual(bps[0].message, `no code here: ${reason}`, `the rejection must name the reason: ${JSON.stringify(bps[0])}`);
+    await s.ended({ exitCode: 0 });
+    assert.strictEqual(s.events('stopped').length, 0, 'a rejected breakpoint stopped the program');
+  }
+
+  it('a breakpoint on a comment line is rejected: not verified, "no code here: comment"', async function () {
+    const comment = program('hello.py').line('label') - 1;
+    await rejected(comment, 'comment', (text) => assert.match(text, /^\s*#/,
+      'the example changed: the line before BP:label must be a comment'));
   });
 
-  it('a breakpoint on a blank line moves to the next code line', async function () {
-    const p = program('hello.py');
-    const blank = p.line('print_label') - 1;
-    assert.strictEqual(markers.lines(p.file)[blank].trim(), '', 'the example changed: the line before BP:print_label must be blank');
-    const { s, bps } = await launchAt('hello.py', [{ marker: 'print_label', line: blank }]);
+  it('a breakpoint on a blank line is rejected: not verified, "no code here: blank line"', async function () {
+    const blank = program('hello.py').line('print_label') - 1;
+    await rejected(blank, 'blank line', (text) => assert.strictEqual(text.trim(), '',
+      'the example changed: the line before BP:print_label must be blank'));
+  });
+
+  it('a breakpoint on an `else:` line is verified and moved to the next line with code, and stops there', async function () {
+    // loop_forever.py, module mode: `else:` has no code of its own, nor has
+    // the `while True:` after it (a constant-true loop compiles to no test),
+    // so the next line with code is the loop's first statement, BP:loop_body.
+    const p = program('loop_forever.py');
+    const text = markers.lines(p.file);
+    const elseLine = p.line('loop_body') - 2;
+    assert.strictEqual(text[elseLine].trim(), 'else:', 'the example changed: two lines above BP:loop_body must be `else:`');
+    assert.strictEqual(text[elseLine + 1].trim(), 'while True:', 'the example changed: `else:` must be followed by `while True:`');
+    const { s, bps } = await launchAt('loop_forever.py', [{ marker: 'loop_body', line: elseLine }]);
     assert.strictEqual(bps[0].verified, true, `not verified: ${JSON.stringify(bps[0])}`);
-    assert.strictEqual(bps[0].line, p.line('print_label'), `moved to ${bps[0].line}`);
+    assert.strictEqual(bps[0].line, p.line('loop_body'), `moved to ${bps[0].line}, expected BP:loop_body (${p.line('loop_body')})`);
     await s.stopped('breakpoint');
-    await assertAt(s, p.file, p.line('print_label'), 'describe');
+    const f = await assertAt(s, p.file, p.line('loop_body'), '<module>');
+    const loc = await localValues(s, f.id);
+    assert.strictEqual(loc.counter, '0', 'the first pass through the loop');
+    // End the endless loop the way the other loop_forever tests do.
+    await s.setBreakpoints(p.file, []);
+    const g = await s.scope(f.id, 'Globals');
+    await s.request('setVariable', { variablesReference: g.variablesReference, name: 'running', value: 'False' });
+    await s.continue();
+    await s.ended({ exitCode: 0 });
+    assert.strictEqual(s.output('stdout'), 'looping in module\nloop ended True\n');
   });
 
   it('a breakpoint past the end of the file is not verified and says why', async function () {
@@ -47,7 +79,7 @@ describe('breakpoints', function () {
     const past = markers.lines(p.file).length + 10;
     const { s, bps } = await launchAt('hello.py', [{ marker: 'loop', line: past }, 'loop']);
     assert.strictEqual(bps[0].verified, false, `verified: ${JSON.stringify(bps[0])}`);
-    assert.ok(typeof bps[0].message === 'string' && bps[0].message.length > 0, `no message: ${JSON.stringify(bps[0])}`);
+    assert.strictEqual(bps[0].message, 'no code here: past the end of the file', `message: ${JSON.stringify(bps[0])}`);
     assert.strictEqual(bps[1].verified, true, 'the good breakpoint next to it must still be verified');
     await s.stopped('breakpoint');
     await assertAt(s, p.file, p.line('loop'));

@@ -92,7 +92,7 @@ describe('evaluate', function () {
 
   it('evaluate while the program runs fails cleanly (or is answered) without harming it', async function () {
     const { s } = await launchAt('loop_forever.py');
-    await s.waitForOutput('looping in module\n');
+    await s.waitForOutput('looping in module\nin the loop\n');
     const r = await s.requestRaw('evaluate', { expression: '1 + 1', context: 'repl' });
     if (r.success) assert.strictEqual(r.body.result, '2');
     await s.request('pause', { threadId: s.threadId || 1 });

@@ -19,7 +19,7 @@ function programProcesses(s) {
 
 async function runningLoop() {
   const r = await launchAt('loop_forever.py');
-  await r.s.waitForOutput('looping in module\n');
+  await r.s.waitForOutput('looping in module\nin the loop\n');
   const ps = programProcesses(r.s);
   const mp = require('path').basename(config.micropython());
   assert.ok(ps.some((p) => p.cmdline.includes(mp) || /systemProcessId/.test(p.cmdline)),

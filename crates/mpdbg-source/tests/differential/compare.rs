@@ -19,6 +19,9 @@ pub struct FileReport {
     pub paired_equal: usize,
     pub triples_total: usize,
     pub triples_equal: usize,
+    /// Triples of events both interpreters deliver.
+    pub paired_triples_total: usize,
+    pub paired_triples_equal: usize,
     /// Triples that differ only because of a documented difference.
     pub triples_explained: usize,
     pub facts_checked: usize,
@@ -44,6 +47,8 @@ impl FileReport {
         self.paired_equal += o.paired_equal;
         self.triples_total += o.triples_total;
         self.triples_equal += o.triples_equal;
+        self.paired_triples_total += o.paired_triples_total;
+        self.paired_triples_equal += o.paired_triples_equal;
         self.triples_explained += o.triples_explained;
         self.facts_checked += o.facts_checked;
         self.facts_matched += o.facts_matched;
@@ -66,7 +71,7 @@ impl FileReport {
         self.errors.extend(o.errors);
     }
 
-    fn note(&mut self, cat: &str, example: String) {
+    pub fn note(&mut self, cat: &str, example: String) {
         *self.categories.entry(cat.to_string()).or_default() += 1;
         let e = self.examples.entry(cat.to_string()).or_default();
         if e.len() < 3 {
@@ -210,7 +215,7 @@ pub fn compare_file(path: &Path, model: &SourceModel, cp_text: &str, mp_text: &s
                 }
                 if let (Some(dev), Some(c)) = (&s.co_lines, model.code(id)) {
                     r.co_lines_checked += 1;
-                    if *dev == c.lines {
+                    if c.lines_agree(dev) {
                         r.co_lines_equal += 1;
                     }
                 }
@@ -242,6 +247,26 @@ pub fn compare_file(path: &Path, model: &SourceModel, cp_text: &str, mp_text: &s
                 "{file}: CPython frame {} (line {}) not in the model",
                 s.name, s.first_line
             )),
+        }
+    }
+
+    // Code that ran only on CPython.
+    for (&id, cps) in &cp_by_code {
+        if mp_by_code.contains_key(&id) {
+            continue;
+        }
+        let Some(code) = model.code(id) else { continue };
+        let text = src_lines.get(code.span.0 as usize - 1).map(|s| s.trim()).unwrap_or("");
+        let example = format!(
+            "{file}:{} {} ran {} times on CPython only: `{text}`",
+            code.span.0,
+            code.path,
+            cps.len()
+        );
+        if text.starts_with("const = lambda") {
+            r.note("D12", example);
+        } else {
+            r.errors.push(example);
         }
     }
 
@@ -305,8 +330,10 @@ pub fn compare_file(path: &Path, model: &SourceModel, cp_text: &str, mp_text: &s
                         let mut differing = Vec::new();
                         for k in &keys {
                             r.triples_total += 1;
+                            r.paired_triples_total += 1;
                             if x.names.get(*k) == y.names.get(*k) {
                                 r.triples_equal += 1;
+                                r.paired_triples_equal += 1;
                             } else {
                                 differing.push((*k).clone());
                             }
@@ -365,11 +392,8 @@ pub fn compare_file(path: &Path, model: &SourceModel, cp_text: &str, mp_text: &s
                         _ => String::new(),
                     }
                 );
-                let n_triples = match obs.side {
-                    Side::Values => obs.names.len(),
-                    _ => obs.names.len(),
-                };
-                match classify(&obs, &src_lines, model) {
+                let n_triples = obs.names.len();
+                match classify(&obs, &src_lines) {
                     Some(cat) => {
                         r.triples_explained += n_triples;
                         r.note(cat, example);
@@ -430,6 +454,13 @@ pub fn render(t: &FileReport, table: &BTreeMap<String, String>, per_file: &str) 
         pct(t.triples_equal, t.triples_total),
         t.triples_explained,
         t.triples_total - t.triples_equal - t.triples_explained
+    );
+    let _ = writeln!(
+        s,
+        "on events both interpreters deliver: {} equal of {} triples = {:.2}%",
+        t.paired_triples_equal,
+        t.paired_triples_total,
+        pct(t.paired_triples_equal, t.paired_triples_total)
     );
     let _ = writeln!(s, "\ndocumented differences observed:");
     for (k, n) in &t.categories {

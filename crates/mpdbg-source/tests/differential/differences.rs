@@ -242,7 +242,7 @@ fn prev_code_line<'s>(src: &[&'s str], line: u32) -> Option<&'s str> {
 }
 
 /// Which row of DIFFERENCES.md an observation belongs to, if any.
-pub fn classify(o: &Observation, src: &[&str], _model: &mpdbg_source::SourceModel) -> Option<&'static str> {
+pub fn classify(o: &Observation, src: &[&str]) -> Option<&'static str> {
     let text = src.get(o.line as usize - 1).map(|s| s.trim()).unwrap_or("");
     let code = o.code;
     let is_comp = matches!(

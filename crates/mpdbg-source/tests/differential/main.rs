@@ -94,7 +94,7 @@ fn corpus_line_tables_match_micropython() {
     let out = tools::run(&mp, "mp_static_lines.py", &args);
     let mut current: Option<(SourceModel, Vec<CodeId>)> = None;
     let mut idx = 0;
-    let (mut codes, mut equal, mut lines_total) = (0, 0, 0);
+    let (mut codes, mut equal, mut lines_total, mut uncertain) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for line in out.lines() {
         if let Some(p) = line.strip_prefix("FILE ") {
@@ -113,6 +113,10 @@ fn corpus_line_tables_match_micropython() {
             lines_total += dev.len();
             match order.get(idx).and_then(|&id| m.code(id)) {
                 Some(c) if c.name == name && c.lines == dev => equal += 1,
+                Some(c) if c.name == name && c.lines_agree(&dev) => {
+                    equal += 1;
+                    uncertain += 1;
+                }
                 Some(c) => failures.push(format!("{}: device {dev:?}, model {:?} ({})", name, c.lines, c.path)),
                 None => failures.push(format!("{name}: not in the model")),
             }
@@ -121,7 +125,9 @@ fn corpus_line_tables_match_micropython() {
             failures.push(line.to_string());
         }
     }
-    println!("line tables: {equal}/{codes} code objects identical ({lines_total} lines on the device)");
+    println!(
+        "line tables: {equal}/{codes} code objects agree ({uncertain} only up to uncertain lines; {lines_total} lines on the device)"
+    );
     assert!(codes >= 150, "only {codes} code objects compared");
     assert!(failures.is_empty(), "line tables differ:\n{}", failures.join("\n"));
 }
@@ -301,7 +307,7 @@ fn large_corpus_line_tables_match_micropython() {
     }
     files.sort();
     assert!(!files.is_empty(), "no .py files under {root}");
-    let (mut same, mut both_reject, mut unreadable, mut code_objects) = (0, 0, 0, 0);
+    let (mut same, mut both_reject, mut unreadable, mut code_objects, mut uncertain_files) = (0, 0, 0, 0, 0);
     let mut failures = Vec::new();
     for chunk in files.chunks(400) {
         let args: Vec<&std::path::Path> = chunk.iter().map(|p| p.as_path()).collect();
@@ -336,32 +342,39 @@ fn large_corpus_line_tables_match_micropython() {
                 (false, Ok(m)) => {
                     let mut order = Vec::new();
                     preorder(&m, CodeId(0), &mut order);
-                    let mine: Vec<String> = order
-                        .iter()
-                        .filter_map(|&id| m.code(id))
-                        .map(|c| {
-                            let l: Vec<String> = c.lines.iter().map(u32::to_string).collect();
-                            format!("{} {}", c.name, l.join(" "))
-                        })
-                        .collect();
-                    let theirs: Vec<String> = lines
+                    let theirs: Vec<(String, Vec<u32>)> = lines
                         .iter()
                         .filter_map(|l| l.strip_prefix("CODE "))
-                        .map(|l| l.split_once(' ').map(|x| x.1).unwrap_or("").trim_end().to_string())
+                        .map(|l| {
+                            let mut parts = l.split(' ').skip(1);
+                            let name = parts.next().unwrap_or("").to_string();
+                            (name, parts.filter_map(|x| x.parse().ok()).collect())
+                        })
                         .collect();
                     code_objects += theirs.len();
-                    let first_diff = mine
-                        .iter()
-                        .map(|s| s.trim_end())
-                        .zip(theirs.iter().map(String::as_str))
-                        .find(|(a, b)| a != b);
-                    if mine.len() == theirs.len() && first_diff.is_none() {
+                    let mut ok = order.len() == theirs.len();
+                    let mut loose = false;
+                    for (&id, (name, dev)) in order.iter().zip(&theirs) {
+                        match m.code(id) {
+                            Some(c) if c.name == *name && c.lines == *dev => {}
+                            Some(c) if c.name == *name && c.lines_agree(dev) => loose = true,
+                            Some(c) => {
+                                ok = false;
+                                failures.push(format!("{path}: {}: device {dev:?}, model {:?}", c.path, c.lines));
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    if ok {
                         same += 1;
-                    } else {
+                        if loose {
+                            uncertain_files += 1;
+                        }
+                    } else if order.len() != theirs.len() {
                         failures.push(format!(
-                            "{path}: line tables differ ({} vs {} code objects; first difference {first_diff:?})",
-                            mine.len(),
-                            theirs.len()
+                            "{path}: {} code objects on the device, {} in the model",
+                            theirs.len(),
+                            order.len()
                         ));
                     }
                 }
@@ -369,7 +382,8 @@ fn large_corpus_line_tables_match_micropython() {
         }
     }
     println!(
-        "{} files: {same} with identical line tables ({code_objects} code objects), {both_reject} rejected by both, {unreadable} not UTF-8",
+        "{} files: {same} with agreeing line tables ({code_objects} code objects; {uncertain_files} files agree only up to \
+         lines that depend on the device's qstrs), {both_reject} rejected by both, {unreadable} not UTF-8",
         files.len()
     );
     assert!(

@@ -79,7 +79,12 @@ pub fn serve(conn: Connection) -> Result<()> {
                     Some(r) => {
                         sender.send_response(r).ok();
                     }
-                    None => eprintln!("mpdbg dap: ignored malformed input: {e}"),
+                    None => {
+                        let text = format!("mpdbg: ignored malformed DAP input: {e}\n");
+                        sender
+                            .send_event(Event::raw("output", json!({ "category": "console", "output": text })))
+                            .ok();
+                    }
                 }
                 continue;
             }

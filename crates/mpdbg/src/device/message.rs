@@ -392,8 +392,8 @@ mod tests {
     fn encodes_requests() {
         let r = Request::SetBreakpoints {
             file: "/a.py".into(),
-            lines: vec![(3, "i == 2".into(), vec!["i".into()])],
+            lines: vec![(3, "i == 2".into(), vec!["i".into()], 1)],
         };
-        assert_eq!(r.encode(5), b"B1:55:/a.py1:36:i == 21:i".to_vec());
+        assert_eq!(r.encode(5), b"B1:55:/a.py1:36:i == 21:i1:1".to_vec());
     }
 }

@@ -4,6 +4,7 @@ mod breakpoints;
 mod events;
 mod launch;
 mod pump;
+mod repr;
 mod sources;
 mod utf8;
 mod variables;

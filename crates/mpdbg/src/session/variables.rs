@@ -78,13 +78,12 @@ impl VarView {
 /// The value text an editor shows: the repr, marked when it was cut.
 pub fn display(v: &DeviceValue) -> String {
     let cut = v.repr.len() >= REPR_LIMIT;
+    let repr = super::repr::readable(&v.repr);
     match (cut, v.type_name.as_str(), v.length) {
-        (false, _, _) => v.repr.clone(),
-        (true, "str" | "bytes" | "bytearray", n) if n >= 0 => {
-            format!("{}… ({n} characters)", v.repr)
-        }
-        (true, _, n) if n >= 0 => format!("{}… ({n} items)", v.repr),
-        (true, _, _) => format!("{}…", v.repr),
+        (false, _, _) => repr,
+        (true, "str" | "bytes" | "bytearray", n) if n >= 0 => format!("{repr}… ({n} characters)"),
+        (true, _, n) if n >= 0 => format!("{repr}… ({n} items)"),
+        (true, _, _) => format!("{repr}…"),
     }
 }
 
@@ -165,6 +164,12 @@ impl Session {
             .get(reference)
             .cloned()
             .ok_or_else(|| anyhow!("no such variables reference"))?;
+        if st.synthetic {
+            return Ok(vec![VarView::note(
+                "(mpdbg)",
+                "the exception unwound this frame: no variables to show",
+            )]);
+        }
         match handle {
             Handle::Locals(frame) => {
                 let f = self.frame(&mut st, frame)?;

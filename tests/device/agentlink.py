@@ -1,0 +1,74 @@
+"""Speaks the device protocol (docs/protocol.md) to the agent directly."""
+
+import os
+import subprocess
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+AGENT = os.path.join(REPO, "agent", "mpdbg.py")
+
+
+def frame(payload):
+    n = len(payload)
+    lo, hi = n & 255, n >> 8
+    check = (sum(payload) + n) & 0xFFFF
+    return b"\xfe\xfd" + bytes([lo, hi, (lo + hi + 0x5A) & 255]) + payload + bytes([check & 255, check >> 8])
+
+
+def message(kind, *fields):
+    fields = [f if isinstance(f, bytes) else str(f).encode() for f in fields]
+    return frame(kind + b"".join(b"%d:%s" % (len(f), f) for f in fields))
+
+
+def parse(payload):
+    fields, i = [], 1
+    while i < len(payload):
+        colon = payload.index(b":", i)
+        n = int(payload[i:colon])
+        fields.append(payload[colon + 1 : colon + 1 + n])
+        i = colon + 1 + n
+    return payload[:1], fields
+
+
+class AgentLink:
+    """The agent running a program, with its stdin/stdout as the link."""
+
+    def __init__(self, interpreter, program, *args):
+        self.proc = subprocess.Popen(
+            [interpreter, AGENT, program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self.output = b""  # program output seen between frames
+
+    def send(self, kind, *fields):
+        self.proc.stdin.write(message(kind, *fields))
+        self.proc.stdin.flush()
+
+    def raw(self, data):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def recv(self):
+        """The next frame's (kind, fields); program output is collected."""
+        out = self.proc.stdout
+        while True:
+            b = out.read(1)
+            if not b:
+                raise EOFError("the agent's output ended")
+            if b != b"\xfe":
+                self.output += b
+                continue
+            head = out.read(4)
+            assert head[0] == 0xFD, head
+            n = head[1] | head[2] << 8
+            payload = out.read(n)
+            out.read(2)
+            return parse(payload)
+
+    def until(self, kind):
+        while True:
+            k, f = self.recv()
+            if k == kind:
+                return f
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait(timeout=10)

@@ -1,0 +1,157 @@
+"""The on-device agent over its raw protocol: robustness rules of the brief."""
+
+import os
+import textwrap
+
+import pytest
+
+from agentlink import AgentLink
+
+
+@pytest.fixture
+def program(tmp_path):
+    def write(code):
+        path = tmp_path / "prog.py"
+        path.write_text(textwrap.dedent(code))
+        return str(path)
+
+    return write
+
+
+def test_program_runs_on_when_the_host_goes_away(micropython, program):
+    path = program(
+        """
+        total = 0
+        for i in range(20000):
+            total += i
+        print("finished", total)
+        """
+    )
+    link = AgentLink(micropython, path)
+    try:
+        assert link.until(b"H")[0] == b"1"
+        link.until(b"S")
+        link.send(b"B", 1, path, 4, "", "i,total", 0)  # a breakpoint at the print
+        link.until(b"R")
+        link.send(b"C", 2)
+        link.until(b"S")  # stopped at the breakpoint
+        link.proc.stdin.close()  # the host vanishes while the program is stopped
+        out = link.proc.stdout.read()
+        assert link.proc.wait(timeout=30) == 0, link.proc.stderr.read()
+        assert b"finished 199990000\n" in link.output + out
+    finally:
+        link.close()
+
+
+def test_garbage_on_the_link_is_skipped(micropython, program):
+    path = program("x = 1\nprint('x is', x)\n")
+    link = AgentLink(micropython, path)
+    try:
+        link.until(b"S")
+        link.raw(b"\x00\xfe\xfe\xfd\x10\x00\x00junk\xfe\xfd")  # not frames
+        link.send(b"C", 1)
+        link.until(b"D")
+        assert b"x is 1" in link.output
+    finally:
+        link.close()
+
+
+def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropython, program):
+    path = program(
+        """
+        class Bad:
+            def __repr__(self):
+                raise RuntimeError("no repr")
+
+        def f():
+            b = Bad()
+            return 1  # stop here
+
+        print("result", f())
+        """
+    )
+    link = AgentLink(micropython, path)
+    try:
+        link.until(b"S")
+        link.send(b"B", 1, path, 8, "", "b", 6)
+        link.until(b"R")
+        link.send(b"C", 2)
+        link.until(b"S")
+        link.send(b"L", 3, 0)
+        locals_ = link.until(b"V")
+        assert b"<repr failed: RuntimeError>" in locals_
+        link.send(b"E", 4, 0, "e", "1/0", "b")
+        reply = link.until(b"E")
+        assert reply[1] == b"0" and b"ZeroDivisionError" in reply[2]
+        link.send(b"E", 5, 0, "e", "undefined_name", "b")
+        assert link.until(b"E")[1] == b"0"
+        link.send(b"C", 6)
+        assert link.until(b"D")[0] == b"exit"
+        assert b"result 1" in link.output
+    finally:
+        link.close()
+
+
+def test_a_breakpoint_condition_that_fails_stops_like_cpython_debuggers(micropython, program):
+    path = program("for i in range(3):\n    y = i\nprint('done')\n")
+    link = AgentLink(micropython, path)
+    try:
+        link.until(b"S")
+        link.send(b"B", 1, path, 2, "i / 0", "", 0)
+        link.until(b"R")
+        link.send(b"C", 2)
+        assert link.until(b"S")[0] == b"breakpoint"
+    finally:
+        link.close()
+
+
+def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, program):
+    path = program("def f():\n    raise ValueError('bad value')\n\nf()\n")
+    link = AgentLink(micropython, path)
+    try:
+        link.until(b"S")
+        link.send(b"C", 1)
+        reason, depth, text = link.until(b"S")
+        assert reason == b"exception" and b"ValueError: bad value" in text and b"line 2" in text
+        link.send(b"C", 2)
+        how, code, text = link.until(b"D")
+        assert (how, code) == (b"exception", b"1") and b"ValueError" in text
+    finally:
+        link.close()
+
+
+def test_watch_polls_streams_the_port_cannot_signal(micropython, tmp_path):
+    # A socket is not the port's REPL stream: watch() falls back to polling.
+    # A loopback connection inside the program; the loop makes no calls
+    # except the one send that wakes it.
+    path = tmp_path / "w.py"
+    path.write_text(
+        "import socket, _mpdbg, sys\n"
+        "srv = socket.socket()\n"
+        "srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+        "srv.bind(('127.0.0.1', int(sys.argv[1])))\n"
+        "srv.listen(1)\n"
+        "c = socket.socket()\n"
+        "c.connect(('127.0.0.1', int(sys.argv[1])))\n"
+        "s, _ = srv.accept()\n"
+        "state = {'stop': False}\n"
+        "def on_line(frame, event, arg):\n"
+        "    state['stop'] = True\n"
+        "sys.settrace(lambda f, e, a: None)\n"
+        "print(_mpdbg.watch(s, on_line, 5))\n"
+        "n = 0\n"
+        "while not state['stop']:\n"
+        "    n += 1\n"
+        "    if n == 2000:\n"
+        "        c.send(b'x')\n"
+        "print('woken', n >= 2000)\n"
+    )
+    import socket
+    import subprocess
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    r = subprocess.run([micropython, str(path), str(port)], capture_output=True, text=True, timeout=30)
+    assert r.stdout.split() == ["True", "woken", "True"], r.stderr
