@@ -45,6 +45,7 @@ def _send(kind, *fields):
 
 def _stop(frame, reason, text=""):
     __import__("mpdbg_stop").serve(globals(), frame, reason, text)
+    _scrub(24)
 
 
 def _resume():
@@ -127,18 +128,14 @@ def _on_line(frame, event, arg):
     return _on_line
 
 
-def _locals_dict(frame, names):
-    # The frame's locals by the host's names, for conditions and evaluation.
-    d = {}
-    for n, v in zip(names, _mpdbg.slots(frame) if names else ()):
-        if v is not _UNBOUND:
-            d[n] = v
-    return d
-
-
 def _condition(frame, bp):
+    # A breakpoint's condition, with the frame's locals by the host's names.
     try:
-        return bool(eval(bp[0], frame.f_globals, _locals_dict(frame, bp[1])))
+        d = {}
+        for n, v in zip(bp[1], _mpdbg.slots(frame) if bp[1] else ()):
+            if v is not _UNBOUND:
+                d[n] = v
+        return bool(eval(bp[0], frame.f_globals, d))
     except BaseException:
         return True  # a failing condition stops, as in CPython debuggers
 
@@ -165,9 +162,17 @@ def _begin(path, args):
     return __import__("mpdbg_stop").start(globals(), path, args)
 
 
+def _scrub(n):
+    # The GC scans the C stack conservatively: pointers that the stop-time
+    # code's calls left there would keep it alive once deeper calls reuse the
+    # area. Python frames overwrite most of it, _mpdbg.scrub() the rest below.
+    return _scrub(n - 1) if n else _mpdbg.scrub()
+
+
 def run(path, args=()):
     """Runs the program at `path` as __main__ under the debugger."""
     code, g = _begin(path, args)
+    _scrub(24)
     status = 0
     try:
         exec(code, g)

@@ -152,6 +152,10 @@ def _unload(c):
     _scratch.clear()
     if c["_mode"] == 0:
         sys.modules.pop("mpdbg_stop", None)
+        # Empty the module too: the GC scans the C stack conservatively, and a
+        # stale word there that still points at one of these functions must
+        # not keep the whole module alive. The callers use only locals now.
+        globals().clear()
 
 
 # ---------------------------------------------------------------- stops
@@ -334,7 +338,10 @@ def _run_code(c, frame, mode, text, names):
             exec(text, g)
             return None
         return eval(text, g)
-    d = c["_locals_dict"](frame, names)
+    d = {}
+    for n, v in zip(names, _mpdbg.slots(frame)):
+        if v is not _UNBOUND:
+            d[n] = v
     d.update(_scratch.get(id(frame), ()))
     if mode == b"x":
         exec(text, g, d)

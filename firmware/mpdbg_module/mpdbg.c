@@ -27,6 +27,8 @@
 //                         polled every `ms` ms). watch(None) stops. Returns
 //                         False where the port has no static scheduler nodes.
 //   pack(kind, fields)    bytes of one frame of the device protocol
+//   scrub()               zero unused C stack below the caller, so stale
+//                         pointers there keep no garbage alive
 //   def_line(frame)       the code object's line of definition (any frame,
 //                         live or not: it reads only the code object)
 //   filter(calls, tracer) a sys.settrace callable that calls `tracer` only
@@ -379,6 +381,35 @@ static mp_obj_t mpdbg_pack(mp_obj_t kind, mp_obj_t fields) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_pack_obj, mpdbg_pack);
 
+// scrub(): zeroes unused C stack below the caller. The GC scans the C stack
+// conservatively, and calls that returned (the agent serving the host while
+// the program was stopped) leave pointers there that deeper calls later reuse
+// without overwriting, keeping the agent's stop-time code alive.
+#include "py/cstack.h"
+static MP_NOINLINE void scrub_below(size_t n) {
+    volatile char *p = alloca(n);
+    for (size_t i = 0; i < n; i++) {
+        p[i] = 0;
+    }
+}
+
+static mp_obj_t mpdbg_scrub(void) {
+    size_t n = 8192;
+    #if MICROPY_STACK_CHECK
+    size_t used = mp_cstack_usage();
+    size_t limit = MP_STATE_THREAD(stack_limit);
+    size_t room = used + 1024 < limit ? limit - used - 1024 : 0;
+    if (n > room) {
+        n = room;
+    }
+    #endif
+    if (n > 0) {
+        scrub_below(n);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_scrub_obj, mpdbg_scrub);
+
 // filter(calls, tracer): a callable for sys.settrace that decides in C, with
 // no allocation, whether a `call` needs the Python tracer: only when
 // calls[frame's file] holds the code object's line of definition (or 0).
@@ -557,6 +588,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_filter), MP_ROM_PTR(&mpdbg_filter_obj) },
     { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
+    { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
 };
 static MP_DEFINE_CONST_DICT(mpdbg_module_globals, mpdbg_module_globals_table);
