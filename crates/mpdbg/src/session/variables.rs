@@ -217,6 +217,9 @@ impl Session {
     /// Evaluates an expression (or, with `statement`, runs a statement) in a frame.
     pub fn evaluate(&self, frame: usize, text: &str, statement: bool) -> Result<VarView> {
         let mut st = self.require_stopped()?;
+        if st.synthetic {
+            bail!("the exception has unwound the program's frames: there is nothing left to evaluate in");
+        }
         let names = self.slot_names_for_eval(&mut st, frame)?;
         let req = Request::Evaluate {
             frame: frame as u32,
