@@ -72,3 +72,9 @@ class AgentLink:
     def close(self):
         self.proc.kill()
         self.proc.wait(timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 
 import pytest
 
@@ -50,18 +49,3 @@ def run_script(interpreter, script, *args, stdin=None, timeout=60):
         text=True,
         timeout=timeout,
     )
-
-
-@pytest.fixture
-def run_both(micropython):
-    """Runs one script on MicroPython and on CPython; returns both stdouts."""
-
-    def run(script, *args):
-        outs = []
-        for interp in (micropython, sys.executable):
-            r = run_script(interp, script, *args)
-            assert r.returncode == 0, f"{interp} {script} failed:\n{r.stdout}\n{r.stderr}"
-            outs.append(r.stdout)
-        return outs
-
-    return run

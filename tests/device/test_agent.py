@@ -27,8 +27,7 @@ def test_program_runs_on_when_the_host_goes_away(micropython, program):
         print("finished", total)
         """
     )
-    link = AgentLink(micropython, path)
-    try:
+    with AgentLink(micropython, path) as link:
         assert link.until(b"H")[0] == b"1"
         link.until(b"S")
         link.send(b"B", 1, path, 4, "", "i,total", 0)  # a breakpoint at the print
@@ -39,21 +38,16 @@ def test_program_runs_on_when_the_host_goes_away(micropython, program):
         out = link.proc.stdout.read()
         assert link.proc.wait(timeout=30) == 0, link.proc.stderr.read()
         assert b"finished 199990000\n" in link.output + out
-    finally:
-        link.close()
 
 
 def test_garbage_on_the_link_is_skipped(micropython, program):
     path = program("x = 1\nprint('x is', x)\n")
-    link = AgentLink(micropython, path)
-    try:
+    with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.raw(b"\x00\xfe\xfe\xfd\x10\x00\x00junk\xfe\xfd")  # not frames
         link.send(b"C", 1)
         link.until(b"D")
         assert b"x is 1" in link.output
-    finally:
-        link.close()
 
 
 def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropython, program):
@@ -70,8 +64,7 @@ def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropy
         print("result", f())
         """
     )
-    link = AgentLink(micropython, path)
-    try:
+    with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.send(b"B", 1, path, 8, "", "b", 6)
         link.until(b"R")
@@ -88,27 +81,21 @@ def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropy
         link.send(b"C", 6)
         assert link.until(b"D")[0] == b"exit"
         assert b"result 1" in link.output
-    finally:
-        link.close()
 
 
 def test_a_breakpoint_condition_that_fails_stops_like_cpython_debuggers(micropython, program):
     path = program("for i in range(3):\n    y = i\nprint('done')\n")
-    link = AgentLink(micropython, path)
-    try:
+    with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.send(b"B", 1, path, 2, "i / 0", "", 0)
         link.until(b"R")
         link.send(b"C", 2)
         assert link.until(b"S")[0] == b"breakpoint"
-    finally:
-        link.close()
 
 
 def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, program):
     path = program("def f():\n    raise ValueError('bad value')\n\nf()\n")
-    link = AgentLink(micropython, path)
-    try:
+    with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.send(b"C", 1)
         reason, depth, text = link.until(b"S")
@@ -116,8 +103,6 @@ def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, prog
         link.send(b"C", 2)
         how, code, text = link.until(b"D")
         assert (how, code) == (b"exception", b"1") and b"ValueError" in text
-    finally:
-        link.close()
 
 
 def test_watch_polls_streams_the_port_cannot_signal(micropython, tmp_path):

@@ -145,7 +145,7 @@ impl Session {
             changed: Condvar::new(),
             sources: Mutex::new(Default::default()),
             sink,
-            root: PathMap::default(),
+            root: PathMap,
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

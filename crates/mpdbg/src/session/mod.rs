@@ -119,32 +119,19 @@ pub struct Session {
 }
 
 /// Maps host paths to the device's and back. Local launches run the host's
-/// files in place, so this is the identity there; boards map a project folder.
+/// files in place, so this is the identity; boards will map a project folder
+/// here (with the transports that reach them).
 #[derive(Clone, Debug, Default)]
-pub struct PathMap {
-    pub host_root: Option<PathBuf>,
-    pub device_root: Option<String>,
-}
+pub struct PathMap;
 
 impl PathMap {
     pub fn to_device(&self, host: &Path) -> String {
-        match (&self.host_root, &self.device_root) {
-            (Some(h), Some(d)) => match host.strip_prefix(h) {
-                Ok(rel) => format!("{}/{}", d.trim_end_matches('/'), rel.display()),
-                Err(_) => host.display().to_string(),
-            },
-            _ => host.display().to_string(),
-        }
+        host.display().to_string()
     }
 
+    /// The host's copy of a device file, when there is one.
     pub fn to_host(&self, device: &str) -> Option<PathBuf> {
-        let path = match (&self.host_root, &self.device_root) {
-            (Some(h), Some(d)) => match device.strip_prefix(d.trim_end_matches('/')) {
-                Some(rel) => h.join(rel.trim_start_matches('/')),
-                None => PathBuf::from(device),
-            },
-            _ => PathBuf::from(device),
-        };
+        let path = PathBuf::from(device);
         path.is_file().then_some(path)
     }
 }
@@ -270,16 +257,7 @@ impl Session {
         let mut st = self.require_stopped()?;
         let total = st.depth as usize;
         let end = levels.map_or(total, |l| total.min(start.saturating_add(l)));
-        while st.frames.len() < end {
-            let from = st.frames.len() as u32;
-            match self.request(&Request::Stack {
-                start: from,
-                count: STACK_PAGE,
-            })? {
-                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => st.frames.extend(frames),
-                _ => break,
-            }
-        }
+        self.fetch_frames(&mut st, end)?;
         let views = st
             .frames
             .iter()
@@ -297,19 +275,28 @@ impl Session {
         Ok((views, total))
     }
 
+    /// Asks the device for stack frames, a page at a time, until `end` are
+    /// known; false when the device has no more.
+    fn fetch_frames(&self, st: &mut State, end: usize) -> Result<bool> {
+        while st.frames.len() < end {
+            let start = st.frames.len() as u32;
+            match self.request(&Request::Stack {
+                start,
+                count: STACK_PAGE,
+            })? {
+                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => st.frames.extend(frames),
+                _ => return Ok(false),
+            }
+        }
+        Ok(true)
+    }
+
     fn frame(&self, st: &mut State, index: usize) -> Result<DeviceFrame> {
         if index >= st.depth as usize {
             bail!("no frame {index} in this stop");
         }
-        while st.frames.len() <= index {
-            let from = st.frames.len() as u32;
-            match self.request(&Request::Stack {
-                start: from,
-                count: STACK_PAGE,
-            })? {
-                DeviceMessage::Stack { frames, .. } if !frames.is_empty() => st.frames.extend(frames),
-                _ => bail!("the device returned no frame {index}"),
-            }
+        if !self.fetch_frames(st, index + 1)? {
+            bail!("the device returned no frame {index}");
         }
         Ok(st.frames[index].clone())
     }
