@@ -31,7 +31,7 @@ _STEP_OUT = const(3)
 _PAUSE = const(4)
 _mode = _RUN
 _step_depth = 0
-_bps = {}  # file -> {line: (condition code or None, slot names)}
+_bps = {}  # file -> {line: [condition code or None, slot names, fast, text]}
 _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = any
 _exc_raised = False
 _exc_uncaught = True
@@ -55,7 +55,7 @@ def _resume():
     if _attached and (_mode in (_STEP_IN, _PAUSE) or _exc_raised):
         sys.settrace(_on_call)
     elif _attached and _bps:
-        sys.settrace(_mpdbg.filter(_calls, _on_call))
+        sys.settrace(_mpdbg.filter(_calls, _on_call, _bps, _on_line))
     else:
         sys.settrace(None)
     if _attached:
@@ -103,7 +103,8 @@ def _on_line(frame, event, arg):
             lines = _bps.get(frame.f_code.co_filename)
             if lines is not None:
                 bp = lines.get(frame.f_lineno)
-                if bp is not None and (bp[0] is None or _condition(frame, bp)):
+                # arg is True when _mpdbg.filter() found the condition true.
+                if bp is not None and (bp[0] is None or arg is True or _condition(frame, bp)):
                     _stop(frame, "breakpoint")
         elif event == "return":
             if _mode:
@@ -130,6 +131,14 @@ def _on_line(frame, event, arg):
 
 def _condition(frame, bp):
     # A breakpoint's condition, with the frame's locals by the host's names.
+    # bp: [code, slot names, fast, text]. The first run also makes `fast`, a
+    # lambda of the slots by name that _mpdbg.filter() runs in C from then on.
+    if bp[2] is None:
+        bp[2] = False
+        try:
+            bp[2] = eval("lambda %s:(%s)" % (",".join(bp[1]), bp[3]), frame.f_globals)
+        except BaseException:
+            pass
     try:
         d = {}
         for n, v in zip(bp[1], _mpdbg.slots(frame) if bp[1] else ()):

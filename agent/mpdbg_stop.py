@@ -10,15 +10,11 @@ import select
 
 PROTOCOL = "1"
 VERSION = "0.1.0"
-_LIMIT = 256  # repr bytes per value
-_UNBOUND = _mpdbg.UNBOUND
 _in = sys.stdin.buffer
 _poll = select.poll()
 _poll.register(sys.stdin, select.POLLIN)
 _rx = b""  # bytes from the host not yet framed
 _frames = []  # the stopped program's frames, innermost first
-_refs = []  # objects the host may expand, by reference number - 1
-_scratch = {}  # names a debug-console statement made, per frame
 
 
 # ---------------------------------------------------------------- input
@@ -90,7 +86,7 @@ def _set_breakpoints(c, f):
     i = 2
     while i + 3 < len(f):
         cond = f[i + 1].decode()
-        lines[int(f[i])] = (compile(cond, "<condition>", "eval") if cond else None, _names(f[i + 2]))
+        lines[int(f[i])] = [compile(cond, "<condition>", "eval") if cond else None, _names(f[i + 2]), None, cond]
         calls[int(f[i + 3])] = 1
         i += 4
     if lines:
@@ -121,7 +117,7 @@ def _handle(c, kind, f):
             c["_mode"] = {b"C": 0, b"N": 2, b"I": 1, b"O": 3}[kind]
             return True
         if kind in b"TLGAES":
-            _inspect(c, kind, f)
+            __import__("mpdbg_inspect").inspect(c, kind, f, _frames)
         elif kind == b"B":
             _set_breakpoints(c, f)
             send(b"R", rid, 1, "")
@@ -148,10 +144,15 @@ def _unload(c):
     # Drop this module (and what it references) once the program runs freely.
     global _frames
     _frames = []
-    _refs.clear()
-    _scratch.clear()
+    inspect = sys.modules.get("mpdbg_inspect")
+    if inspect is not None:
+        inspect._refs.clear()
+        inspect._scratch.clear()
     if c["_mode"] == 0:
         sys.modules.pop("mpdbg_stop", None)
+        sys.modules.pop("mpdbg_inspect", None)
+        if inspect is not None:
+            inspect.__dict__.clear()
         # Empty the module too: the GC scans the C stack conservatively, and a
         # stale word there that still points at one of these functions must
         # not keep the whole module alive. The callers use only locals now.
@@ -231,7 +232,10 @@ def start(c, path, args):
     sys.path.insert(0, path[:slash] if slash >= 0 else "")
     micropython.kbd_intr(-1)  # Ctrl-C bytes on the link are data, not interrupts
     impl = "%s %s" % (sys.implementation.name, sys.version)
-    c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws")
+    # Features: w watch, s slots; the core patches: l lazy frames, f frame
+    # code on demand, c call filter, r tracing survives a raising tracer.
+    patched = "".join(x for i, x in enumerate("lfcr") if _mpdbg.FEATURES >> i & 1)
+    c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
     with open(path) as src:
         code = compile(src.read(), path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
@@ -262,157 +266,3 @@ def uncaught(c, e):
                 break
             _handle(c, kind, f)
     c["_send"](b"D", "exception", 1, text)
-
-
-# ---------------------------------------------------------------- inspection
-
-
-def _ref(v):
-    for i, r in enumerate(_refs):
-        if r is v:
-            return i + 1
-    _refs.append(v)
-    return len(_refs)
-
-
-def _value(v):
-    if v is _UNBOUND:
-        return (b"-", b"", 0, -1)
-    try:
-        r = repr(v)
-    except BaseException as e:  # a user __repr__ that fails
-        r = "<repr failed: %s>" % type(e).__name__
-    b = r.encode()
-    if len(b) > _LIMIT:
-        b = r[:_LIMIT].encode()[:_LIMIT]
-    try:
-        n = len(v)
-    except BaseException:
-        n = -1
-    t = type(v)
-    if t in (list, tuple, dict, set, frozenset):
-        expand = n > 0
-    elif t in (str, bytes, bytearray, int, float, bool, complex) or v is None:
-        expand = False
-    else:
-        expand = hasattr(v, "__dict__")
-    return (t.__name__, b, _ref(v) if expand else 0, n)
-
-
-def _items(pairs):
-    out = []
-    for k, v in pairs:
-        out.append(k)
-        out += _value(v)
-    return out
-
-
-def _children(obj, start, count):
-    # (total, [(name, value)]) for the slice [start, start+count).
-    t = type(obj)
-    if t in (list, tuple):
-        return len(obj), [(str(i), obj[i]) for i in range(start, min(len(obj), start + count))]
-    if t is dict:
-        keys = list(obj.keys())
-        return len(keys), [(repr(k), obj[k]) for k in keys[start : start + count]]
-    if t in (set, frozenset):
-        vals = list(obj)
-        return len(vals), [(str(start + i), v) for i, v in enumerate(vals[start : start + count])]
-    attrs = []
-    for n in dir(obj):
-        if n.startswith("__"):
-            continue
-        try:
-            v = getattr(obj, n)
-        except BaseException:
-            continue
-        if type(v).__name__ != "bound_method":
-            attrs.append((n, v))
-    return len(attrs), attrs[start : start + count]
-
-
-def _run_code(c, frame, mode, text, names):
-    g = frame.f_globals
-    if not names:  # module level: locals are the globals
-        if mode == b"x":
-            exec(text, g)
-            return None
-        return eval(text, g)
-    d = {}
-    for n, v in zip(names, _mpdbg.slots(frame)):
-        if v is not _UNBOUND:
-            d[n] = v
-    d.update(_scratch.get(id(frame), ()))
-    if mode == b"x":
-        exec(text, g, d)
-        # Write changed locals back to their slots; keep new names for this stop.
-        slots = _mpdbg.slots(frame)
-        for i in range(min(len(names), len(slots))):
-            if names[i] in d and d[names[i]] is not slots[i]:
-                _mpdbg.set_slot(frame, i, d[names[i]])
-        extra = _scratch.setdefault(id(frame), {})
-        for k in d:
-            if k not in names:
-                extra[k] = d[k]
-        return None
-    return eval(text, g, d)
-
-
-def _assign(c, f):
-    fr = _frames[int(f[1])]
-    target, key = f[2], f[3]
-    value = _run_code(c, fr, b"e", f[4].decode(), _names(f[5] if len(f) > 5 else b""))
-    if target == b"s":
-        _mpdbg.set_slot(fr, int(key), value)
-    elif target == b"g":
-        fr.f_globals[key.decode()] = value
-    else:
-        obj = _refs[int(target) - 1]
-        t = type(obj)
-        if t is list:
-            obj[int(key)] = value
-        elif t is dict:
-            for k in obj:
-                if repr(k).encode() == key:
-                    obj[k] = value
-                    break
-            else:
-                raise KeyError(key.decode())
-        else:
-            setattr(obj, key.decode(), value)
-    return value
-
-
-def _inspect(c, kind, f):
-    # Answers T L G A E S; exceptions go to the caller, which reports them.
-    rid = f[0]
-    send = c["_send"]
-    if kind == b"T":
-        start, count = int(f[1]), int(f[2])
-        out = []
-        for fr in _frames[start : start + count]:
-            co = fr.f_code
-            try:
-                line = _mpdbg.line(fr)
-            except BaseException:
-                line = fr.f_lineno
-            out += [co.co_filename, co.co_name, line, _mpdbg.code_info(fr)[6]]
-        send(b"K", rid, len(_frames), *out)
-    elif kind == b"L":
-        fr = _frames[int(f[1])]
-        info = _mpdbg.code_info(fr)
-        vals = []
-        for v in _mpdbg.slots(fr):
-            vals += _value(v)
-        send(b"V", rid, info[0], info[1], info[2], info[3], ",".join(info[4]), info[6], _mpdbg.cellmask(fr), *vals)
-    elif kind == b"G":
-        items = [(k, v) for k, v in _frames[int(f[1])].f_globals.items() if not k.startswith("__")]
-        send(b"W", rid, len(items), *_items(items))
-    elif kind == b"A":
-        total, items = _children(_refs[int(f[1]) - 1], int(f[2]), int(f[3]))
-        send(b"W", rid, total, *_items(items))
-    elif kind == b"E":
-        v = _run_code(c, _frames[int(f[1])], f[2], f[3].decode(), _names(f[4] if len(f) > 4 else b""))
-        send(b"E", rid, 1, *_value(v))
-    elif kind == b"S":
-        send(b"E", rid, 1, *_value(_assign(c, f)))

@@ -33,8 +33,8 @@ def mpdbg_bin():
     return exe
 
 
-def interpreter(exe):
-    out = subprocess.run([exe, "micropython", "build"], capture_output=True, text=True, check=True)
+def interpreter_for(exe, flavour="debug"):
+    out = subprocess.run([exe, "micropython", "build", "--flavour", flavour], capture_output=True, text=True, check=True)
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -46,9 +46,10 @@ def marker_line(path, marker):
     raise ValueError(marker)
 
 
-def run_plain(interp, script):
-    out = subprocess.run([interp, script], capture_output=True, text=True, check=True).stdout.split()
-    return int(out[0]), int(out[1])
+def run_plain(interp, script, heap=None):
+    options = ["-X", "heapsize=" + heap] if heap else []
+    out = subprocess.run([interp, *options, script], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1]), int(out[2])
 
 
 def run_attached(exe, interp, script):
@@ -64,7 +65,7 @@ def run_attached(exe, interp, script):
         c.event("exited", timeout=300)
         text = "".join(o["output"] for o in c.output if o.get("category") == "stdout")
         out = text.split()
-        return int(out[0]), int(out[1])
+        return int(out[0]), int(out[1]), int(out[2])
     finally:
         c.close()
 
@@ -151,7 +152,7 @@ def main():
     ap.add_argument("--steps", type=int, default=100)
     args = ap.parse_args()
     exe = mpdbg_bin()
-    interp = interpreter(exe)
+    interp = interpreter_for(exe)
     rows = []
     attach_heap = []
     for name in ("calls", "loops"):
@@ -160,11 +161,11 @@ def main():
         attached = [run_attached(exe, interp, script) for _ in range(args.runs)]
         # The fastest run is the cost itself; slower ones add the machine's
         # noise (a shared 2-core VM shows 30% outliers in every mode).
-        p, a = min(t for t, _ in plain), min(t for t, _ in attached)
-        pm = statistics.median(t for t, _ in plain)
-        am = statistics.median(t for t, _ in attached)
+        p, a = min(r[0] for r in plain), min(r[0] for r in attached)
+        pm = statistics.median(r[0] for r in plain)
+        am = statistics.median(r[0] for r in attached)
         rows.append((name, p / 1000, a / 1000, a / p, pm / 1000, am / 1000))
-        attach_heap.append(statistics.median(h for _, h in attached) - statistics.median(h for _, h in plain))
+        attach_heap.append(statistics.median(r[1] for r in attached) - statistics.median(r[1] for r in plain))
     imported = agent_import_heap(interp)
     latency = step_latency(exe, interp, args.steps)
     notify, per_stop = bytes_per_stop(interp, args.steps)

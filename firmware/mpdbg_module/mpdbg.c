@@ -1,8 +1,8 @@
 // _mpdbg: firmware support for the mpdbg debugger's on-device agent.
 //
 // Upstream sys.settrace gives frames without locals and cannot reach a frame
-// that returned no tracer at its `call` event. This module adds, with no
-// change to MicroPython's core:
+// that returned no tracer at its `call` event. This module adds, on stock
+// firmware and faster with mpdbg's core patches (firmware/patches):
 //
 //   UNBOUND               sentinel for an unbound local or an empty cell
 //   frames()              live frames, innermost first (the tracer's own
@@ -31,9 +31,13 @@
 //                         pointers there keep no garbage alive
 //   def_line(frame)       the code object's line of definition (any frame,
 //                         live or not: it reads only the code object)
-//   filter(calls, tracer) a sys.settrace callable that calls `tracer` only
+//   filter(calls, tracer[, bps, line_tracer])
+//                         a sys.settrace callable that calls `tracer` only
 //                         for frames whose file and call line are in `calls`
-//                         ({file: {def line: ...}}; 0 = every code object)
+//                         ({file: {def line: ...}}; 0 = every code object);
+//                         with `bps`, it also keeps line events away from
+//                         Python except on breakpoint lines (see below)
+//   FEATURES              bits: which of mpdbg's core patches are built in
 //
 // Safety: a frame object outlives its function, and its code_state then
 // points at freed or reused memory. Every call that needs the code state
@@ -41,6 +45,8 @@
 // prev_state links) and checks that the state still belongs to this frame
 // object; otherwise it raises ValueError. Nothing is read through a stale
 // pointer.
+#include <string.h>
+
 #include "py/bc.h"
 #include "py/bc0.h"
 #include "py/mphal.h"
@@ -73,6 +79,39 @@ static bool is_cell(mp_obj_t o) {
     return o != MP_OBJ_NULL && mp_obj_is_obj(o) && mp_obj_get_type(o) == cell_type;
 }
 
+// The running function of a frame. Our core patches keep it in the frame and
+// make the code object only on demand; stock firmware has a code object.
+#if defined(MICROPY_PY_SYS_SETTRACE_FRAME_FUN_BC)
+#define FRAME_RC(f) ((f)->fun_bc->rc)
+#define FRAME_CONTEXT(f) ((f)->fun_bc->context)
+#else
+#define FRAME_RC(f) ((f)->code->rc)
+#define FRAME_CONTEXT(f) ((f)->code->context)
+#endif
+
+// The frame object of a running code state, or NULL. With the lazy-frames
+// patch it is made now (untraced code has none); stock firmware made one at
+// every call.
+static mp_obj_frame_t *state_frame(mp_code_state_t *cs) {
+    #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
+    mp_prof_frame_get(cs);
+    #endif
+    return cs->frame;
+}
+
+// The program's innermost code state. Inside a trace callback the callback's
+// own code runs above it, and that code never has frame objects (the VM makes
+// none while a callback runs), so skip to the first state that has one.
+static mp_code_state_t *program_top(void) {
+    mp_code_state_t *cs = MP_STATE_THREAD(current_code_state);
+    if (mp_prof_is_executing) {
+        while (cs != NULL && cs->frame == NULL) {
+            cs = cs->prev_state;
+        }
+    }
+    return cs;
+}
+
 static mp_obj_frame_t *get_frame(mp_obj_t frame_in) {
     if (!mp_obj_is_type(frame_in, &mp_type_frame)) {
         mp_raise_TypeError(MP_ERROR_TEXT("expected a frame"));
@@ -83,13 +122,13 @@ static mp_obj_frame_t *get_frame(mp_obj_t frame_in) {
 // A code object's line of definition: what a frame reports at the `call`
 // event of its first entry (a generator reports its yield line on resumes).
 // The module has none recorded: its first line with code, as the VM reports.
-static mp_uint_t definition_line(mp_obj_frame_t *frame) {
-    const mp_raw_code_t *rc = frame->code->rc;
+static mp_uint_t definition_line(const mp_raw_code_t *rc) {
     return rc->line_of_definition ? rc->line_of_definition : mp_prof_bytecode_lineno(rc, 0);
 }
 
 static mp_obj_t mpdbg_def_line(mp_obj_t frame_in) {
-    return MP_OBJ_NEW_SMALL_INT(definition_line(get_frame(frame_in)));
+    mp_obj_frame_t *frame = get_frame(frame_in);
+    return MP_OBJ_NEW_SMALL_INT(definition_line(FRAME_RC(frame)));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_def_line_obj, mpdbg_def_line);
 
@@ -203,13 +242,14 @@ static mp_obj_t slot_value(mp_code_state_t *cs, size_t k) {
 
 static mp_obj_t mpdbg_frames(void) {
     size_t n = 0;
-    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
-        n += cs->frame != NULL;
+    mp_code_state_t *top = program_top();
+    for (mp_code_state_t *cs = top; cs != NULL; cs = cs->prev_state) {
+        n += state_frame(cs) != NULL;
     }
     mp_obj_tuple_t *t = MP_OBJ_TO_PTR(mp_obj_new_tuple(n, NULL));
     size_t i = 0;
-    // The tuple allocation above cannot change the chain: no bytecode ran.
-    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL && i < n; cs = cs->prev_state) {
+    // The allocations above cannot change the chain: no bytecode ran.
+    for (mp_code_state_t *cs = top; cs != NULL && i < n; cs = cs->prev_state) {
         if (cs->frame != NULL) {
             t->items[i++] = MP_OBJ_FROM_PTR(cs->frame);
         }
@@ -410,15 +450,104 @@ static mp_obj_t mpdbg_scrub(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_scrub_obj, mpdbg_scrub);
 
-// filter(calls, tracer): a callable for sys.settrace that decides in C, with
-// no allocation, whether a `call` needs the Python tracer: only when
-// calls[frame's file] holds the code object's line of definition (or 0).
-// Everything else costs two lookups.
+// filter(calls, tracer[, bps, line_tracer]): a callable for sys.settrace
+// that decides in C, with no allocation, what needs the Python agent.
+//
+// A `call` needs it only when calls[frame's file] holds the code object's
+// line of definition (or 0). With firmware that has our call-filter patch,
+// that decision is made before the VM allocates anything for the call; on
+// stock firmware, after it made the frame object.
+//
+// Without `bps` the tracer is called for the calls that pass. With `bps`
+// ({file: {line: [condition code or None, slot names, fast, text]}}) the
+// filter itself becomes the frame's local trace function: a `line` event
+// reaches `line_tracer` only on a breakpoint line, and a condition is first
+// tried in C through `fast`, a lambda taking the slot values by the slots'
+// names (the agent makes it at the condition's first run); `line_tracer`
+// then gets arg=True, meaning "the condition held". While another trace
+// function is set (stepping, pausing), every event goes to `line_tracer`.
 typedef struct {
     mp_obj_base_t base;
     mp_obj_t calls;
     mp_obj_t tracer;
+    mp_obj_t bps;
+    mp_obj_t line_tracer;
 } filter_obj_t;
+
+static const mp_obj_type_t filter_type;
+
+static mp_map_t *dict_map_at(mp_obj_t dict, mp_obj_t key) {
+    mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(dict), key, MP_MAP_LOOKUP);
+    return e != NULL && mp_obj_is_type(e->value, &mp_type_dict) ? mp_obj_dict_get_map(e->value) : NULL;
+}
+
+// The filter's decisions by code object, so that a hot call costs no dict
+// lookups. Cleared when a filter is made: the agent makes a new one whenever
+// its breakpoints change, and only then can a filter's address be reused.
+#define DECISIONS (64)
+static struct {
+    const void *filter;
+    const mp_raw_code_t *rc;
+    const void *fun_data;
+    bool wanted;
+} decisions[DECISIONS];
+
+static bool filter_wants_call(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
+    size_t h = ((uintptr_t)rc >> 4) % DECISIONS;
+    if (decisions[h].filter == self && decisions[h].rc == rc && decisions[h].fun_data == rc->fun_data) {
+        return decisions[h].wanted;
+    }
+    mp_map_t *lines = dict_map_at(self->calls, MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, 0)));
+    bool wanted = lines != NULL
+                  && (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(definition_line(rc)), MP_MAP_LOOKUP) != NULL
+                      || mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) != NULL);
+    decisions[h].filter = self;
+    decisions[h].rc = rc;
+    decisions[h].fun_data = rc->fun_data;
+    decisions[h].wanted = wanted;
+    return wanted;
+}
+
+#if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+static bool call_filter(const mp_code_state_t *cs) {
+    mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
+    return !mp_obj_is_type(tracer, &filter_type) || filter_wants_call(MP_OBJ_TO_PTR(tracer), cs->fun_bc->context, cs->fun_bc->rc);
+}
+#endif
+
+// Runs a breakpoint's fast condition on the frame's slots. Returns false
+// when the condition is false; true when it held or cannot be decided here
+// (*decided tells which).
+#define FAST_MAX_ARGS (24)
+static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
+    *decided = false;
+    mp_code_state_t *cs = find_live(frame);
+    size_t n;
+    mp_obj_t *items;
+    mp_obj_get_array(names, &n, &items);
+    if (cs == NULL || n > FAST_MAX_ARGS || n > cs->n_state) {
+        return true;
+    }
+    mp_obj_t args[FAST_MAX_ARGS];
+    for (size_t k = 0; k < n; k++) {
+        mp_obj_t v = cs->state[cs->n_state - 1 - k];
+        if (is_cell(v)) {
+            v = mp_obj_cell_get(v);
+        }
+        if (v == MP_OBJ_NULL) {
+            return true; // unbound: the Python path raises NameError as CPython would
+        }
+        args[k] = v;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        bool held = mp_obj_is_true(mp_call_function_n_kw(fast, n, 0, args));
+        nlr_pop();
+        *decided = true;
+        return held;
+    }
+    return true; // it raised: the Python path reports it and stops
+}
 
 static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     filter_obj_t *self = MP_OBJ_TO_PTR(self_in);
@@ -427,31 +556,63 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
         return mp_const_none;
     }
     mp_obj_frame_t *frame = MP_OBJ_TO_PTR(args[0]);
-    qstr file = MP_CODE_QSTR_MAP(frame->code->context, 0);
-    mp_map_elem_t *by_line = mp_map_lookup(mp_obj_dict_get_map(self->calls), MP_OBJ_NEW_QSTR(file), MP_MAP_LOOKUP);
-    if (by_line == NULL || !mp_obj_is_type(by_line->value, &mp_type_dict)) {
-        return mp_const_none;
+    if (args[1] == MP_OBJ_NEW_QSTR(MP_QSTR_call)) {
+        if (!filter_wants_call(self, FRAME_CONTEXT(frame), FRAME_RC(frame))) {
+            return mp_const_none;
+        }
+        return self->bps == MP_OBJ_NULL ? mp_call_function_n_kw(self->tracer, 3, 0, args) : self_in;
     }
-    mp_map_t *lines = mp_obj_dict_get_map(by_line->value);
-    if (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(definition_line(frame)), MP_MAP_LOOKUP) == NULL
-        && mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) == NULL) {
-        return mp_const_none;
+    // A local event of a frame this filter let through.
+    mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
+    if (now == MP_OBJ_NULL) {
+        return mp_const_none; // detached
     }
-    return mp_call_function_n_kw(self->tracer, 3, 0, args);
+    filter_obj_t *current = MP_OBJ_TO_PTR(now);
+    if (!mp_obj_is_type(now, &filter_type) || current->bps == MP_OBJ_NULL) {
+        return mp_call_function_n_kw(self->line_tracer, 3, 0, args);
+    }
+    if (args[1] != MP_OBJ_NEW_QSTR(MP_QSTR_line)) {
+        return self_in; // return and exception events need nothing while running
+    }
+    mp_map_t *lines = dict_map_at(current->bps, MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(FRAME_CONTEXT(frame), 0)));
+    mp_map_elem_t *bp = lines == NULL ? NULL : mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(frame->lineno), MP_MAP_LOOKUP);
+    if (bp == NULL) {
+        return self_in;
+    }
+    size_t n;
+    mp_obj_t *fields;
+    mp_obj_get_array(bp->value, &n, &fields);
+    mp_obj_t a[3] = {args[0], args[1], mp_const_none};
+    if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
+        bool decided;
+        if (!fast_condition(frame, fields[2], fields[1], &decided)) {
+            return self_in;
+        }
+        a[2] = mp_obj_new_bool(decided);
+    }
+    mp_call_function_n_kw(current->line_tracer, 3, 0, a);
+    return self_in;
 }
 
 static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
 
-static mp_obj_t mpdbg_filter(mp_obj_t calls, mp_obj_t tracer) {
-    if (!mp_obj_is_type(calls, &mp_type_dict) || !mp_obj_is_callable(tracer)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable)"));
+static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
+    if (!mp_obj_is_type(args[0], &mp_type_dict) || !mp_obj_is_callable(args[1])
+        || (n_args == 4 && (!mp_obj_is_type(args[2], &mp_type_dict) || !mp_obj_is_callable(args[3])))) {
+        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable[, dict, callable])"));
     }
     filter_obj_t *f = mp_obj_malloc(filter_obj_t, &filter_type);
-    f->calls = calls;
-    f->tracer = tracer;
+    f->calls = args[0];
+    f->tracer = args[1];
+    f->bps = n_args == 4 ? args[2] : MP_OBJ_NULL;
+    f->line_tracer = n_args == 4 ? args[3] : MP_OBJ_NULL;
+    memset(decisions, 0, sizeof(decisions));
+    #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+    mp_prof_call_filter = call_filter;
+    #endif
     return MP_OBJ_FROM_PTR(f);
 }
-static MP_DEFINE_CONST_FUN_OBJ_2(mpdbg_filter_obj, mpdbg_filter);
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj, 2, 4, mpdbg_filter);
 
 // watch(): while the program runs untraced, the agent must still hear the
 // host (pause, new breakpoints). Two ways, both without Python code:
@@ -494,11 +655,14 @@ static void watch_fire(mp_sched_node_t *node) {
     if (!watch_active) {
         return;
     }
-    for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
-        if (cs->frame != NULL) {
-            arm_state(cs, MP_STATE_VM(mpdbg_watch_callback), true);
-            break;
-        }
+    mp_code_state_t *cs = program_top();
+    if (cs != NULL && state_frame(cs) == NULL) {
+        // No memory for its frame object now: try again at the next check.
+        mp_sched_schedule_node(&watch_node, watch_fire);
+        return;
+    }
+    if (cs != NULL) {
+        arm_state(cs, MP_STATE_VM(mpdbg_watch_callback), true);
     }
     watch_stop();
 }
@@ -573,6 +737,31 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_stream);
 MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 #endif
 
+// FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
+// frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
+// after a trace function raised).
+#if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
+#define FEATURE_LAZY (1)
+#else
+#define FEATURE_LAZY (0)
+#endif
+#if defined(MICROPY_PY_SYS_SETTRACE_FRAME_FUN_BC)
+#define FEATURE_FUN_BC (2)
+#else
+#define FEATURE_FUN_BC (0)
+#endif
+#if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+#define FEATURE_CALL_FILTER (4)
+#else
+#define FEATURE_CALL_FILTER (0)
+#endif
+#if defined(MICROPY_PY_SYS_SETTRACE_TRACER_MAY_RAISE)
+#define FEATURE_TRACER_MAY_RAISE (8)
+#else
+#define FEATURE_TRACER_MAY_RAISE (0)
+#endif
+#define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE)
+
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },
     { MP_ROM_QSTR(MP_QSTR_UNBOUND), MP_ROM_PTR(&unbound_obj) },
@@ -590,6 +779,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
+    { MP_ROM_QSTR(MP_QSTR_FEATURES), MP_ROM_INT(FEATURES) },
 };
 static MP_DEFINE_CONST_DICT(mpdbg_module_globals, mpdbg_module_globals_table);
 

@@ -31,13 +31,30 @@ def build_interpreter(flavour="debug", env=None):
     return result.stdout.strip().splitlines()[-1], result.stderr
 
 
-@pytest.fixture(scope="session")
-def micropython():
+# Every device test runs on the patched debug build and on the stock core
+# (settrace and _mpdbg without our patches), which mpdbg must also support.
+# MPDBG_MICROPYTHON names one interpreter of your own instead.
+FLAVOURS = ["external"] if os.environ.get("MPDBG_MICROPYTHON") else ["debug", "stock"]
+
+
+@pytest.fixture(scope="session", params=FLAVOURS)
+def micropython(request):
     path = os.environ.get("MPDBG_MICROPYTHON")
     if not path:
-        path, _ = build_interpreter()
+        path, _ = build_interpreter(request.param)
     assert os.path.isabs(path) and os.access(path, os.X_OK), path
     return path
+
+
+@pytest.fixture(scope="session")
+def features(micropython):
+    """_mpdbg.FEATURES of the interpreter: which core patches it has."""
+    r = run_script(micropython, "-c", "import _mpdbg; print(_mpdbg.FEATURES)")
+    return int(r.stdout)
+
+
+LAZY_FRAMES = 1
+TRACER_MAY_RAISE = 8
 
 
 def run_script(interpreter, script, *args, stdin=None, timeout=60):

@@ -120,6 +120,7 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         cwd: None,
         stop_on_entry: false,
         micropython,
+        heap_size: None,
     };
     let session = Session::launch(cfg, sink)?;
     for (file, reqs) in &by_file {

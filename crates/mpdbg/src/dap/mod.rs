@@ -229,6 +229,7 @@ impl Adapter {
             cwd: text("cwd").filter(|c| !c.is_empty()).map(PathBuf::from),
             stop_on_entry: raw.get("stopOnEntry").and_then(|v| v.as_bool()).unwrap_or(false),
             micropython: text("micropython").filter(|c| !c.is_empty()).map(PathBuf::from),
+            heap_size: text("heapSize").filter(|c| !c.is_empty()),
         };
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),

@@ -13,8 +13,12 @@ pub use cache::cache_root;
 /// Which interpreter to build from the same source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Flavour {
-    /// `sys.settrace` and the `_mpdbg` module: what mpdbg debugs.
+    /// `sys.settrace`, the `_mpdbg` module and our core patches
+    /// (`firmware/patches`): what mpdbg debugs.
     Debug,
+    /// `sys.settrace` and `_mpdbg` on the unpatched core: what a board with
+    /// stock firmware plus `_mpdbg` offers.
+    Stock,
     /// The same port without settrace or `_mpdbg`: the speed reference.
     Release,
 }
@@ -23,6 +27,7 @@ impl Flavour {
     fn name(self) -> &'static str {
         match self {
             Flavour::Debug => "debug",
+            Flavour::Stock => "stock",
             Flavour::Release => "release",
         }
     }
@@ -73,6 +78,9 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
     let src = source::unpack(&sdist, &work.join("src"))?;
     let firmware = work.join("firmware");
     write_embedded(&firmware, crate::embedded::FIRMWARE_FILES)?;
+    if flavour == Flavour::Debug {
+        apply_patches(&src, &firmware.join("patches"), log)?;
+    }
     build_port(&src, &firmware, &work.join("build"), flavour, log)?;
 
     std::fs::create_dir_all(&final_dir)?;
@@ -97,6 +105,36 @@ fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {
     Ok(())
 }
 
+/// Applies `firmware/patches/*.patch`, in name order, to the unpacked source.
+fn apply_patches(src: &Path, patches: &Path, log: &mut dyn std::io::Write) -> Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(patches)
+        .with_context(|| format!("cannot list {}", patches.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "patch"))
+        .collect();
+    files.sort();
+    for file in &files {
+        let output = Command::new("patch")
+            .args(["-p1", "--batch", "--forward", "--quiet", "-d"])
+            .arg(src)
+            .arg("-i")
+            .arg(file)
+            .stdin(Stdio::null())
+            .output()
+            .context("cannot run patch (apt-get install patch)")?;
+        if !output.status.success() {
+            bail!(
+                "the core patch {} does not apply to the pinned MicroPython source:\n{}{}",
+                file.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    writeln!(log, "mpdbg: applied {} core patches", files.len()).ok();
+    Ok(())
+}
+
 fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: &mut dyn std::io::Write) -> Result<()> {
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
     writeln!(
@@ -111,7 +149,7 @@ fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: 
         .arg(format!("-j{jobs}"))
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))
-        .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour == Flavour::Debug)))
+        .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour != Flavour::Release)))
         .stdin(Stdio::null())
         .output()
         .context("cannot run make")?;

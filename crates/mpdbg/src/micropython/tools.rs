@@ -26,6 +26,9 @@ pub fn check_build_tools() -> Result<()> {
     if !runs("make", &["--version"]) {
         missing.push("make (apt-get install make)");
     }
+    if !runs("patch", &["--version"]) {
+        missing.push("patch (apt-get install patch)");
+    }
     let py = python();
     if !runs(&py, &["--version"]) {
         missing.push("python3 (apt-get install python3)");

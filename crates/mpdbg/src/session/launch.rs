@@ -23,6 +23,19 @@ pub struct LaunchConfig {
     pub stop_on_entry: bool,
     /// An interpreter of the user's; the built-in debug MicroPython otherwise.
     pub micropython: Option<PathBuf>,
+    /// The local interpreter's heap (`-X heapsize=`), e.g. "64K" or "8M".
+    pub heap_size: Option<String>,
+}
+
+/// Checks a heap size the way the interpreter's `-X heapsize=` reads it:
+/// a number with an optional K or M.
+fn heap_size_arg(size: &str) -> Result<String> {
+    let digits = size.trim_end_matches(['k', 'K', 'm', 'M']);
+    let suffix = &size[digits.len()..];
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || suffix.len() > 1 {
+        bail!("\"heapSize\" must be a number of bytes with an optional K or M, like \"64K\" or \"8M\", not {size:?}");
+    }
+    Ok(format!("heapsize={size}"))
 }
 
 /// Writes the embedded agent files where the interpreter can run them;
@@ -132,7 +145,11 @@ impl Session {
         }
         let interp = interpreter(&cfg, sink.as_ref())?;
         let agent = deploy_agent()?;
-        let mut transport = ProcessTransport::spawn(&interp, &agent, &program, &cfg.args, &cwd)?;
+        let mut options = Vec::new();
+        if let Some(size) = &cfg.heap_size {
+            options.extend(["-X".to_string(), heap_size_arg(size)?]);
+        }
+        let mut transport = ProcessTransport::spawn(&interp, &options, &agent, &program, &cfg.args, &cwd)?;
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
@@ -170,5 +187,20 @@ impl Session {
         }
         drop(st);
         Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heap_size_arg;
+
+    #[test]
+    fn heap_sizes_are_checked() {
+        assert_eq!(heap_size_arg("64K").ok().as_deref(), Some("heapsize=64K"));
+        assert_eq!(heap_size_arg("8m").ok().as_deref(), Some("heapsize=8m"));
+        assert_eq!(heap_size_arg("1048576").ok().as_deref(), Some("heapsize=1048576"));
+        for bad in ["", "M", "8MB", "-1", "1.5M", "8 M"] {
+            assert!(heap_size_arg(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -12,9 +12,17 @@ pub struct ProcessTransport {
 }
 
 impl ProcessTransport {
-    /// Starts `interpreter agent program args...` in `cwd`.
-    pub fn spawn(interpreter: &Path, agent: &Path, program: &Path, args: &[String], cwd: &Path) -> Result<Self> {
+    /// Starts `interpreter options... agent program args...` in `cwd`.
+    pub fn spawn(
+        interpreter: &Path,
+        options: &[String],
+        agent: &Path,
+        program: &Path,
+        args: &[String],
+        cwd: &Path,
+    ) -> Result<Self> {
         let child = Command::new(interpreter)
+            .args(options)
             .arg(agent)
             .arg(program)
             .args(args)

@@ -1,0 +1,131 @@
+"""mpdbg firmware benchmark: what debugging costs on each interpreter flavour,
+at three heap sizes. Prints a table of ratios against the release build; the
+README quotes it.
+
+    python3 bench/matrix.py [--runs N] [--heaps 64K,1M,8M] [--workloads calls,loops,alloc,pystone]
+
+Flavours are built from the same pinned source by `mpdbg micropython build`:
+release (no settrace), stock (settrace and _mpdbg on the unpatched core) and
+debug (settrace, _mpdbg and our core patches). Modes:
+
+  plain      the interpreter alone, no debugger
+  attached   under `mpdbg dap`, a breakpoint in code that is never reached
+  cond       under `mpdbg dap`, a breakpoint on a line of the hot loop whose
+             condition is never true
+
+Each workload times itself (start-up excluded) and reports its heap growth
+across the timed part after gc.collect(): with the debugger attached and not
+stopped it must be zero. The fastest of N runs is the cost itself; slower
+runs add the shared machine's noise.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from bench import interpreter_for, marker_line, mpdbg_bin, run_plain  # noqa: E402
+from dapclient import DapClient  # noqa: E402
+
+MODES = [
+    # (column title, flavour, mode)
+    ("stock, no debugger", "stock", "plain"),
+    ("stock, attached", "stock", "attached"),
+    ("debug, no debugger", "debug", "plain"),
+    ("debug, attached", "debug", "attached"),
+    ("debug, never-true condition in the hot loop", "debug", "cond"),
+]
+GOALS = {("debug", "plain"): 1.10, ("debug", "attached"): 1.5, ("debug", "cond"): 3.0}
+
+
+def hot_breakpoint(script):
+    """The line marked `# BP: hot, if CONDITION` and its condition."""
+    with open(script) as f:
+        for n, line in enumerate(f, 1):
+            m = re.search(r"# BP: hot, if (.+)$", line)
+            if m:
+                return n, m.group(1).strip()
+    raise ValueError("no hot breakpoint marker in " + script)
+
+
+def run_attached(exe, interp, script, heap, mode):
+    c = DapClient([exe, "dap"])
+    try:
+        c.request("initialize", adapterID="mpdbg")
+        c.request("launch", program=script, micropython=interp, heapSize=heap)
+        c.event("initialized")
+        if mode == "cond":
+            line, cond = hot_breakpoint(script)
+            bp = {"line": line, "condition": cond}
+        else:
+            bp = {"line": marker_line(script, "BP: never reached")}
+        r = c.request("setBreakpoints", source={"path": script}, breakpoints=[bp])
+        assert r["breakpoints"][0]["verified"], r
+        c.request("configurationDone")
+        exited = c.event("exited", timeout=600)
+        text = "".join(o["output"] for o in c.output if o.get("category") in ("stdout", "stderr"))
+        if exited["body"]["exitCode"] != 0:
+            raise RuntimeError("%s failed under the debugger:\n%s" % (script, text))
+        out = text.split()
+        return int(out[0]), int(out[2])
+    finally:
+        c.close()
+
+
+def measure(exe, interps, script, heap, flavour, mode, runs):
+    results = []
+    for _ in range(runs):
+        if mode == "plain":
+            elapsed, _, grown = run_plain(interps[flavour], script, heap)
+            results.append((elapsed, grown))
+        else:
+            results.append(run_attached(exe, interps[flavour], script, heap, mode))
+    return min(t for t, _ in results), max(g for _, g in results)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--heaps", default="64K,1M,8M")
+    ap.add_argument("--workloads", default="calls,loops,alloc,pystone")
+    args = ap.parse_args()
+    exe = mpdbg_bin()
+    interps = {f: interpreter_for(exe, f) for f in ("release", "stock", "debug")}
+
+    header = "| workload | heap | release |" + "".join(" %s |" % t for t, _, _ in MODES)
+    print("mpdbg firmware benchmark: ratio of run time against the release build (fastest of %d runs)" % args.runs)
+    print()
+    print(header)
+    print("|---" * (3 + len(MODES)) + "|")
+    worst = {}
+    growth = {}
+    for name in args.workloads.split(","):
+        script = os.path.join(HERE, "workloads", name + ".py")
+        for heap in args.heaps.split(","):
+            base, _ = measure(exe, interps, script, heap, "release", "plain", args.runs)
+            cells = ["%.1f ms" % (base / 1000)]
+            for _, flavour, mode in MODES:
+                t, g = measure(exe, interps, script, heap, flavour, mode, args.runs)
+                ratio = t / base
+                cells.append("%.2fx" % ratio)
+                worst[(flavour, mode)] = max(worst.get((flavour, mode), 0), ratio)
+                if mode != "plain":
+                    growth[(flavour, mode)] = max(growth.get((flavour, mode), 0), g)
+            print("| %s | %s | %s |" % (name, heap, " | ".join(cells)))
+            sys.stdout.flush()
+    print()
+    print("| debug build | worst ratio | goal |")
+    print("|---|---|---|")
+    for title, flavour, mode in MODES:
+        if (flavour, mode) in GOALS:
+            print("| %s | %.2fx | <= %.2fx |" % (title, worst[(flavour, mode)], GOALS[(flavour, mode)]))
+    print()
+    print("Heap growth across the timed part while attached and not stopped (bytes, worst run):")
+    for (flavour, mode), g in sorted(growth.items()):
+        print("  %s, %s: %d" % (flavour, mode, g))
+
+
+if __name__ == "__main__":
+    main()

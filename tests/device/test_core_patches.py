@@ -1,0 +1,78 @@
+"""The paths our core patches change behave as CPython's (or as fixed
+expectations where MicroPython's settrace differs), on the patched build and
+on the stock core alike: settrace toggled many times, a raising tracer,
+generators resumed under a tracer they started without, deep recursion,
+exceptions unwinding through traced and untraced frames, lazily built f_back
+chains, and a long run under GC pressure."""
+
+import ast
+import os
+import sys
+
+from conftest import TRACER_MAY_RAISE, run_script
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "patched_paths.py")
+
+
+def results(interpreter, *options):
+    r = run_script(interpreter, *options, SCRIPT, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = {}
+    for line in r.stdout.splitlines():
+        name, _, value = line.partition(" ")
+        out[name] = ast.literal_eval(value)
+    return out
+
+
+def test_patched_paths_match_cpython(micropython):
+    mp = results(micropython)
+    cp = results(sys.executable)
+    # Identical in both interpreters.
+    for name in (
+        "toggle_calls",
+        "tracer_raises",
+        "gen_values",
+        "deep_untraced",
+        "deep_traced",
+        "unwind_caught",
+        "f_back_chain",
+        "pressure_growth_ok",
+        "mpdbg_frames",
+    ):
+        assert mp[name] == cp[name], name
+    assert mp["toggle_calls"] == 1000
+    assert mp["f_back_chain"] == ["inner", "outer_started_untraced", "outermost"]
+    assert mp["pressure_growth_ok"] is True
+
+
+def test_tracing_goes_on_after_a_tracer_raised(micropython, features):
+    mp = results(micropython)["tracer_after_raise"]
+    if features & TRACER_MAY_RAISE:
+        assert mp == results(sys.executable)["tracer_after_raise"] == ["call"]
+    else:
+        assert mp == []  # stock MicroPython: tracing stays off for good
+
+
+def test_generator_resumed_under_a_tracer(micropython):
+    # A `call` at each resume and a `return` at each suspension, as in
+    # CPython, also for a generator that started untraced. (MicroPython also
+    # reports the `for` line again at a resume.)
+    mp = results(micropython)["gen_events"]
+    cp = results(sys.executable)["gen_events"]
+    assert mp.count("call") == cp.count("call") == 4
+    assert mp.count("return") == cp.count("return") == 4
+    assert mp.count("line") >= cp.count("line")
+
+
+def test_unwinding_reports_exceptions_in_traced_frames_only(micropython):
+    mp = results(micropython)["unwind_events"]
+    cp = results(sys.executable)["unwind_events"]
+    assert ("exception", "thrower") in mp and ("exception", "middle_traced") in mp
+    assert ("call", "thrower") in mp
+    assert set(mp) <= set(cp) | {("return", "middle_traced"), ("return", "thrower")}
+
+
+def test_small_heap_long_run(micropython):
+    # The GC pressure case on a 64 KB heap, as on a small board.
+    mp = results(micropython, "-X", "heapsize=64K")
+    assert mp["pressure_growth_ok"] is True
