@@ -567,10 +567,10 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
     if (now == MP_OBJ_NULL) {
         return mp_const_none; // detached
     }
-    filter_obj_t *current = MP_OBJ_TO_PTR(now);
-    if (!mp_obj_is_type(now, &filter_type) || current->bps == MP_OBJ_NULL) {
+    if (!mp_obj_is_type(now, &filter_type) || ((filter_obj_t *)MP_OBJ_TO_PTR(now))->bps == MP_OBJ_NULL) {
         return mp_call_function_n_kw(self->line_tracer, 3, 0, args);
     }
+    filter_obj_t *current = MP_OBJ_TO_PTR(now);
     if (args[1] != MP_OBJ_NEW_QSTR(MP_QSTR_line)) {
         return self_in; // return and exception events need nothing while running
     }
