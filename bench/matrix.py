@@ -3,6 +3,7 @@ at three heap sizes. Prints a table of ratios against the release build; the
 README quotes it.
 
     python3 bench/matrix.py [--runs N] [--heaps 64K,1M,8M] [--workloads calls,loops,alloc,pystone]
+                            [--flavours stock,debug]
 
 Flavours are built from the same pinned source by `mpdbg micropython build`:
 release (no settrace), stock (settrace and _mpdbg on the unpatched core) and
@@ -90,15 +91,17 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--heaps", default="64K,1M,8M")
     ap.add_argument("--workloads", default="calls,loops,alloc,pystone")
+    ap.add_argument("--flavours", default="stock,debug", help="the columns to measure besides release")
     args = ap.parse_args()
+    modes = [m for m in MODES if m[1] in args.flavours.split(",")]
     exe = mpdbg_bin()
     interps = {f: interpreter_for(exe, f) for f in ("release", "stock", "debug")}
 
-    header = "| workload | heap | release |" + "".join(" %s |" % t for t, _, _ in MODES)
+    header = "| workload | heap | release |" + "".join(" %s |" % t for t, _, _ in modes)
     print("mpdbg firmware benchmark: ratio of run time against the release build (fastest of %d runs)" % args.runs)
     print()
     print(header)
-    print("|---" * (3 + len(MODES)) + "|")
+    print("|---" * (3 + len(modes)) + "|")
     worst = {}
     growth = {}
     for name in args.workloads.split(","):
@@ -106,7 +109,7 @@ def main():
         for heap in args.heaps.split(","):
             base, _ = measure(exe, interps, script, heap, "release", "plain", args.runs)
             cells = ["%.1f ms" % (base / 1000)]
-            for _, flavour, mode in MODES:
+            for _, flavour, mode in modes:
                 t, g = measure(exe, interps, script, heap, flavour, mode, args.runs)
                 ratio = t / base
                 cells.append("%.2fx" % ratio)
@@ -118,7 +121,7 @@ def main():
     print()
     print("| debug build | worst ratio | goal |")
     print("|---|---|---|")
-    for title, flavour, mode in MODES:
+    for title, flavour, mode in modes:
         if (flavour, mode) in GOALS:
             print("| %s | %.2fx | <= %.2fx |" % (title, worst[(flavour, mode)], GOALS[(flavour, mode)]))
     print()

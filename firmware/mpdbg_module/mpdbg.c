@@ -36,7 +36,8 @@
 //                         for frames whose file and call line are in `calls`
 //                         ({file: {def line: ...}}; 0 = every code object);
 //                         with `bps`, it also keeps line events away from
-//                         Python except on breakpoint lines (see below)
+//                         Python except on breakpoint lines (filter.c;
+//                         conditions in condition.c)
 //   FEATURES              bits: which of mpdbg's core patches are built in
 //
 // Safety: a frame object outlives its function, and its code_state then
@@ -56,11 +57,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 
-#if !MICROPY_PY_SYS_SETTRACE
-#error "_mpdbg needs MICROPY_PY_SYS_SETTRACE=1"
-#endif
-
-extern const mp_obj_type_t mp_type_frame;
+#include "mpdbg.h"
 
 // UNBOUND: a unique, printable object.
 static void unbound_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
@@ -72,22 +69,12 @@ static const mp_obj_base_t unbound_obj = {&unbound_type};
 
 // The cell type is private to py/objcell.c; learn it from a cell we make once.
 static const mp_obj_type_t *cell_type;
-static bool is_cell(mp_obj_t o) {
+bool mpdbg_is_cell(mp_obj_t o) {
     if (cell_type == NULL) {
         cell_type = mp_obj_get_type(mp_obj_new_cell(MP_OBJ_NULL));
     }
     return o != MP_OBJ_NULL && mp_obj_is_obj(o) && mp_obj_get_type(o) == cell_type;
 }
-
-// The running function of a frame. Our core patches keep it in the frame and
-// make the code object only on demand; stock firmware has a code object.
-#if defined(MICROPY_PY_SYS_SETTRACE_FRAME_FUN_BC)
-#define FRAME_RC(f) ((f)->fun_bc->rc)
-#define FRAME_CONTEXT(f) ((f)->fun_bc->context)
-#else
-#define FRAME_RC(f) ((f)->code->rc)
-#define FRAME_CONTEXT(f) ((f)->code->context)
-#endif
 
 // The frame object of a running code state, or NULL. With the lazy-frames
 // patch it is made now (untraced code has none); stock firmware made one at
@@ -122,18 +109,18 @@ static mp_obj_frame_t *get_frame(mp_obj_t frame_in) {
 // A code object's line of definition: what a frame reports at the `call`
 // event of its first entry (a generator reports its yield line on resumes).
 // The module has none recorded: its first line with code, as the VM reports.
-static mp_uint_t definition_line(const mp_raw_code_t *rc) {
+mp_uint_t mpdbg_definition_line(const mp_raw_code_t *rc) {
     return rc->line_of_definition ? rc->line_of_definition : mp_prof_bytecode_lineno(rc, 0);
 }
 
 static mp_obj_t mpdbg_def_line(mp_obj_t frame_in) {
     mp_obj_frame_t *frame = get_frame(frame_in);
-    return MP_OBJ_NEW_SMALL_INT(definition_line(FRAME_RC(frame)));
+    return MP_OBJ_NEW_SMALL_INT(mpdbg_definition_line(FRAME_RC(frame)));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_def_line_obj, mpdbg_def_line);
 
 // The code state of a frame that is still running, or NULL.
-static mp_code_state_t *find_live(mp_obj_frame_t *frame) {
+mp_code_state_t *mpdbg_find_live(mp_obj_frame_t *frame) {
     for (mp_code_state_t *cs = MP_STATE_THREAD(current_code_state); cs != NULL; cs = cs->prev_state) {
         if (cs == frame->code_state && cs->frame == frame) {
             return cs;
@@ -143,7 +130,7 @@ static mp_code_state_t *find_live(mp_obj_frame_t *frame) {
 }
 
 static mp_code_state_t *live_state(mp_obj_t frame_in) {
-    mp_code_state_t *cs = find_live(get_frame(frame_in));
+    mp_code_state_t *cs = mpdbg_find_live(get_frame(frame_in));
     if (cs == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("frame is not running"));
     }
@@ -234,7 +221,7 @@ static void decode_code(const mp_raw_code_t *rc, code_facts_t *f) {
 
 static mp_obj_t slot_value(mp_code_state_t *cs, size_t k) {
     mp_obj_t v = cs->state[cs->n_state - 1 - k];
-    if (is_cell(v)) {
+    if (mpdbg_is_cell(v)) {
         v = mp_obj_cell_get(v);
     }
     return v == MP_OBJ_NULL ? UNBOUND : v;
@@ -259,7 +246,7 @@ static mp_obj_t mpdbg_frames(void) {
 static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_frames_obj, mpdbg_frames);
 
 static mp_obj_t mpdbg_live(mp_obj_t frame_in) {
-    return mp_obj_new_bool(find_live(get_frame(frame_in)) != NULL);
+    return mp_obj_new_bool(mpdbg_find_live(get_frame(frame_in)) != NULL);
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_live_obj, mpdbg_live);
 
@@ -288,7 +275,7 @@ static mp_obj_t mpdbg_cellmask(mp_obj_t frame_in) {
     decode_code(cs->fun_bc->rc, &f);
     mp_obj_t mask = MP_OBJ_NEW_SMALL_INT(0);
     for (size_t k = 0; k < f.n_locals; k++) {
-        if (is_cell(cs->state[cs->n_state - 1 - k])) {
+        if (mpdbg_is_cell(cs->state[cs->n_state - 1 - k])) {
             mp_obj_t bit = mp_binary_op(MP_BINARY_OP_LSHIFT, MP_OBJ_NEW_SMALL_INT(1), MP_OBJ_NEW_SMALL_INT(k));
             mask = mp_binary_op(MP_BINARY_OP_OR, mask, bit);
         }
@@ -309,7 +296,7 @@ static mp_obj_t mpdbg_set_slot(mp_obj_t frame_in, mp_obj_t k_in, mp_obj_t value)
         value = MP_OBJ_NULL;
     }
     mp_obj_t *slot = &cs->state[cs->n_state - 1 - k];
-    if (is_cell(*slot)) {
+    if (mpdbg_is_cell(*slot)) {
         mp_obj_cell_set(*slot, value);
     } else {
         *slot = value;
@@ -352,7 +339,11 @@ static void arm_state(mp_code_state_t *cs, mp_obj_t callback, bool fresh) {
     cs->frame->callback = callback;
     if (fresh) {
         // The VM raises `line` only when the line differs from the last one seen.
+        #if defined(MICROPY_PY_SYS_SETTRACE_LINE_RANGE)
+        mp_prof_frame_line_reset(cs->frame);
+        #else
         cs->frame->lineno = 0;
+        #endif
     }
 }
 
@@ -449,170 +440,6 @@ static mp_obj_t mpdbg_scrub(void) {
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_scrub_obj, mpdbg_scrub);
-
-// filter(calls, tracer[, bps, line_tracer]): a callable for sys.settrace
-// that decides in C, with no allocation, what needs the Python agent.
-//
-// A `call` needs it only when calls[frame's file] holds the code object's
-// line of definition (or 0). With firmware that has our call-filter patch,
-// that decision is made before the VM allocates anything for the call; on
-// stock firmware, after it made the frame object.
-//
-// Without `bps` the tracer is called for the calls that pass. With `bps`
-// ({file: {line: [condition code or None, slot names, fast, text]}}) the
-// filter itself becomes the frame's local trace function: a `line` event
-// reaches `line_tracer` only on a breakpoint line, and a condition is first
-// tried in C through `fast`, a lambda taking the slot values by the slots'
-// names (the agent makes it at the condition's first run); `line_tracer`
-// then gets arg=True, meaning "the condition held". While another trace
-// function is set (stepping, pausing), every event goes to `line_tracer`.
-typedef struct {
-    mp_obj_base_t base;
-    mp_obj_t calls;
-    mp_obj_t tracer;
-    mp_obj_t bps;
-    mp_obj_t line_tracer;
-} filter_obj_t;
-
-static const mp_obj_type_t filter_type;
-
-static mp_map_t *dict_map_at(mp_obj_t dict, mp_obj_t key) {
-    mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(dict), key, MP_MAP_LOOKUP);
-    return e != NULL && mp_obj_is_type(e->value, &mp_type_dict) ? mp_obj_dict_get_map(e->value) : NULL;
-}
-
-// The filter's decisions by code object, so that a hot call costs no dict
-// lookups. Cleared when a filter is made: the agent makes a new one whenever
-// its breakpoints change, and only then can a filter's address be reused.
-#define DECISIONS (64)
-static struct {
-    const void *filter;
-    const mp_raw_code_t *rc;
-    const void *fun_data;
-    bool wanted;
-} decisions[DECISIONS];
-
-static bool filter_wants_call(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
-    size_t h = ((uintptr_t)rc >> 4) % DECISIONS;
-    if (decisions[h].filter == self && decisions[h].rc == rc && decisions[h].fun_data == rc->fun_data) {
-        return decisions[h].wanted;
-    }
-    mp_map_t *lines = dict_map_at(self->calls, MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, 0)));
-    bool wanted = lines != NULL
-                  && (mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(definition_line(rc)), MP_MAP_LOOKUP) != NULL
-                      || mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) != NULL);
-    decisions[h].filter = self;
-    decisions[h].rc = rc;
-    decisions[h].fun_data = rc->fun_data;
-    decisions[h].wanted = wanted;
-    return wanted;
-}
-
-#if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
-static bool call_filter(const mp_code_state_t *cs) {
-    mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
-    return !mp_obj_is_type(tracer, &filter_type) || filter_wants_call(MP_OBJ_TO_PTR(tracer), cs->fun_bc->context, cs->fun_bc->rc);
-}
-#endif
-
-// Runs a breakpoint's fast condition on the frame's slots. Returns false
-// when the condition is false; true when it held or cannot be decided here
-// (*decided tells which).
-#define FAST_MAX_ARGS (24)
-static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
-    *decided = false;
-    mp_code_state_t *cs = find_live(frame);
-    size_t n;
-    mp_obj_t *items;
-    mp_obj_get_array(names, &n, &items);
-    if (cs == NULL || n > FAST_MAX_ARGS || n > cs->n_state) {
-        return true;
-    }
-    mp_obj_t args[FAST_MAX_ARGS];
-    for (size_t k = 0; k < n; k++) {
-        mp_obj_t v = cs->state[cs->n_state - 1 - k];
-        if (is_cell(v)) {
-            v = mp_obj_cell_get(v);
-        }
-        if (v == MP_OBJ_NULL) {
-            return true; // unbound: the Python path raises NameError as CPython would
-        }
-        args[k] = v;
-    }
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        bool held = mp_obj_is_true(mp_call_function_n_kw(fast, n, 0, args));
-        nlr_pop();
-        *decided = true;
-        return held;
-    }
-    return true; // it raised: the Python path reports it and stops
-}
-
-static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
-    filter_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_arg_check_num(n_args, n_kw, 3, 3, false);
-    if (!mp_obj_is_type(args[0], &mp_type_frame)) {
-        return mp_const_none;
-    }
-    mp_obj_frame_t *frame = MP_OBJ_TO_PTR(args[0]);
-    if (args[1] == MP_OBJ_NEW_QSTR(MP_QSTR_call)) {
-        if (!filter_wants_call(self, FRAME_CONTEXT(frame), FRAME_RC(frame))) {
-            return mp_const_none;
-        }
-        return self->bps == MP_OBJ_NULL ? mp_call_function_n_kw(self->tracer, 3, 0, args) : self_in;
-    }
-    // A local event of a frame this filter let through.
-    mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
-    if (now == MP_OBJ_NULL) {
-        return mp_const_none; // detached
-    }
-    if (!mp_obj_is_type(now, &filter_type) || ((filter_obj_t *)MP_OBJ_TO_PTR(now))->bps == MP_OBJ_NULL) {
-        return mp_call_function_n_kw(self->line_tracer, 3, 0, args);
-    }
-    filter_obj_t *current = MP_OBJ_TO_PTR(now);
-    if (args[1] != MP_OBJ_NEW_QSTR(MP_QSTR_line)) {
-        return self_in; // return and exception events need nothing while running
-    }
-    mp_map_t *lines = dict_map_at(current->bps, MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(FRAME_CONTEXT(frame), 0)));
-    mp_map_elem_t *bp = lines == NULL ? NULL : mp_map_lookup(lines, MP_OBJ_NEW_SMALL_INT(frame->lineno), MP_MAP_LOOKUP);
-    if (bp == NULL) {
-        return self_in;
-    }
-    size_t n;
-    mp_obj_t *fields;
-    mp_obj_get_array(bp->value, &n, &fields);
-    mp_obj_t a[3] = {args[0], args[1], mp_const_none};
-    if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
-        bool decided;
-        if (!fast_condition(frame, fields[2], fields[1], &decided)) {
-            return self_in;
-        }
-        a[2] = mp_obj_new_bool(decided);
-    }
-    mp_call_function_n_kw(current->line_tracer, 3, 0, a);
-    return self_in;
-}
-
-static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
-
-static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
-    if (!mp_obj_is_type(args[0], &mp_type_dict) || !mp_obj_is_callable(args[1])
-        || (n_args == 4 && (!mp_obj_is_type(args[2], &mp_type_dict) || !mp_obj_is_callable(args[3])))) {
-        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable[, dict, callable])"));
-    }
-    filter_obj_t *f = mp_obj_malloc(filter_obj_t, &filter_type);
-    f->calls = args[0];
-    f->tracer = args[1];
-    f->bps = n_args == 4 ? args[2] : MP_OBJ_NULL;
-    f->line_tracer = n_args == 4 ? args[3] : MP_OBJ_NULL;
-    memset(decisions, 0, sizeof(decisions));
-    #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
-    mp_prof_call_filter = call_filter;
-    #endif
-    return MP_OBJ_FROM_PTR(f);
-}
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj, 2, 4, mpdbg_filter);
 
 // watch(): while the program runs untraced, the agent must still hear the
 // host (pause, new breakpoints). Two ways, both without Python code:
@@ -739,7 +566,8 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 
 // FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
-// after a trace function raised).
+// after a trace function raised, 16 line ranges cached in the frame, 32
+// event filter).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -760,7 +588,18 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 #else
 #define FEATURE_TRACER_MAY_RAISE (0)
 #endif
-#define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE)
+#if defined(MICROPY_PY_SYS_SETTRACE_LINE_RANGE)
+#define FEATURE_LINE_RANGE (16)
+#else
+#define FEATURE_LINE_RANGE (0)
+#endif
+#if defined(MICROPY_PY_SYS_SETTRACE_EVENT_FILTER)
+#define FEATURE_EVENT_FILTER (32)
+#else
+#define FEATURE_EVENT_FILTER (0)
+#endif
+#define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
+    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

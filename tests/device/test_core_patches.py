@@ -9,7 +9,9 @@ import ast
 import os
 import sys
 
-from conftest import TRACER_MAY_RAISE, run_script
+import pytest
+
+from conftest import TRACER_MAY_RAISE, build_interpreter, run_script
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "patched_paths.py")
 
@@ -76,3 +78,19 @@ def test_small_heap_long_run(micropython):
     # The GC pressure case on a 64 KB heap, as on a small board.
     mp = results(micropython, "-X", "heapsize=64K")
     assert mp["pressure_growth_ok"] is True
+
+
+TRACE_CASES = ["simple", "exception", "generator", "for", "while", "selective", "for_list", "one_line_loops", "nested"]
+
+
+@pytest.mark.parametrize("case", TRACE_CASES)
+def test_trace_events_are_exactly_those_of_the_stock_core(micropython, case):
+    # The patches change what tracing costs, never which events it raises
+    # (including MicroPython's own quirks: a `for` header fires again at the
+    # store of its target, a one-line loop body fires once per iteration).
+    stock, _ = build_interpreter("stock")
+    script = os.path.join(os.path.dirname(__file__), "scripts", "trace_events.py")
+    got = run_script(micropython, script, case)
+    want = run_script(stock, script, case)
+    assert got.returncode == 0 and want.returncode == 0, got.stderr + want.stderr
+    assert ast.literal_eval(got.stdout) == ast.literal_eval(want.stdout)

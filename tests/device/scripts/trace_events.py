@@ -76,6 +76,29 @@ def selective(frame, event, arg):
     return None if frame.f_code.co_name == "untraced_callee" else selective
 
 
+def for_list():
+    total = 0
+    for item in [4, 5, 6]:
+        total += item
+    return total
+
+
+def one_line_loops():
+    total = 0
+    for i in range(3): total += i  # noqa: E701
+    n = 0
+    while n < 3: n += 1  # noqa: E701
+    return total + n
+
+
+def nested():
+    out = []
+    for i in range(2):
+        for j in (1, 2):
+            out.append(simple(i + j))
+    return out
+
+
 CASES = {
     "simple": (tracer, lambda: simple(1)),
     "exception": (tracer, catches),
@@ -83,6 +106,9 @@ CASES = {
     "for": (tracer, for_loop),
     "while": (tracer, while_loop),
     "selective": (selective, calls_untraced),
+    "for_list": (tracer, for_list),
+    "one_line_loops": (tracer, one_line_loops),
+    "nested": (tracer, nested),
 }
 
 trace_fn, body = CASES[CASE]

@@ -1,0 +1,237 @@
+// _mpdbg.filter(calls, tracer[, bps, line_tracer]): a callable for
+// sys.settrace that decides in C, with no allocation, which trace events
+// need the Python agent.
+//
+// A `call` needs it only when calls[frame's file] holds the code object's
+// line of definition (or 0). With firmware that has our call-filter patch,
+// that decision is made before the VM allocates anything for the call; on
+// stock firmware, after it made the frame object.
+//
+// Without `bps` the tracer is called for the calls that pass. With `bps`
+// ({file: {line: [condition code or None, slot names, fast, text]}}) the
+// filter itself becomes the frame's local trace function: a `line` event
+// reaches `line_tracer` only on a breakpoint line, and a condition is first
+// tried in C through `fast`, a lambda taking the slot values by the slots'
+// names (the agent makes it at the condition's first run); `line_tracer`
+// then gets arg=True, meaning "the condition held". While another trace
+// function is set (stepping, pausing), every event goes to `line_tracer`.
+//
+// With our event-filter patch these decisions are taken before the VM calls
+// anything, so an event that the agent would ignore costs no Python call.
+//
+// The dicts must not change while the filter is installed: the agent makes
+// a new filter whenever its breakpoints change.
+#include <string.h>
+
+#include "py/objfun.h"
+#include "py/runtime.h"
+
+#include "mpdbg.h"
+
+typedef struct {
+    mp_obj_base_t base;
+    mp_obj_t calls;
+    mp_obj_t tracer;
+    mp_obj_t bps;
+    mp_obj_t line_tracer;
+} filter_obj_t;
+
+static const mp_obj_type_t filter_type;
+
+static mp_map_t *dict_map_at(mp_obj_t dict, mp_obj_t key) {
+    mp_map_elem_t *e = mp_map_lookup(mp_obj_dict_get_map(dict), key, MP_MAP_LOOKUP);
+    return e != NULL && mp_obj_is_type(e->value, &mp_type_dict) ? mp_obj_dict_get_map(e->value) : NULL;
+}
+
+// What a filter decided about a code object, so that a hot call or line
+// costs no dict lookup by file. Cleared when a filter is made, the only time
+// a filter's address can be reused.
+typedef struct {
+    const void *filter;
+    const mp_raw_code_t *rc;
+    const void *fun_data;
+    bool wanted; // calls of this code need the agent
+    uint32_t line_bits; // bit (line % 32) of each breakpoint line in the file
+    mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
+    mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
+    mp_obj_t hit_fields;
+} decision_t;
+
+#define DECISIONS (64)
+static decision_t decisions[DECISIONS];
+
+static decision_t *decide(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
+    decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    if (d->filter == self && d->rc == rc && d->fun_data == rc->fun_data) {
+        return d;
+    }
+    mp_obj_t file = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, 0));
+    mp_map_t *calls = dict_map_at(self->calls, file);
+    d->wanted = calls != NULL
+                && (mp_map_lookup(calls, MP_OBJ_NEW_SMALL_INT(mpdbg_definition_line(rc)), MP_MAP_LOOKUP) != NULL
+                    || mp_map_lookup(calls, MP_OBJ_NEW_SMALL_INT(0), MP_MAP_LOOKUP) != NULL);
+    d->bp_lines = self->bps == MP_OBJ_NULL ? NULL : dict_map_at(self->bps, file);
+    d->line_bits = 0;
+    for (size_t i = 0; d->bp_lines != NULL && i < d->bp_lines->alloc; i++) {
+        if (mp_map_slot_is_filled(d->bp_lines, i) && mp_obj_is_small_int(d->bp_lines->table[i].key)) {
+            d->line_bits |= (uint32_t)1 << (MP_OBJ_SMALL_INT_VALUE(d->bp_lines->table[i].key) & 31);
+        }
+    }
+    d->hit_line = 0;
+    d->hit_fields = MP_OBJ_NULL;
+    d->filter = self;
+    d->rc = rc;
+    d->fun_data = rc->fun_data;
+    return d;
+}
+
+// Runs a breakpoint's fast condition on the frame's slots. Returns false
+// when the condition is false; true when it held or cannot be decided here
+// (*decided tells which).
+#define FAST_MAX_ARGS (24)
+static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
+    *decided = false;
+    mp_code_state_t *cs = mpdbg_find_live(frame);
+    size_t n;
+    mp_obj_t *items;
+    mp_obj_get_array(names, &n, &items);
+    if (cs == NULL || n > FAST_MAX_ARGS || n > cs->n_state) {
+        return true;
+    }
+    mp_obj_t args[FAST_MAX_ARGS];
+    for (size_t k = 0; k < n; k++) {
+        mp_obj_t v = cs->state[cs->n_state - 1 - k];
+        args[k] = mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        bool unbound;
+        mp_obj_t value = mpdbg_condition_eval(fast, n, args, &unbound);
+        if (value == MP_OBJ_NULL) {
+            if (unbound) {
+                // It may use an unbound local: the Python path raises
+                // NameError as CPython would.
+                nlr_pop();
+                return true;
+            }
+            value = mp_call_function_n_kw(fast, n, 0, args);
+        }
+        bool held = mp_obj_is_true(value);
+        nlr_pop();
+        *decided = true;
+        return held;
+    }
+    return true; // it raised: the Python path reports it and stops
+}
+
+// Where an event of a frame traced through `self` goes: the callable to
+// call with (frame, event, *arg), or MP_OBJ_NULL for none, *arg then being
+// the result (the contract of mp_prof_event_filter in py/profile.h).
+static mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg) {
+    if (event == MP_QSTR_call) {
+        if (!decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame))->wanted) {
+            *arg = mp_const_none;
+            return MP_OBJ_NULL;
+        }
+        if (self->bps == MP_OBJ_NULL) {
+            return self->tracer;
+        }
+        *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+        return MP_OBJ_NULL;
+    }
+    // A local event of a frame this filter let through.
+    mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
+    if (now == MP_OBJ_NULL || self->line_tracer == MP_OBJ_NULL) {
+        *arg = mp_const_none; // detached
+        return MP_OBJ_NULL;
+    }
+    if (!mp_obj_is_type(now, &filter_type) || ((filter_obj_t *)MP_OBJ_TO_PTR(now))->bps == MP_OBJ_NULL) {
+        return self->line_tracer; // stepping or pausing: the agent sees every event
+    }
+    filter_obj_t *current = MP_OBJ_TO_PTR(now);
+    *arg = MP_OBJ_FROM_PTR(self);
+    if (event != MP_QSTR_line) {
+        return MP_OBJ_NULL; // return and exception events need nothing while running
+    }
+    decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    mp_uint_t line = frame->lineno;
+    if (d->bp_lines == NULL || !((d->line_bits >> (line & 31)) & 1)) {
+        return MP_OBJ_NULL;
+    }
+    if (line != d->hit_line) {
+        mp_map_elem_t *bp = mp_map_lookup(d->bp_lines, MP_OBJ_NEW_SMALL_INT(line), MP_MAP_LOOKUP);
+        if (bp == NULL) {
+            return MP_OBJ_NULL;
+        }
+        d->hit_line = line;
+        d->hit_fields = bp->value;
+    }
+    size_t n;
+    mp_obj_t *fields;
+    mp_obj_get_array(d->hit_fields, &n, &fields);
+    mp_obj_t held = mp_const_none;
+    if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
+        bool decided;
+        if (!fast_condition(frame, fields[2], fields[1], &decided)) {
+            return MP_OBJ_NULL;
+        }
+        held = mp_obj_new_bool(decided);
+    }
+    *arg = held;
+    return current->line_tracer;
+}
+
+// As a trace function: the path of firmware without the event-filter patch.
+static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 3, 3, false);
+    if (!mp_obj_is_type(args[0], &mp_type_frame) || !mp_obj_is_qstr(args[1])) {
+        return mp_const_none;
+    }
+    mp_obj_t arg = args[2];
+    mp_obj_t to = route(MP_OBJ_TO_PTR(self_in), MP_OBJ_TO_PTR(args[0]), MP_OBJ_QSTR_VALUE(args[1]), &arg);
+    if (to == MP_OBJ_NULL) {
+        return arg;
+    }
+    mp_obj_t a[3] = {args[0], args[1], arg};
+    return mp_call_function_n_kw(to, 3, 0, a);
+}
+
+static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
+
+#if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+static bool call_filter(const mp_code_state_t *cs) {
+    mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
+    return !mp_obj_is_type(tracer, &filter_type) || decide(MP_OBJ_TO_PTR(tracer), cs->fun_bc->context, cs->fun_bc->rc)->wanted;
+}
+#endif
+
+#if defined(MICROPY_PY_SYS_SETTRACE_EVENT_FILTER)
+static mp_obj_t event_filter(mp_obj_frame_t *frame, qstr event, mp_obj_t callback, mp_obj_t *arg) {
+    if (!mp_obj_is_type(callback, &filter_type)) {
+        return callback;
+    }
+    return route(MP_OBJ_TO_PTR(callback), frame, event, arg);
+}
+#endif
+
+static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
+    if (!mp_obj_is_type(args[0], &mp_type_dict) || !mp_obj_is_callable(args[1])
+        || (n_args == 4 && (!mp_obj_is_type(args[2], &mp_type_dict) || !mp_obj_is_callable(args[3])))) {
+        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable[, dict, callable])"));
+    }
+    filter_obj_t *f = mp_obj_malloc(filter_obj_t, &filter_type);
+    f->calls = args[0];
+    f->tracer = args[1];
+    f->bps = n_args == 4 ? args[2] : MP_OBJ_NULL;
+    f->line_tracer = n_args == 4 ? args[3] : MP_OBJ_NULL;
+    memset(decisions, 0, sizeof(decisions));
+    mpdbg_condition_forget();
+    #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+    mp_prof_call_filter = call_filter;
+    #endif
+    #if defined(MICROPY_PY_SYS_SETTRACE_EVENT_FILTER)
+    mp_prof_event_filter = event_filter;
+    #endif
+    return MP_OBJ_FROM_PTR(f);
+}
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj, 2, 4, mpdbg_filter);

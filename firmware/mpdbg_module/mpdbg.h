@@ -1,0 +1,48 @@
+// What the parts of the _mpdbg module share (see mpdbg.c for the module's
+// interface, filter.c for the trace filter).
+#ifndef MPDBG_MODULE_MPDBG_H
+#define MPDBG_MODULE_MPDBG_H
+
+#include "py/obj.h"
+#include "py/profile.h"
+
+#if !MICROPY_PY_SYS_SETTRACE
+#error "_mpdbg needs MICROPY_PY_SYS_SETTRACE=1"
+#endif
+
+extern const mp_obj_type_t mp_type_frame;
+
+// The running function of a frame. Our core patches keep it in the frame and
+// make the code object only on demand; stock firmware has a code object.
+#if defined(MICROPY_PY_SYS_SETTRACE_FRAME_FUN_BC)
+#define FRAME_RC(f) ((f)->fun_bc->rc)
+#define FRAME_CONTEXT(f) ((f)->fun_bc->context)
+#else
+#define FRAME_RC(f) ((f)->code->rc)
+#define FRAME_CONTEXT(f) ((f)->code->context)
+#endif
+
+// True when o is a cell (a local captured by a closure).
+bool mpdbg_is_cell(mp_obj_t o);
+
+// The code state of a frame that is still running, or NULL.
+mp_code_state_t *mpdbg_find_live(mp_obj_frame_t *frame);
+
+// A code object's line of definition: what a frame reports at the `call`
+// event of its first entry.
+mp_uint_t mpdbg_definition_line(const mp_raw_code_t *rc);
+
+// The value of a condition lambda called with args, found without calling
+// it when its code allows (condition.c). MP_OBJ_NULL when it does not; then
+// *unbound tells whether it reads an argument that is MP_OBJ_NULL (an unbound
+// local), which only the agent's Python path can report. May raise, as the
+// lambda would.
+// The lambda must stay alive until mpdbg_condition_forget(): what its code
+// needs is found once and remembered by its address.
+mp_obj_t mpdbg_condition_eval(mp_obj_t fun, size_t n_args, const mp_obj_t *args, bool *unbound);
+void mpdbg_condition_forget(void);
+
+// filter(calls, tracer[, bps, line_tracer]), in filter.c.
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
+
+#endif // MPDBG_MODULE_MPDBG_H
