@@ -57,7 +57,10 @@ def _recv():
         if not _readable(200 if _rx else -1):
             _rx = _rx[1:]
             continue
-        _rx += _in.read(1)
+        b = _in.read(1)
+        if not b:
+            raise EOFError  # readable and empty: the end of a file or socket
+        _rx += b
 
 
 def _parse(payload):

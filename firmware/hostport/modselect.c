@@ -7,6 +7,8 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 
+#include "mphal_host.h"
+
 extern struct _mp_dummy_t mp_sys_stdin_obj;
 extern struct _mp_dummy_t mp_sys_stdout_obj;
 extern struct _mp_dummy_t mp_sys_stderr_obj;
@@ -105,6 +107,11 @@ static mp_obj_t poll_poll(size_t n_args, const mp_obj_t *args) {
     }
     mp_obj_t result = mp_obj_new_list(0, NULL);
     for (size_t i = 0; i < k; i++) {
+        if (fds[i].fd == 0 && mp_hal_stdin_eof && (fds[i].revents & POLLIN)) {
+            // The end of stdin was read (reads now give Ctrl-D, as from a
+            // board's host): say so, rather than readable for ever.
+            fds[i].revents = POLLHUP;
+        }
         if (fds[i].revents) {
             mp_obj_t pair[2] = {objs[i], MP_OBJ_NEW_SMALL_INT(fds[i].revents)};
             mp_obj_list_append(result, mp_obj_new_tuple(2, pair));

@@ -1,11 +1,12 @@
 """The on-device agent over its raw protocol: robustness rules of the brief."""
 
 import os
+import subprocess
 import textwrap
 
 import pytest
 
-from agentlink import AgentLink
+from agentlink import AGENT, AgentLink
 
 
 @pytest.fixture
@@ -38,6 +39,22 @@ def test_program_runs_on_when_the_host_goes_away(micropython, program):
         out = link.proc.stdout.read()
         assert link.proc.wait(timeout=30) == 0, link.proc.stderr.read()
         assert b"finished 199990000\n" in link.output + out
+
+
+def test_program_runs_when_the_link_reads_as_end_of_file(micropython, program):
+    # A link that polls readable and reads nothing (a closed socket, a file)
+    # is a host that went away: the program runs, the agent does not spin.
+    path = program(
+        """
+        print("ran", 6 * 7)
+        """
+    )
+    with open(os.devnull, "rb") as nothing:
+        r = subprocess.run(
+            [micropython, AGENT, path], stdin=nothing, capture_output=True, timeout=30
+        )
+    assert r.returncode == 0, r.stderr
+    assert b"ran 42\n" in r.stdout
 
 
 def test_garbage_on_the_link_is_skipped(micropython, program):
