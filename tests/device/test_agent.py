@@ -157,3 +157,46 @@ def test_watch_polls_streams_the_port_cannot_signal(micropython, tmp_path):
     probe.close()
     r = subprocess.run([micropython, str(path), str(port)], capture_output=True, text=True, timeout=30)
     assert r.stdout.split() == ["True", "woken", "True"], r.stderr
+
+
+HEAP_PROGRAM = """
+import gc
+
+
+def never_called():
+    return 0  # line 6: the breakpoint
+
+
+gc.collect()
+print("heap", gc.mem_alloc())
+"""
+
+
+def test_the_agent_leaves_the_program_within_8_kb_of_heap(micropython, program):
+    # The brief's target: what the agent keeps on the heap while the program
+    # runs attached (a breakpoint set, not reached), as the program sees it.
+    path = program(HEAP_PROGRAM)
+    plain = subprocess.run([micropython, path], capture_output=True, timeout=30)
+    assert plain.returncode == 0, plain.stderr
+    with AgentLink(micropython, path) as link:
+        link.until(b"H")
+        link.until(b"S")
+        link.send(b"B", 1, path, 6, "", "", 5)
+        link.until(b"R")
+        link.send(b"C", 2)
+        assert link.proc.wait(timeout=30) == 0, link.proc.stderr.read()
+        out = link.output + link.proc.stdout.read()
+    attached = int(out.split(b"heap ")[1].split()[0])
+    base = int(plain.stdout.split()[1])
+    assert attached - base <= 8192, (attached, base)
+
+
+def test_the_agent_names_are_in_the_firmware_qstr_table():
+    # scripts/agent_qstrs.py keeps firmware/mpdbg_module/agent_qstrs.c in
+    # step with agent/*.py; a stale table costs heap for every new name.
+    r = subprocess.run(
+        ["python3", os.path.join(os.path.dirname(AGENT), "..", "scripts", "agent_qstrs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
