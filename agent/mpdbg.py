@@ -120,7 +120,10 @@ def _on_line(frame, event, arg):
             depth = len(_mpdbg.frames())
             if not _exc_depth or depth >= _exc_depth:
                 _exc_depth = depth
-                _stop(frame, "exception", "exception raised")
+                # The exception itself, before the agent's own code handles
+                # any (sys.exc_info needs MICROPY_PY_SYS_EXC_INFO).
+                info = getattr(sys, "exc_info", None)
+                _stop(frame, "exception", info()[1] if info else None)
             _exc_depth = depth
     except SystemExit:
         raise

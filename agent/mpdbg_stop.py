@@ -165,10 +165,23 @@ def _unload(c):
 # ---------------------------------------------------------------- stops
 
 
+def _raised(e):
+    # "Type: message" of a raised exception, as a traceback's last line.
+    if e is None:
+        return "exception raised"  # firmware without sys.exc_info
+    try:
+        m = str(e)
+    except BaseException:
+        m = ""
+    return type(e).__name__ + (": " + m if m else "")
+
+
 def serve(c, frame, reason, text):
     """The program stops here until the host lets it go on."""
     global _frames
     _mpdbg.watch(None)
+    if not isinstance(text, str):
+        text = _raised(text)
     file = c["_FILE"]
     _frames = [f for f in _mpdbg.frames() if f.f_code.co_filename != file] if frame is not None else []
     c["_send"](b"S", reason, len(_frames), text)

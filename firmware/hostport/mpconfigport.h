@@ -23,6 +23,8 @@
 #define MICROPY_MALLOC_USES_ALLOCATED_SIZE (1)
 #define MICROPY_MEM_STATS (1)
 #define MICROPY_KBD_EXCEPTION (1)
+// sys.exc_info(): the agent names the exception at a 'raised' stop with it.
+#define MICROPY_PY_SYS_EXC_INFO (1)
 #define MICROPY_HELPER_REPL (1)
 #define MICROPY_REPL_INFO (1)
 #define MICROPY_REPL_EMACS_KEYS (1)

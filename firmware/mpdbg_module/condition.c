@@ -19,16 +19,6 @@
 #define CONDITION_MAX_OPS (64)
 #define CONDITION_MAX_STACK (8)
 
-static mp_uint_t decode_uint(const byte **ip) {
-    mp_uint_t v = 0;
-    byte b;
-    do {
-        b = *(*ip)++;
-        v = (v << 7) | (b & 0x7f);
-    } while (b & 0x80);
-    return v;
-}
-
 static size_t decode_ulabel(const byte **ip) {
     const byte *p = *ip;
     if (p[0] & 0x80) {
@@ -48,7 +38,7 @@ static mp_obj_t decode_small_int(const byte **ip) {
 }
 
 static qstr decode_qstr(const mp_obj_fun_bc_t *fun, const byte **ip) {
-    mp_uint_t n = decode_uint(ip);
+    mp_uint_t n = mpdbg_decode_uint(ip);
     #if MICROPY_EMIT_BYTECODE_USES_QSTR_TABLE
     return fun->context->constants.qstr_table[n];
     #else
@@ -64,7 +54,7 @@ static mp_int_t fast_local(const byte *ip) {
     }
     if (*ip == MP_BC_LOAD_FAST_N) {
         ip++;
-        return decode_uint(&ip);
+        return mpdbg_decode_uint(&ip);
     }
     return -1;
 }
@@ -76,7 +66,7 @@ static size_t op_size(const byte *ip) {
     switch (MP_BC_FORMAT(op)) {
         case MP_BC_FORMAT_QSTR:
         case MP_BC_FORMAT_VAR_UINT:
-            decode_uint(&p);
+            mpdbg_decode_uint(&p);
             break;
         case MP_BC_FORMAT_OFFSET:
             p += (*p & 0x80) ? 2 : 1;
@@ -199,7 +189,7 @@ static mp_obj_t walk(const mp_obj_fun_bc_t *fun, const byte *ip, const mp_obj_t 
         } else {
             switch (op) {
                 case MP_BC_LOAD_FAST_N:
-                    *++sp = args[decode_uint(&ip)];
+                    *++sp = args[mpdbg_decode_uint(&ip)];
                     break;
                 case MP_BC_LOAD_CONST_SMALL_INT:
                     *++sp = decode_small_int(&ip);
@@ -208,7 +198,7 @@ static mp_obj_t walk(const mp_obj_fun_bc_t *fun, const byte *ip, const mp_obj_t 
                     *++sp = MP_OBJ_NEW_QSTR(decode_qstr(fun, &ip));
                     break;
                 case MP_BC_LOAD_CONST_OBJ:
-                    *++sp = (mp_obj_t)fun->context->constants.obj_table[decode_uint(&ip)];
+                    *++sp = (mp_obj_t)fun->context->constants.obj_table[mpdbg_decode_uint(&ip)];
                     break;
                 case MP_BC_LOAD_CONST_FALSE:
                     *++sp = mp_const_false;

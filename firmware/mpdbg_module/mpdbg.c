@@ -144,16 +144,6 @@ typedef struct {
     const byte *argnames; // var-uint qstr indices, n_pos_args + n_kwonly_args of them
 } code_facts_t;
 
-static size_t decode_uint(const byte **ip) {
-    size_t v = 0;
-    byte b;
-    do {
-        b = *(*ip)++;
-        v = (v << 7) | (b & 0x7f);
-    } while (b & 0x80);
-    return v;
-}
-
 // The number of locals is not stored anywhere: it is one more than the
 // highest local index that the parameters, the cell list or any
 // LOAD/STORE/DELETE_FAST/DEREF opcode uses.
@@ -166,7 +156,7 @@ static void decode_code(const mp_raw_code_t *rc, code_facts_t *f) {
     f->scope_flags = scope_flags;
     MP_BC_PRELUDE_SIZE_DECODE(ip);
     const byte *info = ip;
-    decode_uint(&ip); // block name
+    mpdbg_decode_uint(&ip); // block name
     f->argnames = ip;
 
     size_t n = n_pos_args + n_kwonly_args;
@@ -190,10 +180,10 @@ static void decode_code(const mp_raw_code_t *rc, code_facts_t *f) {
         }
         switch (MP_BC_FORMAT(op)) {
             case MP_BC_FORMAT_QSTR: // an index into the qstr table, as a var-uint
-                decode_uint(&code);
+                mpdbg_decode_uint(&code);
                 break;
             case MP_BC_FORMAT_VAR_UINT: {
-                size_t arg = decode_uint(&code);
+                size_t arg = mpdbg_decode_uint(&code);
                 if (op == MP_BC_LOAD_FAST_N || op == MP_BC_STORE_FAST_N || op == MP_BC_DELETE_FAST
                     || op == MP_BC_LOAD_DEREF || op == MP_BC_STORE_DEREF || op == MP_BC_DELETE_DEREF) {
                     local = arg;
@@ -315,7 +305,7 @@ static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
     mp_obj_tuple_t *names = MP_OBJ_TO_PTR(mp_obj_new_tuple(n_args, NULL));
     const byte *ip = f.argnames;
     for (size_t i = 0; i < n_args; i++) {
-        names->items[i] = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, decode_uint(&ip)));
+        names->items[i] = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, mpdbg_decode_uint(&ip)));
     }
     mp_int_t flags = f.scope_flags & (MP_SCOPE_FLAG_GENERATOR | MP_SCOPE_FLAG_VARKEYWORDS | MP_SCOPE_FLAG_VARARGS);
     mp_obj_t items[7] = {

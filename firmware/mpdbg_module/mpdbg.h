@@ -22,6 +22,17 @@ extern const mp_obj_type_t mp_type_frame;
 #define FRAME_CONTEXT(f) ((f)->code->context)
 #endif
 
+// A var-uint of the bytecode at *ip, which moves past it.
+static inline mp_uint_t mpdbg_decode_uint(const byte **ip) {
+    mp_uint_t v = 0;
+    byte b;
+    do {
+        b = *(*ip)++;
+        v = (v << 7) | (b & 0x7f);
+    } while (b & 0x80);
+    return v;
+}
+
 // True when o is a cell (a local captured by a closure).
 bool mpdbg_is_cell(mp_obj_t o);
 

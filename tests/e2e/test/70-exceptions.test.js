@@ -86,7 +86,11 @@ describe('exceptions', function () {
     const stack = (await s.stackTrace({})).stackFrames.map((x) => x.name);
     assert.deepStrictEqual(stack, ['parse', 'load', '<module>'], 'the uncaught exception is the one raised under load()');
     const r = await launchAt('exception.py', [], { exceptionFilters: ['raised'] });
-    await r.s.stopped('exception');
+    const raised = await r.s.stopped('exception');
+    // The raise is named as debugpy names it: type and message, break mode "always".
+    assert.strictEqual(raised.text, 'ValueError: negative value: -1', JSON.stringify(raised));
+    const info = (await r.s.request('exceptionInfo', { threadId: raised.threadId })).body;
+    assert.deepStrictEqual([info.exceptionId, info.description, info.breakMode], ['ValueError', 'negative value: -1', 'always']);
     const f = await r.s.topFrame();
     assert.deepStrictEqual([f.name, f.line], ['parse', p.line('raise')]);
     assert.strictEqual((await r.s.locals(f.id)).value.value, '-1', "with 'raised' the caught -1 stops first");

@@ -119,7 +119,8 @@ pub fn exception_info(s: &Session) -> Result<Value> {
     Ok(json!({
         "exceptionId": e.type_name,
         "description": e.message,
-        "breakMode": "unhandled",
+        // debugpy's modes: "always" at a raise, "unhandled" once it left the program.
+        "breakMode": if e.uncaught { "unhandled" } else { "always" },
         "details": { "message": e.message, "typeName": e.type_name, "stackTrace": e.traceback },
     }))
 }

@@ -68,6 +68,8 @@ pub struct ExceptionView {
     pub type_name: String,
     pub message: String,
     pub traceback: String,
+    /// Stopped after the stack unwound (`uncaught`), not at the raise.
+    pub uncaught: bool,
 }
 
 struct State {

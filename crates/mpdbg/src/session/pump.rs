@@ -56,13 +56,16 @@ fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
     frames
 }
 
-fn exception_view(text: &str) -> ExceptionView {
+/// The exception of a stop: `text` is a traceback (uncaught) or its last
+/// line, "Type: message" (raised).
+fn exception_view(text: &str, uncaught: bool) -> ExceptionView {
     let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
     let (type_name, message) = last.split_once(": ").unwrap_or((last, ""));
     ExceptionView {
         type_name: type_name.into(),
         message: message.into(),
         traceback: text.into(),
+        uncaught,
     }
 }
 
@@ -145,7 +148,7 @@ impl Session {
                         st.depth = st.frames.len() as u32;
                         st.synthetic = true;
                     }
-                    st.exception = Some(exception_view(&text));
+                    st.exception = Some(exception_view(&text, depth == 0));
                     StopReason::Exception
                 }
             }
@@ -249,7 +252,18 @@ mod tests {
         let frames = traceback_frames(text);
         assert_eq!(frames.len(), 2);
         assert_eq!((frames[0].name.as_str(), frames[0].line), ("f", 3));
-        let e = exception_view(text);
+        let e = exception_view(text, true);
         assert_eq!((e.type_name.as_str(), e.message.as_str()), ("ValueError", "bad thing"));
+    }
+
+    #[test]
+    fn a_raised_stop_names_its_exception() {
+        let e = exception_view("KeyError: 'k': missing", false);
+        assert_eq!(
+            (e.type_name.as_str(), e.message.as_str(), e.uncaught),
+            ("KeyError", "'k': missing", false)
+        );
+        let e = exception_view("StopIteration", false);
+        assert_eq!((e.type_name.as_str(), e.message.as_str()), ("StopIteration", ""));
     }
 }
