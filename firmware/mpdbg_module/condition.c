@@ -59,27 +59,6 @@ static mp_int_t fast_local(const byte *ip) {
     return -1;
 }
 
-// The size of the instruction at ip (as py/showbc.c and the VM decode it).
-static size_t op_size(const byte *ip) {
-    const byte *p = ip;
-    byte op = *p++;
-    switch (MP_BC_FORMAT(op)) {
-        case MP_BC_FORMAT_QSTR:
-        case MP_BC_FORMAT_VAR_UINT:
-            mpdbg_decode_uint(&p);
-            break;
-        case MP_BC_FORMAT_OFFSET:
-            p += (*p & 0x80) ? 2 : 1;
-            break;
-        default:
-            break;
-    }
-    if ((op & MP_BC_MASK_EXTRA_BYTE) == 0) {
-        p++;
-    }
-    return p - ip;
-}
-
 // What a condition lambda's code needs, found once per lambda: whether the
 // walk below can evaluate it (every opcode up to the RETURN_VALUE that ends
 // it is one the walk knows, jumps go forward only and no further than that
@@ -103,7 +82,7 @@ static void study(condition_t *c, const byte *ip, const byte *end, size_t n_args
     c->reads = 0;
     c->walkable = true;
     c->globals = false;
-    for (size_t n = 0; ip < end; n++, ip += op_size(ip)) {
+    for (size_t n = 0; ip < end; n++, ip += mpdbg_op_size(ip)) {
         mp_int_t local = fast_local(ip);
         if (local >= 0) {
             if ((size_t)local >= n_args) {

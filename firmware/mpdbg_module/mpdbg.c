@@ -170,34 +170,17 @@ static void decode_code(const mp_raw_code_t *rc, code_facts_t *f) {
     }
     const byte *code = cells + n_cell;
     const byte *end = (const byte *)rc->fun_data + rc->fun_data_len;
-    while (code < end) {
-        byte op = *code++;
+    for (; code < end; code += mpdbg_op_size(code)) {
+        byte op = *code;
         size_t local = (size_t)-1;
         if (op >= MP_BC_LOAD_FAST_MULTI && op < MP_BC_LOAD_FAST_MULTI + MP_BC_LOAD_FAST_MULTI_NUM) {
             local = op - MP_BC_LOAD_FAST_MULTI;
         } else if (op >= MP_BC_STORE_FAST_MULTI && op < MP_BC_STORE_FAST_MULTI + MP_BC_STORE_FAST_MULTI_NUM) {
             local = op - MP_BC_STORE_FAST_MULTI;
-        }
-        switch (MP_BC_FORMAT(op)) {
-            case MP_BC_FORMAT_QSTR: // an index into the qstr table, as a var-uint
-                mpdbg_decode_uint(&code);
-                break;
-            case MP_BC_FORMAT_VAR_UINT: {
-                size_t arg = mpdbg_decode_uint(&code);
-                if (op == MP_BC_LOAD_FAST_N || op == MP_BC_STORE_FAST_N || op == MP_BC_DELETE_FAST
-                    || op == MP_BC_LOAD_DEREF || op == MP_BC_STORE_DEREF || op == MP_BC_DELETE_DEREF) {
-                    local = arg;
-                }
-                break;
-            }
-            case MP_BC_FORMAT_OFFSET:
-                code += (*code & 0x80) ? 2 : 1;
-                break;
-            default:
-                break;
-        }
-        if ((op & MP_BC_MASK_EXTRA_BYTE) == 0) {
-            code++;
+        } else if (op == MP_BC_LOAD_FAST_N || op == MP_BC_STORE_FAST_N || op == MP_BC_DELETE_FAST
+                   || op == MP_BC_LOAD_DEREF || op == MP_BC_STORE_DEREF || op == MP_BC_DELETE_DEREF) {
+            const byte *arg = code + 1;
+            local = mpdbg_decode_uint(&arg);
         }
         if (local != (size_t)-1 && local + 1 > n) {
             n = local + 1;

@@ -3,6 +3,7 @@
 #ifndef MPDBG_MODULE_MPDBG_H
 #define MPDBG_MODULE_MPDBG_H
 
+#include "py/bc0.h"
 #include "py/obj.h"
 #include "py/profile.h"
 
@@ -31,6 +32,27 @@ static inline mp_uint_t mpdbg_decode_uint(const byte **ip) {
         v = (v << 7) | (b & 0x7f);
     } while (b & 0x80);
     return v;
+}
+
+// The size of the instruction at ip, as the VM decodes it.
+static inline size_t mpdbg_op_size(const byte *ip) {
+    const byte *p = ip;
+    byte op = *p++;
+    switch (MP_BC_FORMAT(op)) {
+        case MP_BC_FORMAT_QSTR: // an index into the qstr table, as a var-uint
+        case MP_BC_FORMAT_VAR_UINT:
+            mpdbg_decode_uint(&p);
+            break;
+        case MP_BC_FORMAT_OFFSET:
+            p += (*p & 0x80) ? 2 : 1;
+            break;
+        default:
+            break;
+    }
+    if ((op & MP_BC_MASK_EXTRA_BYTE) == 0) {
+        p++;
+    }
+    return p - ip;
 }
 
 // True when o is a cell (a local captured by a closure).
