@@ -40,7 +40,9 @@
 #define MICROPY_SCHEDULER_STATIC_NODES (1)
 #define MICROPY_EMIT_X64 (0)
 #define MICROPY_EMIT_INLINE_THUMB (0)
+#ifndef MICROPY_OPT_COMPUTED_GOTO
 #define MICROPY_OPT_COMPUTED_GOTO (1)
+#endif
 
 // Modules and features a board typically has, plus what the agent needs.
 #define MICROPY_PY_SYS_STDFILES (1)

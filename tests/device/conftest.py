@@ -31,10 +31,12 @@ def build_interpreter(flavour="debug", env=None):
     return result.stdout.strip().splitlines()[-1], result.stderr
 
 
-# Every device test runs on the patched debug build and on the stock core
-# (settrace and _mpdbg without our patches), which mpdbg must also support.
-# MPDBG_MICROPYTHON names one interpreter of your own instead.
-FLAVOURS = ["external"] if os.environ.get("MPDBG_MICROPYTHON") else ["debug", "stock"]
+# Every device test runs on the patched debug build, on the stock core
+# (settrace and _mpdbg without our patches), which mpdbg must also support,
+# and on `checked`: the patched build with assertions and the VM's switch
+# dispatch (as many microcontroller ports run it). MPDBG_MICROPYTHON names
+# one interpreter of your own instead.
+FLAVOURS = ["external"] if os.environ.get("MPDBG_MICROPYTHON") else ["debug", "stock", "checked"]
 
 
 @pytest.fixture(scope="session", params=FLAVOURS)

@@ -21,6 +21,9 @@ pub enum Flavour {
     Stock,
     /// The same port without settrace or `_mpdbg`: the speed reference.
     Release,
+    /// `debug` with assertions on and the VM's switch dispatch instead of
+    /// computed gotos (as many microcontroller ports run it): for tests.
+    Checked,
 }
 
 impl Flavour {
@@ -29,7 +32,12 @@ impl Flavour {
             Flavour::Debug => "debug",
             Flavour::Stock => "stock",
             Flavour::Release => "release",
+            Flavour::Checked => "checked",
         }
+    }
+
+    fn patched(self) -> bool {
+        matches!(self, Flavour::Debug | Flavour::Checked)
     }
 }
 
@@ -78,7 +86,7 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
     let src = source::unpack(&sdist, &work.join("src"))?;
     let firmware = work.join("firmware");
     write_embedded(&firmware, crate::embedded::FIRMWARE_FILES)?;
-    if flavour == Flavour::Debug {
+    if flavour.patched() {
         apply_patches(&src, &firmware.join("patches"), log)?;
     }
     build_port(&src, &firmware, &work.join("build"), flavour, log)?;
@@ -150,6 +158,7 @@ fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: 
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))
         .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour != Flavour::Release)))
+        .arg(format!("MPDBG_CHECKED={}", u8::from(flavour == Flavour::Checked)))
         .stdin(Stdio::null())
         .output()
         .context("cannot run make")?;
