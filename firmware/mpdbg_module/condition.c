@@ -17,6 +17,7 @@
 #include "mpdbg.h"
 
 #define CONDITION_MAX_OPS (64)
+
 #define CONDITION_MAX_STACK (8)
 
 static size_t decode_ulabel(const byte **ip) {
@@ -67,13 +68,60 @@ static mp_int_t fast_local(const byte *ip) {
 // walk or a call, those arguments are checked to be bound: the agent's
 // Python path must raise NameError for an unbound local as CPython does.
 // All of it is known before anything runs, so that nothing runs twice.
+// An operand of a quick comparison: argument `slot`, or `value` when slot < 0.
+typedef struct {
+    int8_t slot;
+    mp_obj_t value;
+} operand_t;
+
 typedef struct {
     mp_obj_t fun;
     const byte *opcodes; // NULL: not a lambda of the slots; the lambda is called
     uint32_t reads; // bit k: reads argument k (all bits when unknown)
     bool walkable;
     bool globals;
+    // `i == 500`, `a < b`, `-1 >= n`: a comparison of two arguments
+    // or small-int constants, which most conditions are (quick_op is
+    // MP_BINARY_OP_NOT_EQUAL + 1 when it is not one).
+    byte quick_op;
+    operand_t quick[2];
 } condition_t;
+
+#define NOT_QUICK (MP_BINARY_OP_NOT_EQUAL + 1)
+
+// The operand an instruction at *ip loads, if an argument or a small int;
+// moves past it.
+static bool quick_operand(const byte **ip, size_t n_args, operand_t *o) {
+    const byte *p = *ip;
+    mp_int_t local = fast_local(p);
+    if (local >= 0 && (size_t)local < n_args) {
+        o->slot = local;
+        o->value = MP_OBJ_NULL;
+    } else if (*p >= MP_BC_LOAD_CONST_SMALL_INT_MULTI && *p < MP_BC_LOAD_CONST_SMALL_INT_MULTI + MP_BC_LOAD_CONST_SMALL_INT_MULTI_NUM) {
+        o->slot = -1;
+        o->value = MP_OBJ_NEW_SMALL_INT((mp_int_t)*p - MP_BC_LOAD_CONST_SMALL_INT_MULTI - MP_BC_LOAD_CONST_SMALL_INT_MULTI_EXCESS);
+    } else if (*p == MP_BC_LOAD_CONST_SMALL_INT) {
+        const byte *q = p + 1;
+        o->slot = -1;
+        o->value = decode_small_int(&q);
+    } else {
+        return false;
+    }
+    *ip = p + mpdbg_op_size(p);
+    return true;
+}
+
+// Whether the code is exactly `return <operand> <comparison> <operand>`.
+static byte study_quick(const byte *ip, size_t n_args, operand_t quick[2]) {
+    if (!quick_operand(&ip, n_args, &quick[0]) || !quick_operand(&ip, n_args, &quick[1])) {
+        return NOT_QUICK;
+    }
+    byte op = *ip - MP_BC_BINARY_OP_MULTI;
+    if (*ip < MP_BC_BINARY_OP_MULTI || op > MP_BINARY_OP_NOT_EQUAL || ip[1] != MP_BC_RETURN_VALUE) {
+        return NOT_QUICK;
+    }
+    return op;
+}
 
 static void study(condition_t *c, const byte *ip, const byte *end, size_t n_args) {
     size_t depth = 0;
@@ -151,6 +199,36 @@ static const byte *lambda_opcodes(mp_obj_t fun_in, size_t n_args) {
     return n_cell == 0 ? ip + n_info : NULL;
 }
 
+// mp_binary_op, with the comparisons of two small ints (`i == 500`,
+// `n > 10`: most conditions) done here.
+// The comparison op (MP_BINARY_OP_LESS to MP_BINARY_OP_NOT_EQUAL) of two
+// small ints.
+static bool compare_small_ints(byte op, mp_obj_t lhs, mp_obj_t rhs) {
+    mp_int_t l = MP_OBJ_SMALL_INT_VALUE(lhs);
+    mp_int_t r = MP_OBJ_SMALL_INT_VALUE(rhs);
+    switch (op) {
+        case MP_BINARY_OP_LESS:
+            return l < r;
+        case MP_BINARY_OP_MORE:
+            return l > r;
+        case MP_BINARY_OP_EQUAL:
+            return l == r;
+        case MP_BINARY_OP_LESS_EQUAL:
+            return l <= r;
+        case MP_BINARY_OP_MORE_EQUAL:
+            return l >= r;
+        default: // MP_BINARY_OP_NOT_EQUAL
+            return l != r;
+    }
+}
+
+static mp_obj_t binary_op(mp_binary_op_t op, mp_obj_t lhs, mp_obj_t rhs) {
+    if (op <= MP_BINARY_OP_NOT_EQUAL && mp_obj_is_small_int(lhs) && mp_obj_is_small_int(rhs)) {
+        return mp_obj_new_bool(compare_small_ints(op, lhs, rhs));
+    }
+    return mp_binary_op(op, lhs, rhs);
+}
+
 static mp_obj_t walk(const mp_obj_fun_bc_t *fun, const byte *ip, const mp_obj_t *args) {
     mp_obj_t stack[CONDITION_MAX_STACK + 1];
     mp_obj_t *sp = stack - 1;
@@ -164,7 +242,7 @@ static mp_obj_t walk(const mp_obj_fun_bc_t *fun, const byte *ip, const mp_obj_t 
             *sp = mp_unary_op(op - MP_BC_UNARY_OP_MULTI, *sp);
         } else if (op >= MP_BC_BINARY_OP_MULTI && op < MP_BC_BINARY_OP_MULTI + MP_BC_BINARY_OP_MULTI_NUM) {
             mp_obj_t rhs = *sp--;
-            *sp = mp_binary_op(op - MP_BC_BINARY_OP_MULTI, *sp, rhs);
+            *sp = binary_op(op - MP_BC_BINARY_OP_MULTI, *sp, rhs);
         } else {
             switch (op) {
                 case MP_BC_LOAD_FAST_N:
@@ -229,24 +307,56 @@ static const condition_t *studied(mp_obj_t fun_in, size_t n_args) {
     c->walkable = false;
     c->globals = false;
     c->reads = UINT32_MAX;
+    c->quick_op = NOT_QUICK;
     c->opcodes = lambda_opcodes(fun_in, n_args);
     if (c->opcodes != NULL) {
+        c->quick_op = study_quick(c->opcodes, n_args, c->quick);
         const mp_raw_code_t *rc = ((const mp_obj_fun_bc_t *)MP_OBJ_TO_PTR(fun_in))->rc;
         study(c, c->opcodes, (const byte *)rc->fun_data + rc->fun_data_len, n_args);
     }
     return c;
 }
 
-mp_obj_t mpdbg_condition_eval(mp_obj_t fun_in, size_t n_args, const mp_obj_t *args, bool *unbound) {
+// The value of local k, read downward from the top slot as the VM keeps
+// them; a cell's contents for a captured one.
+static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
+    mp_obj_t v = top[-(mp_int_t)k];
+    return mp_obj_is_obj(v) && mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
+}
+
+bool mpdbg_condition_quick(mp_obj_t fun_in, size_t n_args, const mp_obj_t *top, bool *held) {
     const condition_t *c = studied(fun_in, n_args);
+    if (c->quick_op == NOT_QUICK) {
+        return false;
+    }
+    const operand_t *q = c->quick;
+    mp_obj_t lhs = q[0].slot >= 0 ? top[-q[0].slot] : q[0].value;
+    mp_obj_t rhs = q[1].slot >= 0 ? top[-q[1].slot] : q[1].value;
+    // An unbound local or a cell is no small int: the walk handles those.
+    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
+        return false;
+    }
+    *held = compare_small_ints(c->quick_op, lhs, rhs);
+    return true;
+}
+
+mp_obj_t mpdbg_condition_eval(mp_obj_t fun_in, size_t n_args, const mp_obj_t *top, bool *unbound) {
+    const condition_t *c = studied(fun_in, n_args);
+    // A walk needs only the locals it reads; a call gets them all.
+    mp_obj_t args[MPDBG_CONDITION_MAX_ARGS];
     *unbound = false;
     for (size_t k = 0; k < n_args; k++) {
-        *unbound |= ((c->reads >> k) & 1) && args[k] == MP_OBJ_NULL;
+        bool read = (c->reads >> k) & 1;
+        args[k] = read || !c->walkable ? slot_value(top, k) : MP_OBJ_NULL;
+        *unbound |= read && args[k] == MP_OBJ_NULL;
     }
-    if (*unbound || !c->walkable) {
+    if (*unbound) {
         return MP_OBJ_NULL;
     }
     const mp_obj_fun_bc_t *fun = MP_OBJ_TO_PTR(fun_in);
+    if (!c->walkable) {
+        return mp_call_function_n_kw(fun_in, n_args, 0, args);
+    }
     if (!c->globals) {
         return walk(fun, c->opcodes, args);
     }

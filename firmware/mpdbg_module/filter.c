@@ -60,11 +60,7 @@ typedef struct {
 #define DECISIONS (64)
 static decision_t decisions[DECISIONS];
 
-static decision_t *decide(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
-    decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
-    if (d->filter == self && d->rc == rc && d->fun_data == rc->fun_data) {
-        return d;
-    }
+static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
     mp_obj_t file = MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, 0));
     mp_map_t *calls = dict_map_at(self->calls, file);
     d->wanted = calls != NULL
@@ -85,38 +81,47 @@ static decision_t *decide(filter_obj_t *self, const mp_module_context_t *context
     return d;
 }
 
+// Every traced event asks this: inline, and cheap when decided before.
+static inline decision_t *decide(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
+    decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    if (d->filter == self && d->rc == rc && d->fun_data == rc->fun_data) {
+        return d;
+    }
+    return decide_anew(d, self, context, rc);
+}
+
 // Runs a breakpoint's fast condition on the frame's slots. Returns false
 // when the condition is false; true when it held or cannot be decided here
 // (*decided tells which).
-#define FAST_MAX_ARGS (24)
 static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
     *decided = false;
     mp_code_state_t *cs = mpdbg_find_live(frame);
     size_t n;
     mp_obj_t *items;
-    mp_obj_get_array(names, &n, &items);
-    if (cs == NULL || n > FAST_MAX_ARGS || n > cs->n_state) {
+    if (!mp_obj_is_type(names, &mp_type_list) && !mp_obj_is_type(names, &mp_type_tuple)) {
         return true;
     }
-    mp_obj_t args[FAST_MAX_ARGS];
-    for (size_t k = 0; k < n; k++) {
-        mp_obj_t v = cs->state[cs->n_state - 1 - k];
-        args[k] = mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
+    mp_obj_get_array(names, &n, &items);
+    if (cs == NULL || n > MPDBG_CONDITION_MAX_ARGS || n > cs->n_state) {
+        return true;
+    }
+    const mp_obj_t *top = &cs->state[cs->n_state - 1];
+    bool held;
+    if (mpdbg_condition_quick(fast, n, top, &held)) {
+        *decided = true;
+        return held;
     }
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         bool unbound;
-        mp_obj_t value = mpdbg_condition_eval(fast, n, args, &unbound);
-        if (value == MP_OBJ_NULL) {
-            if (unbound) {
-                // It may use an unbound local: the Python path raises
-                // NameError as CPython would.
-                nlr_pop();
-                return true;
-            }
-            value = mp_call_function_n_kw(fast, n, 0, args);
+        mp_obj_t value = mpdbg_condition_eval(fast, n, top, &unbound);
+        if (unbound) {
+            // It may use an unbound local: the Python path raises
+            // NameError as CPython would.
+            nlr_pop();
+            return true;
         }
-        bool held = mp_obj_is_true(value);
+        held = mp_obj_is_true(value);
         nlr_pop();
         *decided = true;
         return held;
@@ -124,40 +129,22 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     return true; // it raised: the Python path reports it and stops
 }
 
-// Where an event of a frame traced through `self` goes: the callable to
-// call with (frame, event, *arg), or MP_OBJ_NULL for none, *arg then being
-// the result (the contract of mp_prof_event_filter in py/profile.h).
-static mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg) {
-    if (event == MP_QSTR_call) {
-        if (!decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame))->wanted) {
-            *arg = mp_const_none;
-            return MP_OBJ_NULL;
-        }
-        if (self->bps == MP_OBJ_NULL) {
-            return self->tracer;
-        }
-        *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+// A `call` event: whether the agent wants the frame traced, and how.
+static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame, mp_obj_t *arg) {
+    if (!decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame))->wanted) {
+        *arg = mp_const_none;
         return MP_OBJ_NULL;
     }
-    // A local event of a frame this filter let through.
-    mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
-    if (now == MP_OBJ_NULL || self->line_tracer == MP_OBJ_NULL) {
-        *arg = mp_const_none; // detached
-        return MP_OBJ_NULL;
+    if (self->bps == MP_OBJ_NULL) {
+        return self->tracer;
     }
-    if (!mp_obj_is_type(now, &filter_type) || ((filter_obj_t *)MP_OBJ_TO_PTR(now))->bps == MP_OBJ_NULL) {
-        return self->line_tracer; // stepping or pausing: the agent sees every event
-    }
-    filter_obj_t *current = MP_OBJ_TO_PTR(now);
-    *arg = MP_OBJ_FROM_PTR(self);
-    if (event != MP_QSTR_line) {
-        return MP_OBJ_NULL; // return and exception events need nothing while running
-    }
-    decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+    return MP_OBJ_NULL;
+}
+
+// A `line` event on a line that may hold a breakpoint of `current`.
+static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg) {
     mp_uint_t line = frame->lineno;
-    if (d->bp_lines == NULL || !((d->line_bits >> (line & 31)) & 1)) {
-        return MP_OBJ_NULL;
-    }
     if (line != d->hit_line) {
         mp_map_elem_t *bp = mp_map_lookup(d->bp_lines, MP_OBJ_NEW_SMALL_INT(line), MP_MAP_LOOKUP);
         if (bp == NULL) {
@@ -179,6 +166,36 @@ static mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_
     }
     *arg = held;
     return current->line_tracer;
+}
+
+// Where an event of a frame traced through `self` goes: the callable to
+// call with (frame, event, *arg), or MP_OBJ_NULL for none, *arg then being
+// the result (the contract of mp_prof_event_filter in py/profile.h).
+// Line events of running code come here in the millions: their path is
+// kept short.
+static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg) {
+    if (event == MP_QSTR_call) {
+        return route_call(self, frame, arg);
+    }
+    // A local event of a frame this filter let through.
+    mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
+    if (now == MP_OBJ_NULL || self->line_tracer == MP_OBJ_NULL) {
+        *arg = mp_const_none; // detached
+        return MP_OBJ_NULL;
+    }
+    if (!mp_obj_is_type(now, &filter_type) || ((filter_obj_t *)MP_OBJ_TO_PTR(now))->bps == MP_OBJ_NULL) {
+        return self->line_tracer; // stepping or pausing: the agent sees every event
+    }
+    filter_obj_t *current = MP_OBJ_TO_PTR(now);
+    *arg = MP_OBJ_FROM_PTR(self);
+    if (event != MP_QSTR_line) {
+        return MP_OBJ_NULL; // return and exception events need nothing while running
+    }
+    decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    if (d->bp_lines == NULL || !((d->line_bits >> (frame->lineno & 31)) & 1)) {
+        return MP_OBJ_NULL;
+    }
+    return route_breakpoint(current, d, frame, arg);
 }
 
 // As a trace function: the path of firmware without the event-filter patch.

@@ -65,15 +65,21 @@ mp_code_state_t *mpdbg_find_live(mp_obj_frame_t *frame);
 // event of its first entry.
 mp_uint_t mpdbg_definition_line(const mp_raw_code_t *rc);
 
-// The value of a condition lambda called with args, found without calling
-// it when its code allows (condition.c). MP_OBJ_NULL when it does not; then
-// *unbound tells whether it reads an argument that is MP_OBJ_NULL (an unbound
-// local), which only the agent's Python path can report. May raise, as the
-// lambda would.
+// The value of a condition lambda called with the first n_args locals of a
+// code state (top: its top slot, &state[n_state - 1]; at most
+// MPDBG_CONDITION_MAX_ARGS), found without calling it when its code allows
+// (condition.c). MP_OBJ_NULL when it reads an unbound local (*unbound is
+// then true), which only the agent's Python path can report as CPython does.
+// May raise, as the lambda would.
 // The lambda must stay alive until mpdbg_condition_forget(): what its code
 // needs is found once and remembered by its address.
-mp_obj_t mpdbg_condition_eval(mp_obj_t fun, size_t n_args, const mp_obj_t *args, bool *unbound);
+#define MPDBG_CONDITION_MAX_ARGS (24)
+mp_obj_t mpdbg_condition_eval(mp_obj_t fun, size_t n_args, const mp_obj_t *top, bool *unbound);
 void mpdbg_condition_forget(void);
+// The same for a comparison of two small ints (`i == 500`), decided here
+// without any runtime call, so that it cannot raise: false when the
+// condition is not such a comparison, and mpdbg_condition_eval must decide.
+bool mpdbg_condition_quick(mp_obj_t fun, size_t n_args, const mp_obj_t *top, bool *held);
 
 // filter(calls, tracer[, bps, line_tracer]), in filter.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);

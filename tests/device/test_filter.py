@@ -14,7 +14,7 @@ def test_conditions_are_decided_in_c_as_python_decides_them(micropython):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     verdicts = [line for line in lines if not line.startswith("stepping")]
-    assert len(verdicts) == 18, r.stdout
+    assert len(verdicts) == 25, r.stdout
     bad = [line for line in verdicts if not line.endswith(" ok")]
     assert not bad, "\n".join(bad)
 

@@ -96,6 +96,14 @@ CONDITIONS = [
     "i > 3 or hit",  # unbound, not always read: undecided
     "len(s) == 2 and i == 3",  # a call: the lambda is called
     "[i][0] == 2",  # a list: the lambda is called
+    # Comparisons of two small ints are decided without a runtime call:
+    "3 < i",
+    "i <= i",
+    "i != -4",
+    "i >= 1234567",
+    "flag == 1",  # a bool is no small int: walked
+    "s < 3",  # raises TypeError: undecided
+    "i == hit",  # unbound: undecided
 ]
 
 for cond in CONDITIONS:
