@@ -17,7 +17,6 @@
 #include "mpdbg.h"
 
 #define CONDITION_MAX_OPS (64)
-
 #define CONDITION_MAX_STACK (8)
 
 static size_t decode_ulabel(const byte **ip) {
