@@ -59,6 +59,12 @@ static mp_int_t fast_local(const byte *ip) {
     return -1;
 }
 
+// An operand of a quick comparison: argument `slot`, or `value` when slot < 0.
+typedef struct {
+    int8_t slot;
+    mp_obj_t value;
+} operand_t;
+
 // What a condition lambda's code needs, found once per lambda: whether the
 // walk below can evaluate it (every opcode up to the RETURN_VALUE that ends
 // it is one the walk knows, jumps go forward only and no further than that
@@ -67,13 +73,7 @@ static mp_int_t fast_local(const byte *ip) {
 // walk or a call, those arguments are checked to be bound: the agent's
 // Python path must raise NameError for an unbound local as CPython does.
 // All of it is known before anything runs, so that nothing runs twice.
-// An operand of a quick comparison: argument `slot`, or `value` when slot < 0.
-typedef struct {
-    int8_t slot;
-    mp_obj_t value;
-} operand_t;
-
-typedef struct {
+struct mpdbg_condition {
     mp_obj_t fun;
     const byte *opcodes; // NULL: not a lambda of the slots; the lambda is called
     uint32_t reads; // bit k: reads argument k (all bits when unknown)
@@ -84,7 +84,8 @@ typedef struct {
     // MP_BINARY_OP_NOT_EQUAL + 1 when it is not one).
     byte quick_op;
     operand_t quick[2];
-} condition_t;
+};
+typedef mpdbg_condition_t condition_t;
 
 #define NOT_QUICK (MP_BINARY_OP_NOT_EQUAL + 1)
 
@@ -198,8 +199,6 @@ static const byte *lambda_opcodes(mp_obj_t fun_in, size_t n_args) {
     return n_cell == 0 ? ip + n_info : NULL;
 }
 
-// mp_binary_op, with the comparisons of two small ints (`i == 500`,
-// `n > 10`: most conditions) done here.
 // The comparison op (MP_BINARY_OP_LESS to MP_BINARY_OP_NOT_EQUAL) of two
 // small ints.
 static bool compare_small_ints(byte op, mp_obj_t lhs, mp_obj_t rhs) {
@@ -221,6 +220,8 @@ static bool compare_small_ints(byte op, mp_obj_t lhs, mp_obj_t rhs) {
     }
 }
 
+// mp_binary_op, with the comparisons of two small ints (`i == 500`,
+// `n > 10`: most conditions) done here.
 static mp_obj_t binary_op(mp_binary_op_t op, mp_obj_t lhs, mp_obj_t rhs) {
     if (op <= MP_BINARY_OP_NOT_EQUAL && mp_obj_is_small_int(lhs) && mp_obj_is_small_int(rhs)) {
         return mp_obj_new_bool(compare_small_ints(op, lhs, rhs));
@@ -297,7 +298,7 @@ void mpdbg_condition_forget(void) {
     memset(conditions, 0, sizeof(conditions));
 }
 
-static const condition_t *studied(mp_obj_t fun_in, size_t n_args) {
+const condition_t *mpdbg_condition_study(mp_obj_t fun_in, size_t n_args) {
     condition_t *c = &conditions[((uintptr_t)fun_in >> 4) % CONDITIONS];
     if (c->fun == fun_in) {
         return c;
@@ -323,8 +324,7 @@ static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
     return mp_obj_is_obj(v) && mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
 }
 
-bool mpdbg_condition_quick(mp_obj_t fun_in, size_t n_args, const mp_obj_t *top, bool *held) {
-    const condition_t *c = studied(fun_in, n_args);
+bool mpdbg_condition_quick(const condition_t *c, const mp_obj_t *top, bool *held) {
     if (c->quick_op == NOT_QUICK) {
         return false;
     }
@@ -339,8 +339,8 @@ bool mpdbg_condition_quick(mp_obj_t fun_in, size_t n_args, const mp_obj_t *top, 
     return true;
 }
 
-mp_obj_t mpdbg_condition_eval(mp_obj_t fun_in, size_t n_args, const mp_obj_t *top, bool *unbound) {
-    const condition_t *c = studied(fun_in, n_args);
+mp_obj_t mpdbg_condition_eval(const condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound) {
+    mp_obj_t fun_in = c->fun;
     // A walk needs only the locals it reads; a call gets them all.
     mp_obj_t args[MPDBG_CONDITION_MAX_ARGS];
     *unbound = false;

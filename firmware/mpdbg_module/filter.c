@@ -105,16 +105,17 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     if (cs == NULL || n > MPDBG_CONDITION_MAX_ARGS || n > cs->n_state) {
         return true;
     }
+    const mpdbg_condition_t *c = mpdbg_condition_study(fast, n);
     const mp_obj_t *top = &cs->state[cs->n_state - 1];
     bool held;
-    if (mpdbg_condition_quick(fast, n, top, &held)) {
+    if (mpdbg_condition_quick(c, top, &held)) {
         *decided = true;
         return held;
     }
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         bool unbound;
-        mp_obj_t value = mpdbg_condition_eval(fast, n, top, &unbound);
+        mp_obj_t value = mpdbg_condition_eval(c, n, top, &unbound);
         if (unbound) {
             // It may use an unbound local: the Python path raises
             // NameError as CPython would.

@@ -65,21 +65,24 @@ mp_code_state_t *mpdbg_find_live(mp_obj_frame_t *frame);
 // event of its first entry.
 mp_uint_t mpdbg_definition_line(const mp_raw_code_t *rc);
 
-// The value of a condition lambda called with the first n_args locals of a
-// code state (top: its top slot, &state[n_state - 1]; at most
-// MPDBG_CONDITION_MAX_ARGS), found without calling it when its code allows
-// (condition.c). MP_OBJ_NULL when it reads an unbound local (*unbound is
-// then true), which only the agent's Python path can report as CPython does.
-// May raise, as the lambda would.
-// The lambda must stay alive until mpdbg_condition_forget(): what its code
-// needs is found once and remembered by its address.
+// A breakpoint condition: a lambda of a code state's first n_args locals
+// (at most MPDBG_CONDITION_MAX_ARGS), studied once (condition.c). The lambda
+// must stay alive until mpdbg_condition_forget(): what its code needs is
+// found once and remembered by its address.
 #define MPDBG_CONDITION_MAX_ARGS (24)
-mp_obj_t mpdbg_condition_eval(mp_obj_t fun, size_t n_args, const mp_obj_t *top, bool *unbound);
+typedef struct mpdbg_condition mpdbg_condition_t;
+const mpdbg_condition_t *mpdbg_condition_study(mp_obj_t fun, size_t n_args);
 void mpdbg_condition_forget(void);
-// The same for a comparison of two small ints (`i == 500`), decided here
-// without any runtime call, so that it cannot raise: false when the
-// condition is not such a comparison, and mpdbg_condition_eval must decide.
-bool mpdbg_condition_quick(mp_obj_t fun, size_t n_args, const mp_obj_t *top, bool *held);
+// Its verdict on the locals below top (a code state's top slot,
+// &state[n_state - 1]) when it is a comparison of two small ints
+// (`i == 500`), decided without any runtime call, so that it cannot raise:
+// false when it is not, and mpdbg_condition_eval must decide.
+bool mpdbg_condition_quick(const mpdbg_condition_t *c, const mp_obj_t *top, bool *held);
+// Its value, found without calling the lambda when its code allows.
+// MP_OBJ_NULL when it reads an unbound local (*unbound is then true), which
+// only the agent's Python path can report as CPython does. May raise, as
+// the lambda would.
+mp_obj_t mpdbg_condition_eval(const mpdbg_condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound);
 
 // filter(calls, tracer[, bps, line_tracer]), in filter.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
