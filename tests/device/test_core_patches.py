@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import TRACER_MAY_RAISE, build_interpreter, run_script
+from conftest import FRAME_FREE, TRACER_MAY_RAISE, build_interpreter, run_script
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "patched_paths.py")
 
@@ -78,6 +78,23 @@ def test_small_heap_long_run(micropython):
     # The GC pressure case on a 64 KB heap, as on a small board.
     mp = results(micropython, "-X", "heapsize=64K")
     assert mp["pressure_growth_ok"] is True
+
+
+def test_frames_no_python_code_saw_are_freed_and_no_other(micropython, features):
+    # A traced call whose events are all routed in C leaves nothing on the
+    # heap with patch 0008 (a frame object per call on the stock core);
+    # frames a tracer kept or reached through f_back stay intact while the
+    # heap they sit in is reused.
+    r = run_script(micropython, os.path.join(os.path.dirname(__file__), "scripts", "frame_free.py"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = dict(line.split(" ", 1) for line in r.stdout.splitlines())
+    assert out["kept_intact"] == "True"
+    assert out["f_back_intact"] == "True"
+    grown = int(out["unseen_growth"])
+    if features & FRAME_FREE:
+        assert grown <= 64, grown
+    else:
+        assert grown >= 1000 * 32, grown  # a frame (and more) per call
 
 
 TRACE_CASES = ["simple", "exception", "generator", "for", "while", "selective", "for_list", "one_line_loops", "nested"]
