@@ -57,7 +57,7 @@ def features(micropython):
 
 LAZY_FRAMES = 1
 TRACER_MAY_RAISE = 8
-FRAME_FREE = 64
+FRAME_REUSE = 64
 
 
 def run_script(interpreter, script, *args, stdin=None, timeout=60):

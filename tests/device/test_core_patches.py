@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FRAME_FREE, TRACER_MAY_RAISE, build_interpreter, run_script
+from conftest import FRAME_REUSE, TRACER_MAY_RAISE, build_interpreter, run_script
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "patched_paths.py")
 
@@ -80,18 +80,19 @@ def test_small_heap_long_run(micropython):
     assert mp["pressure_growth_ok"] is True
 
 
-def test_frames_no_python_code_saw_are_freed_and_no_other(micropython, features):
+def test_frames_no_python_code_saw_are_reused_and_no_other(micropython, features):
     # A traced call whose events are all routed in C leaves nothing on the
-    # heap with patch 0008 (a frame object per call on the stock core);
+    # heap with patch 0008, its frame object serving the next call (one per
+    # call on the stock core);
     # frames a tracer kept or reached through f_back stay intact while the
     # heap they sit in is reused.
-    r = run_script(micropython, os.path.join(os.path.dirname(__file__), "scripts", "frame_free.py"))
+    r = run_script(micropython, os.path.join(os.path.dirname(__file__), "scripts", "frame_reuse.py"))
     assert r.returncode == 0, r.stdout + r.stderr
     out = dict(line.split(" ", 1) for line in r.stdout.splitlines())
     assert out["kept_intact"] == "True"
     assert out["f_back_intact"] == "True"
     grown = int(out["unseen_growth"])
-    if features & FRAME_FREE:
+    if features & FRAME_REUSE:
         assert grown <= 64, grown
     else:
         assert grown >= 1000 * 32, grown  # a frame (and more) per call

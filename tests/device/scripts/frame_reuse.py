@@ -1,4 +1,4 @@
-# Frame objects of traced calls: those no Python code saw are freed when
+# Frame objects of traced calls: those no Python code saw are reused when
 # their function returns (patch 0008); those a tracer kept, or reached
 # through f_back, stay alive and intact while the heap is reused. Prints one
 # "name value" line per check.
@@ -24,8 +24,8 @@ def nothing(frame, event, arg):
 
 
 def churn():
-    # Allocations of the frame's size and more, so that a freed block would
-    # be reused by other objects.
+    # Allocations of the frame's size and more, so that a block wrongly
+    # taken for reuse or freed would be overwritten.
     return [bytearray(48) for _ in range(200)]
 
 
