@@ -1,9 +1,12 @@
 //! `mpdbg dap`: the Debug Adapter Protocol front end of a session. Requests
 //! are read on this thread; session events become DAP events from the
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
+mod config;
 mod convert;
 
-use crate::session::{BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent};
+use config::LaunchArgs;
+
+use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -213,24 +216,7 @@ impl Adapter {
         if self.session.is_some() {
             return Err(anyhow!("a program is already being debugged"));
         }
-        let text = |k: &str| raw.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let program = text("program").ok_or_else(|| anyhow!("the launch configuration has no \"program\""))?;
-        let args = match raw.get("args") {
-            Some(serde_json::Value::Array(a)) => a
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect(),
-            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
-            _ => Vec::new(),
-        };
-        let cfg = LaunchConfig {
-            program: PathBuf::from(program),
-            args,
-            cwd: text("cwd").filter(|c| !c.is_empty()).map(PathBuf::from),
-            stop_on_entry: raw.get("stopOnEntry").and_then(|v| v.as_bool()).unwrap_or(false),
-            micropython: text("micropython").filter(|c| !c.is_empty()).map(PathBuf::from),
-            heap_size: text("heapSize").filter(|c| !c.is_empty()),
-        };
+        let cfg = LaunchArgs::parse(raw)?.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
         });
