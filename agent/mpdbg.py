@@ -167,11 +167,11 @@ def _internal(e):
     _out.write(_mpdbg.pack(b"M", ("agent error " + repr(e),)))
 
 
-def _begin(path, args):
+def _begin(path, args, source):
     # A frame of its own: the GC scans dead value-stack slots of running
     # frames, and run() runs for ever; a reference left there would keep
     # mpdbg_stop alive while the program runs.
-    return __import__("mpdbg_stop").start(globals(), path, args)
+    return __import__("mpdbg_stop").start(globals(), path, args, source)
 
 
 def _scrub(n):
@@ -181,9 +181,10 @@ def _scrub(n):
     return _scrub(n - 1) if n else _mpdbg.scrub()
 
 
-def run(path, args=()):
-    """Runs the program at `path` as __main__ under the debugger."""
-    code, g = _begin(path, args)
+def run(path, args=(), source=None):
+    """Runs the program at `path` (or `source`, named `path`) as __main__
+    under the debugger."""
+    code, g = _begin(path, args, source)
     _scrub(24)
     status = 0
     try:

@@ -60,6 +60,10 @@ def _recv():
         b = _in.read(1)
         if not b:
             raise EOFError  # readable and empty: the end of a file or socket
+        if b == b"\x03" and not _rx:
+            # Ctrl-C where a frame should start: a host that lost its
+            # session (killed, unplugged) wants the board back.
+            raise SystemExit(130)
         _rx += b
 
 
@@ -102,6 +106,9 @@ def _set_breakpoints(c, f):
 
 
 def _detach(c):
+    import micropython
+
+    micropython.kbd_intr(3)  # the program runs on alone: Ctrl-C works again
     c["_attached"] = False
     c["_mode"] = 0
     c["_bps"].clear()
@@ -183,7 +190,15 @@ def serve(c, frame, reason, text):
     if not isinstance(text, str):
         text = _raised(text)
     file = c["_FILE"]
-    _frames = [f for f in _mpdbg.frames() if f.f_code.co_filename != file] if frame is not None else []
+    _frames = []
+    if frame is not None:
+        # The program's frames end at the agent's run(); below it is only
+        # what started the agent (a board's REPL line).
+        for f in _mpdbg.frames():
+            if f.f_code.co_filename != file:
+                _frames.append(f)
+            elif _frames:
+                break
     c["_send"](b"S", reason, len(_frames), text)
     while True:
         try:
@@ -238,7 +253,7 @@ def wake(c, frame, event, arg):
         c["_on_line"](frame, event, arg)
 
 
-def start(c, path, args):
+def start(c, path, args, source=None):
     """Prepares the program and waits for the host's configuration."""
     import micropython
 
@@ -252,8 +267,10 @@ def start(c, path, args):
     # code on demand, c call filter, r tracing survives a raising tracer.
     patched = "".join(x for i, x in enumerate("lfcrtex") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
-    with open(path) as src:
-        code = compile(src.read(), path, "exec")
+    if source is None:
+        with open(path) as src:
+            source = src.read()
+    code = compile(source, path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
     # entry, step into the program (I).
     serve(c, None, "start", "")
@@ -269,7 +286,8 @@ def uncaught(c, e):
     buf = io.StringIO()
     sys.print_exception(e, buf)
     # The agent's own frames are no part of the program's traceback.
-    text = "\n".join(line for line in buf.getvalue().split("\n") if c["_FILE"] not in line)
+    # Nor is the REPL line that started the agent on a board.
+    text = "\n".join(l for l in buf.getvalue().split("\n") if c["_FILE"] not in l and '"<stdin>"' not in l)
     if c["_attached"] and c["_exc_uncaught"]:
         # The stack has unwound: the host shows the traceback's frames.
         c["_send"](b"S", "exception", 0, text)

@@ -1,10 +1,13 @@
 //! mpdbg: a debugger for MicroPython.
 mod cli;
 mod dap;
+mod deploy;
 mod device;
 mod embedded;
 mod micropython;
+mod repl;
 mod session;
+mod target;
 mod transport;
 
 use clap::{Parser, Subcommand};
@@ -24,9 +27,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a program on the built-in debug MicroPython, printing the stack and
-    /// locals at each breakpoint.
+    /// Run a program on the built-in debug MicroPython or a board, printing
+    /// the stack and locals at each breakpoint.
     Run {
+        #[command(flatten)]
+        device: cli::device_args::DeviceArgs,
         /// Breakpoint as FILE:LINE (repeatable).
         #[arg(short = 'b', long = "break", value_name = "FILE:LINE")]
         breakpoints: Vec<String>,
@@ -44,6 +49,18 @@ enum Command {
         /// Listen on this address (for example 127.0.0.1:5678) instead of stdio.
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
+    },
+    /// List the devices a program can run on (serial ports, marking MicroPython boards).
+    Devices {
+        /// Also ask each port what runs there (interrupts a running program).
+        #[arg(long)]
+        probe: bool,
+        /// Print a JSON array (for editors).
+        #[arg(long)]
+        json: bool,
+        /// Baud rate for probing UART bridges.
+        #[arg(long)]
+        baud: Option<u32>,
     },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
@@ -75,11 +92,13 @@ fn main() -> ExitCode {
         }),
         Command::Dap { listen } => dap::run(listen).map(|_| 0),
         Command::Run {
+            device,
             breakpoints,
             micropython,
             program,
             args,
-        } => cli::run::run(&program, args, &breakpoints, micropython),
+        } => cli::run::run(&program, args, &breakpoints, micropython, &device),
+        Command::Devices { probe, json, baud } => target::devices::run(probe, json, baud),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)),

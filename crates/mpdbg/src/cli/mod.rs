@@ -1,2 +1,3 @@
 //! Terminal front ends.
+pub mod device_args;
 pub mod run;

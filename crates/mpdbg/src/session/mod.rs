@@ -1,8 +1,10 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
+mod board;
 mod breakpoints;
 mod events;
 mod launch;
+mod pathmap;
 mod pump;
 mod repr;
 mod sources;
@@ -12,6 +14,7 @@ mod variables;
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
 pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
 pub use launch::LaunchConfig;
+pub use pathmap::PathMap;
 pub use variables::VarView;
 
 use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};
@@ -118,24 +121,6 @@ pub struct Session {
     sink: Arc<dyn EventSink>,
     /// Where the program's files are on the device, by host path and back.
     root: PathMap,
-}
-
-/// Maps host paths to the device's and back. Local launches run the host's
-/// files in place, so this is the identity; boards will map a project folder
-/// here (with the transports that reach them).
-#[derive(Clone, Debug, Default)]
-pub struct PathMap;
-
-impl PathMap {
-    pub fn to_device(&self, host: &Path) -> String {
-        host.display().to_string()
-    }
-
-    /// The host's copy of a device file, when there is one.
-    pub fn to_host(&self, device: &str) -> Option<PathBuf> {
-        let path = PathBuf::from(device);
-        path.is_file().then_some(path)
-    }
 }
 
 impl Session {
@@ -315,8 +300,12 @@ impl Session {
             self.device.send(&req).ok();
         }
         if terminate {
-            if let Ok(mut t) = self.transport.lock() {
+            let notice = self.transport.lock().ok().and_then(|mut t| {
                 t.shutdown();
+                t.notice()
+            });
+            if let Some(n) = notice {
+                self.console(&n);
             }
         }
     }

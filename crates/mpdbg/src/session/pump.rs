@@ -229,6 +229,9 @@ impl Session {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
+        if let Some(notice) = self.transport.lock().ok().and_then(|mut t| t.notice()) {
+            self.console(&notice);
+        }
         let code = {
             let Ok(mut st) = self.state() else { return };
             let code = st.exit_code.or(process_code).unwrap_or(0);
