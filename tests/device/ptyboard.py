@@ -14,7 +14,7 @@ import tty
 
 
 class PtyBoard:
-    def __init__(self, interpreter, args=("--repl",), env=None):
+    def __init__(self, interpreter, args=("--repl",), env=None, cwd=None):
         self._dev_master, dev_slave = pty.openpty()
         tty.setraw(dev_slave)
         self._board_master, board_slave = pty.openpty()
@@ -26,6 +26,7 @@ class PtyBoard:
             stdout=board_slave,
             stderr=board_slave,
             env=env,
+            cwd=cwd,
             close_fds=True,
         )
         os.close(board_slave)
@@ -61,3 +62,22 @@ class PtyBoard:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _serve():
+    # python3 ptyboard.py INTERPRETER WORKDIR: prints the pty path, serves
+    # until stdin closes (the e2e suite and the link benchmark use it).
+    interpreter, workdir = sys.argv[1], sys.argv[2]
+    os.makedirs(workdir, exist_ok=True)
+    board = PtyBoard(interpreter, cwd=workdir)
+    print(board.path, flush=True)
+    try:
+        sys.stdin.buffer.read()
+    finally:
+        board.close()
+
+
+if __name__ == "__main__":
+    import sys
+
+    _serve()

@@ -61,6 +61,8 @@ enum Command {
         /// Baud rate for probing UART bridges.
         #[arg(long)]
         baud: Option<u32>,
+        /// Ports to list (and probe) besides those found, e.g. a pty.
+        ports: Vec<String>,
     },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
@@ -98,7 +100,12 @@ fn main() -> ExitCode {
             program,
             args,
         } => cli::run::run(&program, args, &breakpoints, micropython, &device),
-        Command::Devices { probe, json, baud } => target::devices::run(probe, json, baud),
+        Command::Devices {
+            probe,
+            json,
+            baud,
+            ports,
+        } => target::devices::run(probe, json, baud, &ports),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)),

@@ -68,9 +68,10 @@ impl<L: Link> Repl<L> {
         }
     }
 
-    /// The link back, for the session once the program runs.
-    pub fn into_link(self) -> L {
-        self.link
+    /// The link back, for the session once the program runs, with what the
+    /// board already sent past the start (the program's first bytes).
+    pub fn into_link(self) -> (L, Vec<u8>) {
+        (self.link, self.buf)
     }
 
     fn gone(&self, e: &io::Error) -> anyhow::Error {

@@ -72,7 +72,8 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
     board.repl.start(code.as_bytes())?;
     let mut rules: Vec<(std::path::PathBuf, String)> = cfg.path_mappings.clone();
     rules.push((project_root.to_path_buf(), deployed.remote_root.clone()));
-    let transport = SerialTransport::new(board.repl.into_link(), &name, board.keep)?;
+    let (link, first_bytes) = board.repl.into_link();
+    let transport = SerialTransport::new(link, first_bytes, &name, board.keep)?;
     Ok(Started {
         transport: Box::new(transport),
         paths: PathMap::new(rules),

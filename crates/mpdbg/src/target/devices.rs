@@ -36,7 +36,16 @@ fn probe_port(name: &str, baud: u32) -> Result<BoardInfo> {
     info
 }
 
-pub fn run(probe: bool, as_json: bool, baud: Option<u32>) -> Result<i32> {
+/// A port named on the command line that enumeration does not know (a pty).
+fn named(name: &str) -> PortInfo {
+    PortInfo {
+        description: "serial port (named)".into(),
+        micropython: false,
+        ..pseudo(name, "")
+    }
+}
+
+pub fn run(probe: bool, as_json: bool, baud: Option<u32>, extra: &[String]) -> Result<i32> {
     let baud = baud.unwrap_or(DEFAULT_BAUD);
     let mut entries = vec![
         Entry {
@@ -51,7 +60,13 @@ pub fn run(probe: bool, as_json: bool, baud: Option<u32>) -> Result<i32> {
             probe: None,
         },
     ];
-    for port in list_ports()? {
+    let mut ports = list_ports()?;
+    for name in extra {
+        if !ports.iter().any(|p| &p.name == name) {
+            ports.push(named(name));
+        }
+    }
+    for port in ports {
         let probed = probe.then(|| match probe_port(&port.name, baud) {
             Ok(info) => serde_json::to_value(info).unwrap_or_default(),
             Err(e) => json!({ "error": format!("{e:#}") }),

@@ -71,7 +71,8 @@ impl RunEnd {
         }
         self.held.push(b);
         let n = self.held.len();
-        if n > MAX_TRAILER {
+        if n > MAX_TRAILER || RESET_MARKERS.iter().any(|m| self.held.ends_with(m)) {
+            // Too long for error text, or the board restarting: output.
             pass.append(&mut self.held);
         } else if n >= 3 && self.held[n - 2] == 0x04 && b == b'>' {
             // Only the last two \x04 delimit the error text; earlier ones were output.
@@ -187,6 +188,9 @@ mod tests {
     #[test]
     fn a_boot_banner_is_a_reset() {
         let pieces = all(&[b"out\r\nMPY: soft re", b"boot\r\nMicroPython v1"]);
+        assert_eq!(pieces.last(), Some(&Piece::Reset));
+        // Also right after the REPL closed a run that raised SystemExit.
+        let pieces = all(&[b"\x04\x04MPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>"]);
         assert_eq!(pieces.last(), Some(&Piece::Reset));
     }
 }

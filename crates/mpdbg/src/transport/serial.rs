@@ -99,10 +99,12 @@ enum End {
     Released,
 }
 
-#[derive(Default)]
 struct Shared {
     end: Mutex<Option<End>>,
     ended: Condvar,
+    /// The port's writing side (requests, Ctrl-B, Ctrl-C). Closed at the end
+    /// of the run, with the reader's, so that the next tool can open the port.
+    port: Mutex<Option<Box<dyn SerialPort>>>,
 }
 
 impl Shared {
@@ -111,6 +113,26 @@ impl Shared {
             e.get_or_insert(end);
         }
         self.ended.notify_all();
+    }
+
+    fn write(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut port = self
+            .port
+            .lock()
+            .map_err(|_| io::Error::other("serial port lock poisoned"))?;
+        match port.as_mut() {
+            Some(p) => p.write_all(bytes).and_then(|_| p.flush()),
+            None => Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "the session's link to the board is closed",
+            )),
+        }
+    }
+
+    fn close(&self) {
+        if let Ok(mut p) = self.port.lock() {
+            p.take();
+        }
     }
 
     fn get(&self) -> Option<End> {
@@ -122,46 +144,48 @@ impl Shared {
 pub struct SerialTransport {
     name: String,
     streams: Option<LinkStreams>,
-    control: Box<dyn SerialPort>,
     shared: Arc<Shared>,
     notice: Option<String>,
+    /// The session ended the program: a restart that follows is no news.
+    terminating: bool,
     /// Kept alive for the session (an emulator process, for example).
     _keep: Option<Box<dyn Send>>,
 }
 
 impl SerialTransport {
     /// Takes over `link` once the board runs the agent.
-    pub fn new(link: SerialLink, name: &str, keep: Option<Box<dyn Send>>) -> Result<SerialTransport> {
-        let shared = Arc::new(Shared::default());
-        let control = link.try_clone()?;
-        let writer = link.try_clone()?;
+    /// `first` is what the board sent past the start that the REPL driver read.
+    pub fn new(link: SerialLink, first: Vec<u8>, name: &str, keep: Option<Box<dyn Send>>) -> Result<SerialTransport> {
+        let shared = Arc::new(Shared {
+            end: Mutex::new(None),
+            ended: Condvar::new(),
+            port: Mutex::new(Some(link.try_clone()?)),
+        });
         let (err_tx, err_rx) = channel();
-        let reader = RunReader {
-            port: link.port,
+        let mut reader = RunReader {
+            port: Some(link.port),
             end: RunEnd::default(),
             pending: VecDeque::new(),
             shared: shared.clone(),
             stderr: Some(err_tx),
-            control: Some(
-                control
-                    .try_clone()
-                    .map_err(|e| anyhow!("cannot share the serial port: {e}"))?,
-            ),
             name: name.to_string(),
         };
+        for piece in reader.end.push(&first) {
+            reader.on_piece(piece);
+        }
         Ok(SerialTransport {
             name: name.to_string(),
             streams: Some(LinkStreams {
                 reader: Box::new(reader),
-                writer: Box::new(writer),
+                writer: Box::new(SharedWriter(shared.clone())),
                 stderr: Some(Box::new(ChannelReader {
                     rx: err_rx,
                     rest: Vec::new(),
                 })),
             }),
-            control,
             shared,
             notice: None,
+            terminating: false,
             _keep: keep,
         })
     }
@@ -186,12 +210,13 @@ impl Transport for SerialTransport {
     }
 
     fn shutdown(&mut self) {
+        self.terminating = true;
         if self.wait_end(STOP_WAIT).is_some() {
             return;
         }
         // The agent did not end the program: perhaps it detached and the
         // program is in C code. Ctrl-C, unless the program disabled it.
-        self.control.write_all(b"\x03\x03").ok();
+        self.shared.write(b"\x03\x03").ok();
         if self.wait_end(STOP_WAIT).is_none() {
             self.notice = Some(format!(
                 "mpdbg: the program on {} did not stop on Ctrl-C (it may call micropython.kbd_intr(-1)); \
@@ -218,7 +243,7 @@ impl Transport for SerialTransport {
             return Some(n);
         }
         match self.shared.get()? {
-            End::Reset => Some(format!(
+            End::Reset if !self.terminating => Some(format!(
                 "mpdbg: the board on {} reset during the session (its start-up text arrived); the program is gone",
                 self.name
             )),
@@ -234,17 +259,30 @@ impl Transport for SerialTransport {
 impl Drop for SerialTransport {
     fn drop(&mut self) {
         self.shared.finish(End::Released);
+        self.shared.close();
+    }
+}
+
+/// Host-to-board bytes of the session (the agent's requests).
+struct SharedWriter(Arc<Shared>);
+
+impl Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map(|_| buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
 /// The board's output while the program runs, up to the end of the run.
 struct RunReader {
-    port: Box<dyn SerialPort>,
+    /// Dropped when the run ends, closing the reader's side of the port.
+    port: Option<Box<dyn SerialPort>>,
     end: RunEnd,
     pending: VecDeque<u8>,
     shared: Arc<Shared>,
     stderr: Option<Sender<Vec<u8>>>,
-    control: Option<Box<dyn SerialPort>>,
     name: String,
 }
 
@@ -258,10 +296,9 @@ impl RunReader {
                         tx.send(err).ok();
                     }
                 }
-                // Back to the friendly REPL, as after mpremote.
-                if let Some(mut c) = self.control.take() {
-                    c.write_all(b"\r\x02").ok();
-                }
+                // Back to the friendly REPL, as after mpremote; the port is free.
+                self.shared.write(b"\r\x02").ok();
+                self.shared.close();
                 self.shared.finish(End::Finished);
             }
             Piece::Reset => self.shared.finish(End::Reset),
@@ -282,9 +319,12 @@ impl Read for RunReader {
             }
             if self.shared.get().is_some() {
                 self.stderr = None;
+                self.port = None;
+                self.shared.close();
                 return Ok(0);
             }
-            match self.port.read(&mut chunk) {
+            let Some(port) = self.port.as_mut() else { return Ok(0) };
+            match port.read(&mut chunk) {
                 Ok(0) => self.shared.finish(End::Gone(format!("{} closed", self.name))),
                 Ok(n) => {
                     for piece in self.end.push(&chunk[..n]) {
