@@ -69,18 +69,21 @@ impl EventSink for DapSink {
 /// `token`, the client must send it in its `launch`/`attach` arguments: until
 /// then only `initialize` is answered, and anything else closes the connection.
 pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
-    let Connection { mut reader, sender } = conn;
+    let Connection { reader, sender } = conn;
+    let control: SharedControl = Arc::default();
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        control: control.clone(),
         pending: PendingConfig::default(),
         token: token.map(str::to_string),
     };
-    loop {
-        let request = match reader.read_message() {
-            Ok(Some(ProtocolMessage::Request(r))) => r,
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || read_requests(reader, control, tx));
+    for incoming in rx {
+        let request = match incoming {
+            Ok(ProtocolMessage::Request(r)) => r,
+            Ok(_) => continue,
             Err(e) if e.is_recoverable() => {
                 match e.error_response() {
                     Some(r) => {
@@ -98,10 +101,33 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
             Err(e) => {
                 // A socket peer that does not speak DAP: close, having run nothing.
                 sender.shutdown();
+                if let Some(s) = adapter.session.take() {
+                    s.disconnect(true);
+                }
                 return Err(anyhow!("the editor connection failed: {e}"));
             }
         };
+        let cancelled = adapter.control.lock().map_or(false, |mut c| {
+            let cancelled = c.cancelled.remove(&request.seq);
+            c.running = (!cancelled).then_some(request.seq);
+            if request.seq < c.interrupt_below {
+                c.session.as_ref().map(|s| s.interrupt());
+            }
+            cancelled
+        });
+        if cancelled {
+            sender
+                .send_response(mpdbg_dap::Response::error(&request, "cancelled"))
+                .ok();
+            continue;
+        }
         let done = adapter.handle(&request);
+        if let Ok(mut c) = adapter.control.lock() {
+            c.running = None;
+            if let Some(s) = &c.session {
+                s.interrupt_done();
+            }
+        }
         if done {
             break;
         }
@@ -113,6 +139,68 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// What the reader thread shares with the handler: the session, and which
+/// request runs now, so that a `cancel` or a `pause` interrupts it.
+#[derive(Default)]
+struct Control {
+    session: Option<Arc<Session>>,
+    running: Option<i64>,
+    /// Cancelled before they ran: answered "cancelled" without running.
+    cancelled: std::collections::HashSet<i64>,
+    /// Requests before this one came ahead of a pause at a stop: they are
+    /// interrupted (a looping evaluation must not hold the pause up).
+    interrupt_below: i64,
+}
+
+type SharedControl = Arc<std::sync::Mutex<Control>>;
+
+/// Reads the editor's messages on a thread of its own, so that a `cancel` or
+/// a `pause` reaches the device while a request (a looping evaluation) still
+/// runs: they interrupt it at once; every message is then handled in order.
+fn read_requests(
+    mut reader: mpdbg_dap::DapReader,
+    control: SharedControl,
+    tx: std::sync::mpsc::Sender<Result<ProtocolMessage, mpdbg_dap::DapError>>,
+) {
+    loop {
+        let message = match reader.read_message() {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => return,
+            Err(e) => Err(e),
+        };
+        let fatal = message.as_ref().is_err_and(|e| !e.is_recoverable());
+        if let Ok(ProtocolMessage::Request(r)) = &message {
+            if let Ok(mut c) = control.lock() {
+                match r.command.as_str() {
+                    "cancel" => {
+                        if let Some(target) = r.arguments.get("requestId").and_then(serde_json::Value::as_i64) {
+                            if c.running == Some(target) {
+                                c.session.as_ref().map(|s| s.interrupt());
+                            } else {
+                                c.cancelled.insert(target);
+                            }
+                        }
+                    }
+                    // At a stop, a pause ends what runs for the editor (a
+                    // looping evaluation) or what is queued before it.
+                    "pause" => {
+                        if c.session.as_ref().is_some_and(|s| s.at_stop()) {
+                            c.interrupt_below = c.interrupt_below.max(r.seq);
+                            if c.running.is_some_and(|seq| seq < r.seq) {
+                                c.session.as_ref().map(|s| s.interrupt());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if tx.send(message).is_err() || fatal {
+            return;
+        }
+    }
+}
+
 /// Breakpoint and filter settings that arrive before the program is launched.
 #[derive(Default)]
 struct PendingConfig {
@@ -122,6 +210,7 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    control: SharedControl,
     pending: PendingConfig,
     /// The secret the client has yet to present; `None` once it has (or when
     /// none is required).
@@ -228,6 +317,8 @@ impl Adapter {
                 }
                 Ok(json!(null))
             }
+            // The reader thread has interrupted the request it cancels.
+            Command::Cancel(_) => Ok(json!(null)),
             Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
             _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
@@ -266,6 +357,9 @@ impl Adapter {
                     json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
                 ))
                 .ok();
+        }
+        if let Ok(mut c) = self.control.lock() {
+            c.session = Some(session.clone());
         }
         self.session = Some(session);
         Ok(())
@@ -311,6 +405,7 @@ fn capabilities() -> Capabilities {
         supports_exception_info_request: Some(true),
         support_terminate_debuggee: Some(true),
         supports_delayed_stack_trace_loading: Some(true),
+        supports_cancel_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),
             filter("uncaught", "Uncaught Exceptions", true),
