@@ -107,15 +107,8 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
                 return Err(anyhow!("the editor connection failed: {e}"));
             }
         };
-        let cancelled = adapter.control.lock().map_or(false, |mut c| {
-            let cancelled = c.cancelled.remove(&request.seq);
-            c.running = (!cancelled).then_some(request.seq);
-            if request.seq < c.interrupt_below {
-                c.session.as_ref().map(|s| s.interrupt());
-            }
-            cancelled
-        });
-        if cancelled {
+        let runs = adapter.control.lock().map_or(true, |mut c| c.start(&request));
+        if !runs {
             sender
                 .send_response(mpdbg_dap::Response::error(&request, "cancelled"))
                 .ok();
@@ -123,10 +116,7 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
         }
         let done = adapter.handle(&request);
         if let Ok(mut c) = adapter.control.lock() {
-            c.running = None;
-            if let Some(s) = &c.session {
-                s.interrupt_done();
-            }
+            c.finish();
         }
         if done {
             break;
@@ -154,6 +144,53 @@ struct Control {
 
 type SharedControl = Arc<std::sync::Mutex<Control>>;
 
+impl Control {
+    /// What a `cancel` or a `pause` does before it is handled in turn.
+    fn interrupt_for(&mut self, r: &Request) {
+        let Some(session) = self.session.clone() else { return };
+        match r.command.as_str() {
+            "cancel" => {
+                let Some(target) = r.arguments.get("requestId").and_then(serde_json::Value::as_i64) else {
+                    return;
+                };
+                if self.running == Some(target) {
+                    session.interrupt().ok();
+                } else {
+                    self.cancelled.insert(target);
+                }
+            }
+            "pause" if session.at_stop() => {
+                self.interrupt_below = self.interrupt_below.max(r.seq);
+                if self.running.is_some_and(|seq| seq < r.seq) {
+                    session.interrupt().ok();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks `r` as running; false when it was cancelled before it ran.
+    fn start(&mut self, r: &Request) -> bool {
+        if self.cancelled.remove(&r.seq) {
+            return false;
+        }
+        self.running = Some(r.seq);
+        if r.seq < self.interrupt_below {
+            if let Some(s) = &self.session {
+                s.interrupt().ok();
+            }
+        }
+        true
+    }
+
+    fn finish(&mut self) {
+        self.running = None;
+        if let Some(s) = &self.session {
+            s.interrupt_done();
+        }
+    }
+}
+
 /// Reads the editor's messages on a thread of its own, so that a `cancel` or
 /// a `pause` reaches the device while a request (a looping evaluation) still
 /// runs: they interrupt it at once; every message is then handled in order.
@@ -171,28 +208,7 @@ fn read_requests(
         let fatal = message.as_ref().is_err_and(|e| !e.is_recoverable());
         if let Ok(ProtocolMessage::Request(r)) = &message {
             if let Ok(mut c) = control.lock() {
-                match r.command.as_str() {
-                    "cancel" => {
-                        if let Some(target) = r.arguments.get("requestId").and_then(serde_json::Value::as_i64) {
-                            if c.running == Some(target) {
-                                c.session.as_ref().map(|s| s.interrupt());
-                            } else {
-                                c.cancelled.insert(target);
-                            }
-                        }
-                    }
-                    // At a stop, a pause ends what runs for the editor (a
-                    // looping evaluation) or what is queued before it.
-                    "pause" => {
-                        if c.session.as_ref().is_some_and(|s| s.at_stop()) {
-                            c.interrupt_below = c.interrupt_below.max(r.seq);
-                            if c.running.is_some_and(|seq| seq < r.seq) {
-                                c.session.as_ref().map(|s| s.interrupt());
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                c.interrupt_for(r);
             }
         }
         if tx.send(message).is_err() || fatal {
