@@ -36,7 +36,8 @@ def test_input_is_served_from_input_messages_and_a_pause_stops_inside_it(micropy
         print("ready")
         a = input("a? ")
         b = sys.stdin.readline()
-        print("got", repr(a), repr(b))
+        c = sys.stdin.read(3)
+        print("got", repr(a), repr(b), repr(c))
         try:
             input()
         except EOFError:
@@ -54,10 +55,10 @@ def test_input_is_served_from_input_messages_and_a_pause_stops_inside_it(micropy
         assert stack[2].decode() == path, stack  # the program's frame, not the agent's
         link.send(b"C", 5)
         link.send(b"U", 6, b"Ann\n")
-        link.send(b"U", 7, b"Bob\n")
+        link.send(b"U", 7, b"Bob\nxyz")
         link.send(b"U", 8, b"")  # the end of its input
         assert link.until(b"D")[:2] == [b"exit", b"0"]
-        assert link.output.endswith(b"got 'Ann' 'Bob\\n'\neof\n"), link.output
+        assert link.output.endswith(b"got 'Ann' 'Bob\\n' 'xyz'\neof\n"), link.output
 
 
 def test_an_evaluation_that_never_ends_is_interrupted(micropython, program):
@@ -138,3 +139,31 @@ def test_user_files_named_like_the_agent_are_not_imported(micropython, program):
         link.send(b"C", 5)
         assert link.until(b"D")[:2] == [b"exit", b"0"]
         assert b"USER FILE" not in link.output and b"total 3" in link.output
+
+
+def test_a_condition_that_never_ends_stops_instead(micropython, program):
+    path = program(
+        """
+        def spin():
+            while True:
+                pass
+
+        def f(i):
+            return i
+
+        for i in range(3):
+            f(i)
+        """
+    )
+    with AgentLink(micropython, path) as link:
+        assert link.until(b"H")[0] == b"2"
+        link.until(b"S")
+        link.send(b"B", 1, path, 7, "spin()", "i", 6)
+        link.until(b"R")
+        link.send(b"C", 2)
+        for n in range(3):  # every hit stops (after 1 s), none hangs
+            t0 = time.monotonic()
+            assert link.until(b"S")[0] == b"breakpoint"
+            assert time.monotonic() - t0 < 3
+            link.send(b"C", 3 + n)
+        assert link.until(b"D")[:2] == [b"exit", b"0"]
