@@ -1,7 +1,7 @@
 //! Starting a program with the agent, up to the point where breakpoints can
 //! be set: on the built-in debug MicroPython (or an interpreter the user
 //! names), or on a board (`board.rs`).
-use super::{pump, PathMap, Phase, Session, State};
+use super::{pump, sources::Sources, PathMap, Phase, Session, State};
 use crate::deploy::ProgramDeploy;
 use crate::device::DeviceClient;
 use crate::micropython::{self, Flavour};
@@ -217,9 +217,10 @@ impl Session {
             transport: Mutex::new(transport),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
-            sources: Mutex::new(Default::default()),
+            sources: Mutex::new(Sources::for_program(&program)),
             sink,
             root,
+            at_stop: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));
