@@ -80,4 +80,9 @@ function localOnly(ctx, why) {
   }
 }
 
-module.exports = { name, isBoard, start, stop, launchFields, stdoutView, localOnly };
+/** The pty board's folder on this machine (its files are the board's files). */
+function boardDir() {
+  return board && board.dir;
+}
+
+module.exports = { name, isBoard, start, stop, launchFields, stdoutView, localOnly, boardDir };

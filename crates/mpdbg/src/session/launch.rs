@@ -221,6 +221,7 @@ impl Session {
             sink,
             root,
             at_stop: Default::default(),
+            device_files: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

@@ -2,6 +2,7 @@
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
 mod board;
 mod breakpoints;
+mod device_files;
 mod events;
 mod launch;
 mod pathmap;
@@ -62,6 +63,8 @@ pub struct FrameView {
     /// The host's copy of the file, when there is one.
     pub path: Option<PathBuf>,
     pub device_file: String,
+    /// For a file only on the device: its `sourceReference` (else 0).
+    pub source_reference: i64,
     pub line: u32,
 }
 
@@ -135,6 +138,8 @@ pub struct Session {
     /// The program is stopped: read without the state's lock, which a
     /// request holds while the device works for it.
     at_stop: std::sync::atomic::AtomicBool,
+    /// Files only on the device, by source reference.
+    device_files: Mutex<device_files::DeviceFiles>,
 }
 
 impl Session {
@@ -306,12 +311,20 @@ impl Session {
             .enumerate()
             .skip(start)
             .take(end.saturating_sub(start))
-            .map(|(index, f)| FrameView {
-                index,
-                name: f.name.clone(),
-                path: self.root.to_host(&f.file),
-                device_file: f.file.clone(),
-                line: f.line,
+            .map(|(index, f)| {
+                let path = self.root.to_host(&f.file);
+                let source_reference = match (&path, self.device_files.lock()) {
+                    (None, Ok(mut files)) => files.reference(&f.file),
+                    _ => 0,
+                };
+                FrameView {
+                    index,
+                    name: f.name.clone(),
+                    path,
+                    device_file: f.file.clone(),
+                    source_reference,
+                    line: f.line,
+                }
             })
             .collect::<Vec<_>>();
         if let Ok(mut sources) = self.sources.lock() {
