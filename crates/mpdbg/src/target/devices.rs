@@ -101,23 +101,27 @@ fn describe_probe(p: &serde_json::Value) -> String {
     if let Some(e) = p.get("error").and_then(|e| e.as_str()) {
         return format!("probe failed: {e}");
     }
-    let Ok(info) = serde_json::from_value::<serde_json::Map<String, serde_json::Value>>(p.clone()) else {
+    let Ok(info) = serde_json::from_value::<BoardInfo>(p.clone()) else {
         return String::new();
     };
-    let s = |k: &str| {
-        info.get(k)
-            .map(|v| v.to_string().trim_matches('"').to_string())
-            .unwrap_or_default()
+    let module = match (info.mpdbg, info.features) {
+        (Some(v), Some(f)) => format!("_mpdbg {v} (core-patch features {f:#x})"),
+        (Some(v), None) => format!("_mpdbg {v}"),
+        _ => "no _mpdbg".into(),
+    };
+    let mpy = match &info.mpy {
+        Some(m) => format!("mpy {}.{} {}", m.version, m.sub_version, m.arch.as_deref().unwrap_or("(no native arch)")),
+        None => "no .mpy import".into(),
+    };
+    let fs = match &info.filesystem {
+        Some(f) if f.total > 0 => format!("; filesystem {} of {} KB free", f.free / 1024, f.total / 1024),
+        _ => String::new(),
     };
     format!(
-        "MicroPython {} on {}; settrace {}; _mpdbg {} (features {}); mpy {}; {} bytes heap free; fs {}",
-        s("version"),
-        s("machine"),
-        if s("settrace") == "true" { "yes" } else { "no" },
-        s("mpdbg"),
-        s("features"),
-        s("mpy"),
-        s("heapFree"),
-        s("filesystem")
+        "MicroPython {} on {}; sys.settrace {}; {module}; {mpy}; {} bytes heap free{fs}",
+        info.version,
+        info.machine,
+        if info.settrace { "yes" } else { "no" },
+        info.heap_free
     )
 }

@@ -4,7 +4,7 @@
 //! checked before anything is deployed.
 use crate::repl::{Link, Repl};
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The `_mpdbg` module version this mpdbg's agent needs.
@@ -50,7 +50,7 @@ const ARCHS: [&str; 12] = [
     "rv32imc",
 ];
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Mpy {
     pub version: u32,
@@ -59,7 +59,7 @@ pub struct Mpy {
     pub arch: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct Filesystem {
     pub total: u64,
@@ -67,7 +67,7 @@ pub struct Filesystem {
 }
 
 /// A board's firmware, as `mpdbg devices --probe` shows it.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct BoardInfo {
     pub version: String,
