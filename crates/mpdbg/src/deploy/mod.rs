@@ -110,6 +110,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, info: &BoardInfo, program: &Path, opt
         .map(|(name, bytes)| (board_join(&agent_dir, &name), bytes))
         .collect();
     out.agent_dir = agent_dir;
+    let agent_count = wanted.len();
     match opts.mode {
         ProgramDeploy::Sync => {
             for file in ProjectFiles::scan(&opts.project_root, &opts.ignore)?.files {
@@ -125,8 +126,23 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, info: &BoardInfo, program: &Path, opt
         }
         ProgramDeploy::None => {}
     }
-    let paths: Vec<String> = wanted.iter().map(|(p, _)| p.clone()).collect();
-    let hashes = repl.hashes(&paths)?;
+    // The agent in its other form (.py beside .mpy) would shadow or confuse it.
+    let stale: Vec<String> = wanted
+        .iter()
+        .take(agent_count)
+        .map(|(p, _)| agent::other_form(p))
+        .collect();
+    let mut paths: Vec<String> = wanted.iter().map(|(p, _)| p.clone()).collect();
+    paths.extend(stale.iter().cloned());
+    let mut hashes = repl.hashes(&paths)?;
+    let stale_hashes = hashes.split_off(wanted.len());
+    let present: Vec<String> = stale
+        .into_iter()
+        .zip(stale_hashes)
+        .filter(|(_, h)| h != "-")
+        .map(|(p, _)| p)
+        .collect();
+    repl.remove_files(&present)?;
     let (unchanged, changed): (Vec<_>, Vec<_>) = wanted
         .into_iter()
         .zip(hashes)

@@ -160,6 +160,22 @@ impl<L: Link> Repl<L> {
         Ok(())
     }
 
+    /// Removes files (those that are missing are no error).
+    pub fn remove_files(&mut self, paths: &[String]) -> Result<()> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let list: Vec<String> = paths.iter().map(|p| py_str(p)).collect();
+        let code = format!(
+            "import os\nfor p in [{}]:\n    try:\n        os.remove(p)\n    except OSError:\n        pass\n",
+            list.join(",")
+        );
+        self.exec(&code, FILE_TIMEOUT)?
+            .ok()
+            .context("cannot remove files on the board")?;
+        Ok(())
+    }
+
     /// Waits for the byte the board's file writer sends; a traceback instead is an error.
     fn await_byte(&mut self, want: u8, path: &str) -> Result<()> {
         let mut other = Vec::new();

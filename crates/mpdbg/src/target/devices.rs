@@ -110,7 +110,12 @@ fn describe_probe(p: &serde_json::Value) -> String {
         _ => "no _mpdbg".into(),
     };
     let mpy = match &info.mpy {
-        Some(m) => format!("mpy {}.{} {}", m.version, m.sub_version, m.arch.as_deref().unwrap_or("(no native arch)")),
+        Some(m) => format!(
+            "mpy {}.{} {}",
+            m.version,
+            m.sub_version,
+            m.arch.as_deref().unwrap_or("(no native arch)")
+        ),
         None => "no .mpy import".into(),
     };
     let fs = match &info.filesystem {
