@@ -65,11 +65,12 @@ class PtyBoard:
 
 
 def _serve():
-    # python3 ptyboard.py INTERPRETER WORKDIR: prints the pty path, serves
-    # until stdin closes (the e2e suite and the link benchmark use it).
+    # python3 ptyboard.py INTERPRETER WORKDIR [ARGS...]: prints the pty
+    # path, serves until stdin closes (the e2e suite uses it). ARGS are the
+    # interpreter's (default --repl).
     interpreter, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
-    board = PtyBoard(interpreter, cwd=workdir)
+    board = PtyBoard(interpreter, args=sys.argv[3:] or ("--repl",), cwd=workdir)
     print(board.path, flush=True)
     try:
         sys.stdin.buffer.read()

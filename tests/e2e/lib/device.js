@@ -29,7 +29,9 @@ function start() {
   if (NAME !== 'pty' || board) return Promise.resolve(board && board.path);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpdbg-e2e-board-'));
   const script = path.join(config.REPO, 'tests', 'device', 'ptyboard.py');
-  const proc = cp.spawn('python3', [script, config.micropython(), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // A board with a big heap: the reliability suite holds a 1,000,000-item list.
+  const args = [script, config.micropython(), dir, '-X', 'heapsize=32M', '--repl'];
+  const proc = cp.spawn('python3', args, { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the pty board did not print its path within 10 s (got ${JSON.stringify(out)})`)), 10000);

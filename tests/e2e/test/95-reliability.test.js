@@ -11,6 +11,7 @@ const path = require('path');
 const cp = require('child_process');
 const { requireAdapter, start, localValues, config } = require('../lib/common');
 const markers = require('../lib/markers');
+const device = require('../lib/device');
 
 const HOSTILE = path.join(__dirname, '..', 'hostile');
 const hostile = (name) => path.join(HOSTILE, name);
@@ -179,6 +180,7 @@ describe('reliability: the agent and the host\'s files', function () {
   });
 
   it('a local interpreter ends when the adapter is killed (kill -9)', async function () {
+    device.localOnly(this, 'a board is no process of the adapter');
     const s = await launchHostile('reads_stdin.py');
     await s.waitForOutput('ready\n');
     const proc = s.events('process')[0];
