@@ -3,6 +3,7 @@
 import * as cp from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { findMpdbg, Lookup } from './binary';
 import { attachServer, DebugConfig, resolveConfiguration } from './configuration';
@@ -40,8 +41,9 @@ async function mpdbgOrExplain(context: vscode.ExtensionContext): Promise<string 
 }
 
 async function showInstructions(context: vscode.ExtensionContext): Promise<void> {
-  const readme = vscode.Uri.joinPath(context.extensionUri, 'README.md');
-  await vscode.commands.executeCommand('markdown.showPreview', readme);
+  // vsce stores the README as readme.md; a development checkout has README.md.
+  const name = ['readme.md', 'README.md'].find((n) => fs.existsSync(path.join(context.extensionPath, n))) ?? 'README.md';
+  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(context.extensionUri, name));
 }
 
 function run(binary: string, args: string[]): Promise<RunResult> {
