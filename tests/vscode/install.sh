@@ -14,6 +14,9 @@ dir="$CACHE/code-server-$CODE_SERVER_VERSION-node-$NODE_VERSION"
 need_apt=()
 [ -x /usr/lib/chromium/chromium ] || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+# node-gyp compiles code-server's native modules with make and g++.
+command -v g++ >/dev/null || need_apt+=(g++)
+command -v make >/dev/null || need_apt+=(make)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "vscode e2e: apt-get install ${need_apt[*]}" >&2
     apt-get update -qq >&2
