@@ -141,6 +141,23 @@ async function scenario(page, wb, url, server, { mpdbg, cargoBin }) {
     await page.locator('.tab').filter({ hasText: 'hello.py' }).click();
   });
 
+  await step('the device picker (status bar): local first, and why the list is short if it is', async () => {
+    await page.locator('.statusbar-item').filter({ hasText: 'mpdbg: local' }).first().click();
+    const picker = await wb.visible('the device picker', page.locator('.quick-input-widget'));
+    await wb.visible('"local" in the device picker',
+      picker.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'local' }), 20000);
+    const rows = await picker.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    const placeholder = await picker.locator('.quick-input-box input').getAttribute('placeholder');
+    if (rows[0] !== 'local') throw new Error(`the picker's first device is ${JSON.stringify(rows[0])}, not local: ${JSON.stringify(rows)}`);
+    // An mpdbg with `devices` lists qemu too; one without says why there is only local.
+    if (!rows.includes('qemu') && !/^Only local: this mpdbg has no `devices` command yet/.test(placeholder || '')) {
+      throw new Error(`the picker shows ${JSON.stringify(rows)} with the note ${JSON.stringify(placeholder)}`);
+    }
+    process.stdout.write(`(devices ${JSON.stringify(rows)}${rows.includes('qemu') ? '' : `, note: ${JSON.stringify(placeholder)}`}) `);
+    await page.keyboard.press('Enter');
+    await wb.hidden('the device picker', picker);
+  });
+
   await step('F5 with no launch.json: stop at the breakpoint', async () => {
     if (fs.existsSync(path.join(EXAMPLES, '.vscode', 'launch.json'))) throw new Error('examples/.vscode/launch.json exists');
     await page.locator('.editor-instance .view-lines').first().click();

@@ -332,21 +332,20 @@ impl Adapter {
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
-        if let Some(pid) = session.process_id() {
-            self.sender
-                .send_event(Event::raw(
-                    "process",
-                    json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
-                ))
-                .ok();
-        }
+        self.process_event(session.process_id());
         self.session = Some(session);
         Ok(())
     }
 
     fn start_plain(&self, run: Arc<PlainRun>) -> Result<()> {
         run.start()?;
-        if let Some(pid) = run.process_id() {
+        self.process_event(run.process_id());
+        Ok(())
+    }
+
+    /// Tells the editor the interpreter's process id (VS Code shows it).
+    fn process_event(&self, pid: Option<u32>) {
+        if let Some(pid) = pid {
             self.sender
                 .send_event(Event::raw(
                     "process",
@@ -354,7 +353,6 @@ impl Adapter {
                 ))
                 .ok();
         }
-        Ok(())
     }
 
     fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
