@@ -190,6 +190,7 @@ impl Session {
             sources: Mutex::new(Sources::for_program(&run.program)),
             sink,
             root: PathMap,
+            at_stop: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));
