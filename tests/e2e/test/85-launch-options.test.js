@@ -73,6 +73,24 @@ describe('launch options', function () {
     assert.ok(proc[0].body.systemProcessId > 0);
   });
 
+  it('noDebug: debug console lines are the program\'s input; other evaluations are refused', async function () {
+    const s = track(Session.start());
+    const file = path.join(__dirname, '..', 'hostile', 'reads_stdin.py');
+    await s.launch(file, { cwd: path.dirname(file), extra: { noDebug: true } });
+    await s.waitForOutput('ready\nname? ');
+    const hover = await s.requestRaw('evaluate', { expression: 'name', context: 'hover' });
+    assert.strictEqual(hover.success, false);
+    assert.match(hover.message, /noDebug/);
+    for (const line of ['Ann', 'Bob']) {
+      const r = await s.requestRaw('evaluate', { expression: line, context: 'repl' });
+      assert.strictEqual(r.success, true, JSON.stringify(r));
+    }
+    await s.ended({ exitCode: 0 });
+    // Without the agent, input() is the interpreter's own line editor, which
+    // echoes the line it read (as a board's REPL does).
+    assert.strictEqual(s.output('stdout'), "ready\nname? Ann\r\nhello Ann\nsecond line: 'Bob\\n'\ndone\n");
+  });
+
   it('noDebug: terminate ends a program that would run for ever', async function () {
     const s = track(Session.start());
     await s.launch(config.example('loop_forever.py'), { extra: { noDebug: true } });

@@ -374,7 +374,10 @@ impl Adapter {
                 .and_then(|s| s.resume(Resume::StepOut))
                 .map(|_| json!(null)),
             Command::Pause(_) => self.session().and_then(|s| s.pause()).map(|_| json!(null)),
-            Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
+            Command::Evaluate(args) => match &self.plain {
+                Some(p) => convert::evaluate_without_debugger(p, &args),
+                None => self.session().and_then(|s| convert::evaluate(s, &args)),
+            },
             Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
             Command::Source(args) => self.session().and_then(|s| convert::source(s, &args)),

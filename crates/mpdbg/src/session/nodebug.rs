@@ -6,7 +6,7 @@ use super::launch::{LaunchConfig, LocalRun};
 use super::utf8::Utf8Stream;
 use crate::transport::{ProcessTransport, Transport};
 use anyhow::{anyhow, Result};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +14,8 @@ pub struct PlainRun {
     cfg: LaunchConfig,
     run: LocalRun,
     transport: Mutex<Option<ProcessTransport>>,
+    /// The program's standard input, fed from the debug console.
+    stdin: Mutex<Option<Box<dyn Write + Send>>>,
     sink: Arc<dyn EventSink>,
 }
 
@@ -26,6 +28,7 @@ impl PlainRun {
             cfg,
             run,
             transport: Mutex::new(None),
+            stdin: Mutex::new(None),
             sink,
         }))
     }
@@ -48,8 +51,9 @@ impl PlainRun {
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
-        // No debugger reads the program's input: it sees end of file.
-        drop(streams.writer);
+        if let Ok(mut stdin) = self.stdin.lock() {
+            *stdin = Some(streams.writer);
+        }
         *slot = Some(transport);
         drop(slot);
         let stderr = streams.stderr.map(|s| {
@@ -98,6 +102,23 @@ impl PlainRun {
                 .and_then(|mut t| t.as_mut().and_then(|t| t.exit_code()))
         })
         .unwrap_or(-1)
+    }
+
+    /// Bytes for the program's standard input (lines typed in the debug
+    /// console); empty: end of input.
+    pub fn send_input(&self, data: &[u8]) -> Result<()> {
+        let mut stdin = self.stdin.lock().map_err(|_| anyhow!("run state poisoned"))?;
+        if data.is_empty() {
+            *stdin = None;
+            return Ok(());
+        }
+        let writer = stdin
+            .as_mut()
+            .ok_or_else(|| anyhow!("the program is not running, or its input is closed"))?;
+        writer
+            .write_all(data)
+            .and_then(|_| writer.flush())
+            .map_err(|e| anyhow!("the program no longer reads its input: {e}"))
     }
 
     /// Ends the program now (if it started).
