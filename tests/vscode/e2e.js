@@ -1,11 +1,13 @@
 'use strict';
 // The mpdbg extension in a real VS Code: code-server, driven by Debian's
 // chromium through playwright-core. Installs the packaged .vsix, opens
-// examples/, sets a breakpoint by clicking the gutter, presses F5 with no
-// launch.json, and checks what a user sees: the Call Stack, the named
-// Locals, a step (F10), a hover, the Debug Console, and Shift+F5 ending the
-// session with no process left. On failure: a screenshot and the server's
-// log in target/vscode-e2e/.
+// examples/, sets a breakpoint by clicking the gutter, presses F5 without
+// mpdbg installed (the message and its instructions), installs it where
+// cargo would, opens the device picker, presses F5 with no launch.json, and
+// checks what a user sees: the Call Stack, the named Locals, a step (F10), a
+// hover, the Debug Console, Shift+F5 ending the session with no process
+// left, and Start Without Debugging running to the end past the breakpoint.
+// On failure: a screenshot and the server's log in target/vscode-e2e/.
 //
 // Environment: MPDBG_BIN (the mpdbg to test), MPDBG_VSCODE_INSTALL (the folder
 // install.sh printed), MPDBG_VSIX (default editors/vscode/dist/mpdbg.vsix),
@@ -231,6 +233,24 @@ async function scenario(page, wb, url, server, { mpdbg, cargoBin }) {
     await wb.until('the Call Stack to empty', () => window.__mpdbgCallStack().length === 0, null,
       { show: () => window.__mpdbgCallStack() });
     await waitNoProcess(server, started, 10000 * SCALE);
+  });
+
+  await step('Run Without Debugging (noDebug): the output in the Debug Console, no stop at the breakpoint', async () => {
+    await page.keyboard.press('F1');
+    const box = await wb.visible('the command palette', page.locator('.quick-input-widget .quick-input-box input'));
+    await box.fill('>Debug: Start Without Debugging');
+    await wb.visible('"Debug: Start Without Debugging" in the command palette',
+      page.locator('.quick-input-list .monaco-list-row').filter({ hasText: 'Debug: Start Without Debugging' }));
+    await page.keyboard.press('Enter');
+    await wb.visible("the program's output in the Debug Console",
+      page.locator('.repl .monaco-list-row').filter({ hasText: 'temperatures: 4 values, mean 11.75' }), 60000);
+    await wb.visible("the program's last line in the Debug Console",
+      page.locator('.repl .monaco-list-row').filter({ hasText: 'hello True' }), 20000);
+    await wb.hidden('the debug toolbar (the run ended)', page.locator('.debug-toolbar'), 20000);
+    if ((await wb.page.evaluate(() => window.__mpdbgCallStack().length)) !== 0) {
+      throw new Error('the run without debugging stopped: the Call Stack has frames');
+    }
+    await waitNoProcess(server, [], 10000 * SCALE);
   });
 }
 
