@@ -23,20 +23,34 @@ export type Resolution = { config: DebugConfig } | { error: string };
 export const NO_PYTHON_FILE =
   'Open a Python file to debug it with mpdbg (F5 debugs the active file), or add an mpdbg launch configuration.';
 
+/** The current-file launch F5 uses with no launch.json (before the device). */
+export function currentFileLaunch(file: string, folder?: string): DebugConfig {
+  return {
+    type: 'mpdbg',
+    request: 'launch',
+    name: 'mpdbg: current file',
+    program: file,
+    cwd: folder ?? path.dirname(file),
+    stopOnEntry: false,
+  };
+}
+
+/**
+ * What the Run view offers without a launch.json ("show all automatic debug
+ * configurations"): the active Python file, when there is one.
+ */
+export function dynamicConfigurations(facts: EditorFacts): DebugConfig[] {
+  if (facts.languageId !== 'python' || !facts.file) return [];
+  return [{ ...currentFileLaunch('${file}', '${workspaceFolder}'), name: `mpdbg: ${path.basename(facts.file)}` }];
+}
+
 export function resolveConfiguration(input: DebugConfig, facts: EditorFacts, device?: string): Resolution {
   const config: DebugConfig = { ...input };
   const pythonFile = facts.languageId === 'python' && facts.file ? facts.file : undefined;
   if (!config.type && !config.request && !config.name) {
     // F5 without launch.json.
     if (!pythonFile) return { error: NO_PYTHON_FILE };
-    Object.assign(config, {
-      type: 'mpdbg',
-      request: 'launch',
-      name: 'mpdbg: current file',
-      program: pythonFile,
-      cwd: facts.folder ?? path.dirname(pythonFile),
-      stopOnEntry: false,
-    });
+    Object.assign(config, currentFileLaunch(pythonFile, facts.folder));
   }
   if (config.request === 'launch' && (config.program === undefined || config.program === '')) {
     if (!pythonFile) return { error: NO_PYTHON_FILE };

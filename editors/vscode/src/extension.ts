@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { findMpdbg, Lookup } from './binary';
-import { attachServer, DebugConfig, resolveConfiguration } from './configuration';
+import { attachServer, DebugConfig, dynamicConfigurations, EditorFacts, resolveConfiguration } from './configuration';
 import { RunResult } from './devices';
 import { DevicePicker } from './picker';
 
@@ -59,6 +59,14 @@ function run(binary: string, args: string[]): Promise<RunResult> {
   });
 }
 
+/** The active editor's file, language and workspace folder. */
+function editorFacts(folder?: vscode.WorkspaceFolder): EditorFacts {
+  const doc = vscode.window.activeTextEditor?.document;
+  const file = doc && doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
+  const fileFolder = doc ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
+  return { file, languageId: doc?.languageId, folder: (folder ?? fileFolder)?.uri.fsPath };
+}
+
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -69,15 +77,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): Promise<vscode.DebugConfiguration | undefined> {
-    const editor = vscode.window.activeTextEditor;
-    const doc = editor?.document;
-    const file = doc && doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined;
-    const fileFolder = doc ? vscode.workspace.getWorkspaceFolder(doc.uri) : undefined;
-    const r = resolveConfiguration(config as DebugConfig, {
-      file,
-      languageId: doc?.languageId,
-      folder: (folder ?? fileFolder)?.uri.fsPath,
-    }, this.picker.device);
+    const r = resolveConfiguration(config as DebugConfig, editorFacts(folder), this.picker.device);
     if ('error' in r) {
       await vscode.window.showInformationMessage(r.error);
       return undefined;
@@ -115,6 +115,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('mpdbg.selectDevice', () => picker.pick()),
     vscode.commands.registerCommand('mpdbg.showInstallInstructions', () => showInstructions(context)),
     vscode.debug.registerDebugConfigurationProvider('mpdbg', new ConfigurationProvider(context, picker)),
+    vscode.debug.registerDebugConfigurationProvider('mpdbg', {
+      provideDebugConfigurations: (folder) => dynamicConfigurations(editorFacts(folder)) as vscode.DebugConfiguration[],
+    }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory('mpdbg', new AdapterFactory()),
   );
 }

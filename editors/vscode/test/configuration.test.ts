@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { test } from 'node:test';
-import { attachServer, NO_PYTHON_FILE, resolveConfiguration } from '../src/configuration';
+import { attachServer, dynamicConfigurations, NO_PYTHON_FILE, resolveConfiguration } from '../src/configuration';
 
 const py = { file: '/w/examples/hello.py', languageId: 'python', folder: '/w/examples' };
 
@@ -57,4 +57,12 @@ test('attachServer: a launch has none; a bad port is an error; the host defaults
   assert.deepEqual(attachServer({ request: 'attach', connect: { port: '5678' } }), { host: '127.0.0.1', port: 5678 });
   assert.throws(() => attachServer({ request: 'attach', connect: { port: 70000 } }), /connect\.port/);
   assert.throws(() => attachServer({ request: 'attach', connect: {} }), /connect\.port/);
+});
+
+test('the Run view\'s automatic configuration: the active Python file, with variables; none otherwise', () => {
+  assert.deepEqual(dynamicConfigurations(py), [{
+    type: 'mpdbg', request: 'launch', name: 'mpdbg: hello.py', program: '${file}', cwd: '${workspaceFolder}', stopOnEntry: false,
+  }]);
+  assert.deepEqual(dynamicConfigurations({ file: '/w/a.md', languageId: 'markdown' }), []);
+  assert.deepEqual(dynamicConfigurations({}), []);
 });
