@@ -33,15 +33,16 @@ raise ValueError("boom")
 describe('launch options', function () {
   requireAdapter();
 
-  it('env sets and removes variables for the program, on top of the adapter\'s own', async function () {
+  it('env sets and removes variables for the program, on top of the adapter\'s own and envFile\'s', async function () {
     const file = writeProgram('env.py', ENV_PROGRAM);
+    fs.writeFileSync(path.join(path.dirname(file), '.env'), '# for the test\nMPDBG_E2E_SET=from the file\nMPDBG_E2E_KEPT="file"\n');
     const s = track(Session.start({ env: { MPDBG_E2E_GONE: 'adapter', MPDBG_E2E_KEPT: 'adapter' } }));
     await s.launch(file, {
       cwd: path.dirname(file),
-      extra: { env: { MPDBG_E2E_SET: 'a b=c', MPDBG_E2E_GONE: null } },
+      extra: { envFile: '.env', env: { MPDBG_E2E_SET: 'a b=c', MPDBG_E2E_GONE: null } },
     });
     await s.ended({ exitCode: 0 });
-    assert.strictEqual(s.output('stdout'), 'SET=a b=c\nGONE=None\nKEPT=adapter\n');
+    assert.strictEqual(s.output('stdout'), 'SET=a b=c\nGONE=None\nKEPT=file\n');
   });
 
   it('a wrongly typed env is refused with a message naming it', async function () {
@@ -101,11 +102,12 @@ describe('launch options', function () {
     assert.throws(() => process.kill(pid, 0), /ESRCH/, `the interpreter ${pid} is still running`);
   });
 
-  it('console integratedTerminal is answered with a console line saying where the output is', async function () {
+  it('console integratedTerminal, and debugpy-only settings, are answered with console lines saying so', async function () {
     const s = track(Session.start());
-    await s.launch(config.example('hello.py'), { extra: { console: 'integratedTerminal' } });
+    await s.launch(config.example('hello.py'), { extra: { console: 'integratedTerminal', module: 'hello', sudo: false } });
     await s.ended({ exitCode: 0 });
     assert.match(s.output('console'), /"console": "integratedTerminal" is not available.*Debug Console/);
+    assert.match(s.output('console'), /mpdbg: ignored "module", "sudo": debugpy settings that mpdbg does not use/);
     assert.strictEqual(s.output('stdout'), 'temperatures: 4 values, mean 11.75\nhello True\n');
   });
 

@@ -4,9 +4,10 @@
 //! field counts as absent, and `args` may be one string or a list.
 use crate::session::LaunchConfig;
 use anyhow::{anyhow, Context, Result};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The fields mpdbg reads from a launch (or attach) configuration.
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +34,15 @@ pub struct LaunchArgs {
     /// Where the user asked the program's input and output to be.
     #[serde(deserialize_with = "null_as_default")]
     pub console: Console,
+    /// A file of `NAME=value` lines for the program's environment (`env` wins).
+    pub env_file: Option<String>,
+    // debugpy settings that would change the run but mean nothing to mpdbg:
+    // present, they are named in a console line, never silently dropped.
+    module: Option<IgnoredAny>,
+    python: Option<IgnoredAny>,
+    python_args: Option<IgnoredAny>,
+    sudo: Option<IgnoredAny>,
+    auto_reload: Option<IgnoredAny>,
 }
 
 /// The `console` a launch configuration names (VS Code's values).
@@ -68,6 +78,32 @@ impl LaunchArgs {
         LaunchArgs::deserialize(raw).context("the launch configuration has a field of the wrong type")
     }
 
+    /// A console line naming the debugpy settings present that mpdbg does not use.
+    pub fn ignored_notice(&self) -> Option<String> {
+        let present: Vec<&str> = [
+            ("module", self.module.is_some()),
+            ("python", self.python.is_some()),
+            ("pythonArgs", self.python_args.is_some()),
+            ("sudo", self.sudo.is_some()),
+            ("autoReload", self.auto_reload.is_some()),
+        ]
+        .iter()
+        .filter(|(_, there)| *there)
+        .map(|(name, _)| *name)
+        .collect();
+        (!present.is_empty()).then(|| {
+            format!(
+                "mpdbg: ignored {}: debugpy settings that mpdbg does not use (it runs \"program\" on MicroPython; \
+                 docs/launch-configuration.md lists what it reads)\n",
+                present
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+    }
+
     /// The session's configuration; fails when a required field is missing.
     pub fn launch_config(&self) -> Result<LaunchConfig> {
         let non_empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(PathBuf::from);
@@ -78,8 +114,23 @@ impl LaunchArgs {
             stop_on_entry: self.stop_on_entry,
             micropython: non_empty(&self.micropython),
             heap_size: self.heap_size.clone().filter(|s| !s.is_empty()),
-            env: self.env.clone().into_iter().collect(),
+            env: self.environment()?,
         })
+    }
+
+    /// `envFile`'s variables (relative to `cwd`), then `env`'s over them.
+    fn environment(&self) -> Result<Vec<(String, Option<String>)>> {
+        let mut vars: BTreeMap<String, Option<String>> = BTreeMap::new();
+        if let Some(file) = self.env_file.as_deref().filter(|f| !f.is_empty()) {
+            let base = self.cwd.as_deref().filter(|c| !c.is_empty()).map(PathBuf::from);
+            let path = match base {
+                Some(dir) if Path::new(file).is_relative() => dir.join(file),
+                _ => PathBuf::from(file),
+            };
+            vars.extend(super::env_file::read(&path)?.into_iter().map(|(n, v)| (n, Some(v))));
+        }
+        vars.extend(self.env.clone());
+        Ok(vars.into_iter().collect())
     }
 }
 
@@ -189,6 +240,43 @@ mod tests {
             );
         }
         assert!(LaunchArgs::parse(&json!({ "env": null })).unwrap().env.is_empty());
+    }
+
+    #[test]
+    fn env_file_under_env_relative_to_cwd() {
+        let dir = std::env::temp_dir().join(format!("mpdbg-env-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".env"), "A=from file\nB=from file\n").unwrap();
+        let a = LaunchArgs::parse(&json!({
+            "program": "p.py", "cwd": dir.to_str().unwrap(), "envFile": ".env", "env": { "B": "from env" }
+        }))
+        .unwrap();
+        let env = a.launch_config().unwrap().env;
+        assert_eq!(
+            env,
+            [
+                ("A".to_string(), Some("from file".to_string())),
+                ("B".to_string(), Some("from env".to_string()))
+            ]
+        );
+        let missing = LaunchArgs::parse(&json!({ "program": "p.py", "envFile": "/nonexistent/.env" })).unwrap();
+        let err = format!("{:#}", missing.launch_config().unwrap_err());
+        assert!(err.contains("envFile"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn debugpy_only_settings_are_named_not_dropped() {
+        let a = LaunchArgs::parse(&json!({ "program": "p.py", "module": "app", "pythonArgs": [], "justMyCode": true }))
+            .unwrap();
+        let notice = a.ignored_notice().unwrap();
+        assert!(notice.contains("\"module\", \"pythonArgs\""), "{notice}");
+        assert_eq!(
+            LaunchArgs::parse(&json!({ "program": "p.py", "module": null }))
+                .unwrap()
+                .ignored_notice(),
+            None
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
 mod config;
 mod convert;
+mod env_file;
 pub mod listen;
 
 use config::LaunchArgs;
@@ -434,7 +435,7 @@ impl Adapter {
             sender: self.sender.clone(),
             progress_events: self.progress_events,
         });
-        if let Some(notice) = args.console.notice() {
+        for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
             sink.console(notice).ok();
         }
         if args.no_debug {
