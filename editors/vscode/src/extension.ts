@@ -28,15 +28,20 @@ function lookup(): Lookup {
   });
 }
 
-/** The binary, or undefined after telling the user how to install it. */
-async function mpdbgOrExplain(context: vscode.ExtensionContext): Promise<string | undefined> {
+/**
+ * The binary, or undefined after telling the user how to install it (the
+ * message stays up with its buttons; the launch does not wait for it).
+ */
+function mpdbgOrExplain(context: vscode.ExtensionContext): string | undefined {
   const found = lookup();
   if (!('problem' in found)) return found.found;
   const instructions = 'Installation Instructions';
   const settings = 'Open Settings';
-  const choice = await vscode.window.showErrorMessage(found.problem, instructions, settings);
-  if (choice === instructions) await showInstructions(context);
-  if (choice === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'mpdbg.path');
+  void vscode.window.showErrorMessage(found.problem, instructions, settings).then((choice) => {
+    if (choice === instructions) return showInstructions(context);
+    if (choice === settings) return vscode.commands.executeCommand('workbench.action.openSettings', 'mpdbg.path');
+    return undefined;
+  });
   return undefined;
 }
 
@@ -79,7 +84,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   ): Promise<vscode.DebugConfiguration | undefined> {
     const r = resolveConfiguration(config as DebugConfig, editorFacts(folder), this.picker.device);
     if ('error' in r) {
-      await vscode.window.showInformationMessage(r.error);
+      void vscode.window.showInformationMessage(r.error);
       return undefined;
     }
     return r.config as vscode.DebugConfiguration;
@@ -91,7 +96,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   ): Promise<vscode.DebugConfiguration | undefined> {
     // An attach to a listening `mpdbg dap` needs no local binary.
     if (attachServer(config as DebugConfig)) return config;
-    return (await mpdbgOrExplain(this.context)) ? config : undefined;
+    return mpdbgOrExplain(this.context) ? config : undefined;
   }
 }
 
