@@ -14,9 +14,12 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::EventSink;
+use super::progress::{Progress, ProgressLog};
 
 /// How long the agent may take to say hello.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Waits longer than this are shown to the user as progress.
+const SLOW: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Debug)]
 pub struct LaunchConfig {
@@ -44,6 +47,8 @@ pub struct LaunchConfig {
     pub write_flash: bool,
     /// Glob patterns a sync leaves out.
     pub ignore: Vec<String>,
+    /// Environment changes for the program: a value sets, `None` removes.
+    pub env: Vec<(String, Option<String>)>,
 }
 
 impl Default for LaunchConfig {
@@ -63,7 +68,57 @@ impl Default for LaunchConfig {
             reset: true,
             write_flash: true,
             ignore: Vec::new(),
+            env: Vec::new(),
         }
+    }
+}
+
+/// The program and the working folder of a launch, absolute and checked.
+pub(super) fn program_and_cwd(cfg: &LaunchConfig) -> Result<(PathBuf, PathBuf)> {
+    let cwd = cfg
+        .cwd
+        .clone()
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+    let program = if cfg.program.is_absolute() {
+        cfg.program.clone()
+    } else {
+        cwd.join(&cfg.program)
+    };
+    if !program.is_file() {
+        bail!(
+            "program not found: {} (check \"program\" in the launch configuration)",
+            program.display()
+        );
+    }
+    if !cwd.is_dir() {
+        bail!("working directory not found: {}", cwd.display());
+    }
+    Ok((program, cwd))
+}
+
+/// What a local launch runs, checked: the program, its folder, the
+/// interpreter (built first if needed) and its options.
+pub(super) struct LocalRun {
+    pub program: PathBuf,
+    pub cwd: PathBuf,
+    pub interpreter: PathBuf,
+    pub options: Vec<String>,
+}
+
+impl LocalRun {
+    pub fn prepare(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<LocalRun> {
+        let (program, cwd) = program_and_cwd(cfg)?;
+        let mut options = Vec::new();
+        if let Some(size) = &cfg.heap_size {
+            options.extend(["-X".to_string(), heap_size_arg(size)?]);
+        }
+        let interpreter = interpreter(cfg, sink)?;
+        Ok(LocalRun {
+            program,
+            cwd,
+            interpreter,
+            options,
+        })
     }
 }
 
@@ -119,20 +174,13 @@ fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
         }
         return Ok(p.clone());
     }
-    struct Log<'a>(&'a dyn EventSink);
-    impl std::io::Write for Log<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.event(super::SessionEvent::Output {
-                kind: super::OutputKind::Console,
-                text: String::from_utf8_lossy(buf).into_owned(),
-            });
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    if let Some(built) = micropython::cached(Flavour::Debug)? {
+        return Ok(built);
     }
-    Ok(micropython::ensure_built(Flavour::Debug, &mut Log(sink))?.interpreter)
+    let progress = Progress::start(sink, "Building the debug MicroPython (first run only, about 15 s)");
+    let built = micropython::ensure_built(Flavour::Debug, &mut ProgressLog::new(&progress))?;
+    progress.end(Some("built and cached"));
+    Ok(built.interpreter)
 }
 
 /// Explains a start failure from what the interpreter printed.
@@ -165,33 +213,20 @@ fn start_failure(early: &str, interp: &str) -> anyhow::Error {
 impl Session {
     /// Starts the program, stopped before its first line, ready for breakpoints.
     pub fn launch(cfg: LaunchConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
-        let cwd = cfg
-            .cwd
-            .clone()
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
-        let program = if cfg.program.is_absolute() {
-            cfg.program.clone()
-        } else {
-            cwd.join(&cfg.program)
-        };
-        if !program.is_file() {
-            bail!(
-                "program not found: {} (check \"program\" in the launch configuration)",
-                program.display()
-            );
-        }
-        if !cwd.is_dir() {
-            bail!("working directory not found: {}", cwd.display());
-        }
+        let (program, cwd) = program_and_cwd(&cfg)?;
         let (mut transport, root, target): (Box<dyn Transport>, PathMap, String) = if cfg.device == DeviceSpec::Local {
-            let interp = interpreter(&cfg, sink.as_ref())?;
+            let run = LocalRun::prepare(&cfg, sink.as_ref())?;
             let agent = deploy_agent()?;
-            let mut options = Vec::new();
-            if let Some(size) = &cfg.heap_size {
-                options.extend(["-X".to_string(), heap_size_arg(size)?]);
-            }
-            let t = ProcessTransport::spawn(&interp, &options, &agent, &program, &cfg.args, &cwd)?;
-            (Box::new(t), PathMap::default(), interp.display().to_string())
+            let t = ProcessTransport::spawn(
+                &run.interpreter,
+                &run.options,
+                Some(&agent),
+                &run.program,
+                &cfg.args,
+                &run.cwd,
+                &cfg.env,
+            )?;
+            (Box::new(t), PathMap::default(), run.interpreter.display().to_string())
         } else {
             // The project is the working folder an editor names (its
             // workspace), else the program's own folder.
@@ -226,21 +261,32 @@ impl Session {
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));
 
-        let deadline = Instant::now() + START_TIMEOUT;
+        let started = Instant::now();
+        let deadline = started + START_TIMEOUT;
+        let mut slow_start = None;
         let mut st = session.state()?;
         while st.phase == Phase::Starting {
+            if slow_start.is_none() && started.elapsed() >= SLOW {
+                slow_start = Some(Progress::start(
+                    session.sink.as_ref(),
+                    "Starting the program on MicroPython",
+                ));
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 drop(st);
                 session.terminate();
                 bail!("the debug agent did not start within {} s", START_TIMEOUT.as_secs());
             }
+            // Wake after SLOW once, to show the wait.
+            let wake = if slow_start.is_none() { left.min(SLOW) } else { left };
             st = session
                 .changed
-                .wait_timeout(st, left)
+                .wait_timeout(st, wake)
                 .map_err(|_| anyhow!("session state poisoned"))?
                 .0;
         }
+        drop(slow_start);
         if st.phase == Phase::Ended {
             return Err(start_failure(&st.early_output, &target));
         }

@@ -5,7 +5,9 @@ mod breakpoints;
 mod device_files;
 mod events;
 mod launch;
+mod nodebug;
 mod pathmap;
+mod progress;
 mod pump;
 mod repr;
 mod sources;
@@ -13,8 +15,9 @@ mod utf8;
 mod variables;
 
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
-pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use launch::LaunchConfig;
+pub use nodebug::PlainRun;
 pub use pathmap::PathMap;
 pub use variables::VarView;
 
