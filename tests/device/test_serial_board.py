@@ -239,6 +239,34 @@ def test_unplugging_ends_the_session_promptly(debug_mp, tmp_path, when):
     assert "went away during the session" in console(c), c.output
 
 
+def test_a_board_reset_ends_the_session_promptly(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
+    try:
+        c.event("stopped", timeout=20)
+        t0 = time.monotonic()
+        board.reset()
+        c.event("terminated", timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        c.close()
+    assert took <= FAULT_BOUND, took
+    assert "reset during the session" in console(c), c.output
+    # The board works again for the next session.
+    r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
+    assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+
+
+def test_auto_without_a_board_says_how_to_name_one(tmp_path):
+    devices = json.loads(mpdbg("devices", "--json").stdout)
+    if any(d["micropython"] and d["vid"] is not None for d in devices):
+        pytest.skip("a MicroPython board is plugged in here")
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    r = mpdbg("run", "--device", "auto", str(proj / "main.py"))
+    assert r.returncode != 0
+    assert "no MicroPython board found on USB" in r.stderr and "mpdbg devices" in r.stderr, r.stderr
+
+
 def test_a_program_that_ignores_ctrl_c_gets_a_clear_message(board, tmp_path):
     prog = "import micropython\nmicropython.kbd_intr(-1)\nprint('deaf')\nwhile True:\n    pass\n"
     proj = project(tmp_path, {"main.py": prog})
