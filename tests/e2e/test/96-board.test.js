@@ -78,4 +78,13 @@ describe('board paths', function () {
     assert.strictEqual(s.output('stdout'), '8\n');
     assert.ok(!fs.existsSync(path.join(app, 'vendor')), 'deploy "none" wrote files');
   });
+
+  it('noDebug on a board runs the program to its end, with its output and exit code', async function () {
+    const s = start();
+    const file = path.join(config.EXAMPLES, 'args.py');
+    await s.launch(file, { args: ['exit=3'], extra: { noDebug: true } });
+    await s.ended({ exitCode: 3 });
+    assert.strictEqual(s.output('stdout'), 'argc 1\narg 0 [exit=3]\n');
+    assert.match(s.output('console'), /"noDebug" on a board/);
+  });
 });
