@@ -51,6 +51,8 @@ pub struct Repl<L: Link> {
     baud: u32,
     buf: Vec<u8>,
     raw_paste: Option<bool>,
+    /// How long the REPL may take to answer Ctrl-C, Ctrl-A and raw-paste.
+    answer_timeout: Duration,
 }
 
 fn is_timeout(e: &io::Error) -> bool {
@@ -65,6 +67,7 @@ impl<L: Link> Repl<L> {
             baud,
             buf: Vec::new(),
             raw_paste: None,
+            answer_timeout: ANSWER_TIMEOUT,
         }
     }
 
@@ -124,11 +127,7 @@ impl<L: Link> Repl<L> {
     fn expect(&mut self, pattern: &[u8], timeout: Duration, what: &str) -> Result<Vec<u8>> {
         match self.read_until(pattern, timeout)? {
             Some(b) => Ok(b),
-            None => bail!(
-                "the board on {} stopped answering {what} (after {:.1} s); reset it and try again",
-                self.name,
-                timeout.as_secs_f32()
-            ),
+            None => Err(self.stopped_answering(what, timeout)),
         }
     }
 
@@ -140,7 +139,7 @@ impl<L: Link> Repl<L> {
         for attempt in 0..2 {
             self.write(b"\r\x03\x03")?;
             self.write(b"\r\x01")?;
-            if self.read_until(RAW_PROMPT, ANSWER_TIMEOUT)?.is_some() {
+            if self.read_until(RAW_PROMPT, self.answer_timeout)?.is_some() {
                 // A second Ctrl-A may have queued another prompt: take it now.
                 self.read_until(RAW_PROMPT, Duration::from_millis(1))?;
                 return Ok(());
@@ -195,7 +194,9 @@ impl<L: Link> Repl<L> {
     pub fn start(&mut self, code: &[u8]) -> Result<()> {
         if self.raw_paste != Some(false) {
             self.write(b"\x05A\x01")?;
-            let answer = self.read_exact_timeout(2, ANSWER_TIMEOUT)?;
+            let answer = self
+                .read_exact_timeout(2, self.answer_timeout)?
+                .ok_or_else(|| self.no_answer())?;
             match answer.as_slice() {
                 b"R\x01" => {
                     self.raw_paste = Some(true);
@@ -206,7 +207,7 @@ impl<L: Link> Repl<L> {
                     // An older REPL took the bytes as code: wait for its prompt again.
                     self.raw_paste = Some(false);
                     self.buf.splice(0..0, answer);
-                    self.expect(b">", ANSWER_TIMEOUT, "the raw REPL")?;
+                    self.expect(b">", self.answer_timeout, "the raw REPL")?;
                 }
             }
         }
@@ -214,7 +215,7 @@ impl<L: Link> Repl<L> {
             self.write(chunk)?;
         }
         self.write(b"\x04")?;
-        let ok = self.expect(b"OK", ANSWER_TIMEOUT, "the raw REPL")?;
+        let ok = self.expect(b"OK", self.answer_timeout, "the raw REPL")?;
         if !ok.is_empty() {
             bail!(
                 "the board on {} answered the raw REPL with {:?}",
@@ -225,21 +226,25 @@ impl<L: Link> Repl<L> {
         Ok(())
     }
 
-    fn read_exact_timeout(&mut self, n: usize, timeout: Duration) -> Result<Vec<u8>> {
+    /// `n` bytes within `timeout`; `None` when they did not come.
+    fn read_exact_timeout(&mut self, n: usize, timeout: Duration) -> Result<Option<Vec<u8>>> {
         let deadline = Instant::now() + timeout;
         while self.buf.len() < n {
             let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || !self.fill(left)? && Instant::now() >= deadline {
-                return Err(self.no_answer());
+            if left.is_zero() {
+                return Ok(None);
             }
+            self.fill(left)?;
         }
-        Ok(self.buf.drain(..n).collect())
+        Ok(Some(self.buf.drain(..n).collect()))
     }
 
     /// Raw-paste: the board grants a window of bytes and adds to it with
     /// `\x01`; `\x04` from it means it stopped accepting (a compile error follows).
     fn paste(&mut self, code: &[u8]) -> Result<()> {
-        let w = self.read_exact_timeout(2, ANSWER_TIMEOUT)?;
+        let w = self
+            .read_exact_timeout(2, self.answer_timeout)?
+            .ok_or_else(|| self.stopped_answering("raw-paste", self.answer_timeout))?;
         let window = usize::from(u16::from_le_bytes([w[0], w[1]]));
         if window == 0 {
             bail!("the board on {} offered a raw-paste window of 0 bytes", self.name);
@@ -248,7 +253,7 @@ impl<L: Link> Repl<L> {
         let mut sent = 0;
         while sent < code.len() {
             while credit == 0 || !self.buf.is_empty() || self.link.bytes_waiting().unwrap_or(0) > 0 {
-                if self.buf.is_empty() && !self.fill(ANSWER_TIMEOUT)? {
+                if self.buf.is_empty() && !self.fill(self.answer_timeout)? {
                     bail!("the board on {} stopped granting raw-paste data", self.name);
                 }
                 match self.buf.remove(0) {
@@ -269,7 +274,7 @@ impl<L: Link> Repl<L> {
         self.write(b"\x04")?;
         // The board acknowledges the end of the data with \x04, then runs it.
         loop {
-            if self.buf.is_empty() && !self.fill(ANSWER_TIMEOUT)? {
+            if self.buf.is_empty() && !self.fill(self.answer_timeout)? {
                 bail!("the board on {} did not acknowledge the end of the code", self.name);
             }
             match self.buf.remove(0) {
@@ -296,7 +301,18 @@ impl<L: Link> Repl<L> {
 
     /// Reads one byte of a running piece of code's output.
     pub fn read_byte(&mut self, timeout: Duration) -> Result<u8> {
-        Ok(self.read_exact_timeout(1, timeout)?[0])
+        match self.read_exact_timeout(1, timeout)? {
+            Some(b) => Ok(b[0]),
+            None => Err(self.stopped_answering("running code", timeout)),
+        }
+    }
+
+    fn stopped_answering(&self, what: &str, timeout: Duration) -> anyhow::Error {
+        anyhow!(
+            "the board on {} stopped answering {what} (after {:.1} s); reset it and try again",
+            self.name,
+            timeout.as_secs_f32()
+        )
     }
 
     pub fn name(&self) -> &str {
@@ -394,6 +410,12 @@ pub mod tests {
         }
     }
 
+    fn quick(link: FakeLink, name: &str, baud: u32) -> Repl<FakeLink> {
+        let mut r = Repl::new(link, name, baud);
+        r.answer_timeout = Duration::from_millis(30);
+        r
+    }
+
     #[test]
     fn raw_paste_honours_the_window() {
         let link = FakeLink::default();
@@ -402,7 +424,7 @@ pub mod tests {
         // After the first 4-byte window the board grants another.
         link.answer(b"abcd", b"\x01");
         link.answer(b"\x04", b"\x04hi\x04\x04>");
-        let mut repl = Repl::new(link.clone(), "/dev/x", 115200);
+        let mut repl = quick(link.clone(), "/dev/x", 115200);
         repl.enter_raw().unwrap();
         let out = repl.exec("abcdef", Duration::from_millis(50)).unwrap();
         assert_eq!(out.ok().unwrap(), "hi");
@@ -416,7 +438,7 @@ pub mod tests {
         link.answer(b"\x01", b"raw REPL; CTRL-B to exit\r\n>");
         link.answer(b"\x05A\x01", b"R\x00");
         link.answer(b"\x04", b"OK\x04Traceback\r\nNameError: x\r\n\x04>");
-        let mut repl = Repl::new(link, "/dev/x", 115200);
+        let mut repl = quick(link, "/dev/x", 115200);
         repl.enter_raw().unwrap();
         let err = repl.exec("x", Duration::from_millis(50)).unwrap().ok().unwrap_err();
         assert!(err.to_string().contains("NameError"), "{err}");
@@ -424,7 +446,7 @@ pub mod tests {
 
     #[test]
     fn silence_and_garbage_are_explained() {
-        let mut repl = Repl::new(FakeLink::default(), "/dev/ttyUSB0", 9600);
+        let mut repl = quick(FakeLink::default(), "/dev/ttyUSB0", 9600);
         let err = repl.enter_raw().unwrap_err().to_string();
         assert!(
             err.contains("no MicroPython REPL answered on /dev/ttyUSB0 at 9600 baud"),
@@ -434,7 +456,7 @@ pub mod tests {
         let link = FakeLink::default();
         link.answer(b"\x01", &[0xf0, 0x80, 0x13, 0xfe]);
         link.answer(b"\x01", &[0xf0, 0x80, 0x13, 0xfe]);
-        let err = Repl::new(link, "COM3", 9600).enter_raw().unwrap_err().to_string();
+        let err = quick(link, "COM3", 9600).enter_raw().unwrap_err().to_string();
         assert!(err.contains("check the baud rate"), "{err}");
     }
 
