@@ -64,6 +64,12 @@ fn describe(info: serialport::SerialPortInfo) -> PortInfo {
 
 /// The serial ports there are, boards first.
 pub fn list_ports() -> Result<Vec<PortInfo>> {
+    // Without libudev the crate reads /sys/class/tty, and panics when a
+    // container has no /sys: no ports is the answer there.
+    #[cfg(target_os = "linux")]
+    if !std::path::Path::new("/sys/class/tty").is_dir() {
+        return Ok(Vec::new());
+    }
     let mut ports: Vec<PortInfo> = serialport::available_ports()
         .map_err(|e| anyhow::anyhow!("cannot list serial ports: {e}"))?
         .into_iter()
@@ -86,5 +92,50 @@ pub fn auto() -> Result<String> {
             "no MicroPython board found on USB (device \"auto\"): plug one in, or name its port \
              (`mpdbg devices` lists the ports there are)"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serialport::{SerialPortInfo, SerialPortType, UsbPortInfo};
+
+    fn usb(name: &str, vid: u16, product: Option<&str>) -> SerialPortInfo {
+        SerialPortInfo {
+            port_name: name.into(),
+            port_type: SerialPortType::UsbPort(UsbPortInfo {
+                vid,
+                pid: 5,
+                serial_number: Some("E661".into()),
+                manufacturer: None,
+                product: product.map(str::to_string),
+            }),
+        }
+    }
+
+    #[test]
+    fn boards_are_marked_by_vendor_id() {
+        let pico = describe(usb("/dev/ttyACM0", 0x2E8A, Some("Board in FS mode")));
+        assert!(pico.micropython);
+        assert_eq!(pico.description, "MicroPython board: Board in FS mode (2e8a:0005)");
+        assert_eq!(
+            (pico.vid, pico.pid, pico.serial_number.as_deref()),
+            (Some(0x2E8A), Some(5), Some("E661"))
+        );
+        let bridge = describe(usb("/dev/ttyUSB0", 0x1A86, None));
+        assert!(!bridge.micropython);
+        assert_eq!(bridge.description, "USB-serial bridge 1a86:0005");
+        let json = serde_json::to_value(&pico).unwrap();
+        for key in [
+            "name",
+            "description",
+            "vid",
+            "pid",
+            "serialNumber",
+            "product",
+            "micropython",
+        ] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
     }
 }
