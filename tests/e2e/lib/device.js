@@ -4,8 +4,10 @@
 //   pty              a board: the host port's REPL behind a pseudo-terminal
 //                    (tests/device/ptyboard.py), started once for the run;
 //                    sessions reach it as a serial port
-//   qemu             the emulated Cortex-M3 board, started by mpdbg per session
+//   qemu             the emulated Cortex-M3 board (`mpdbg emulate`), started
+//                    once for the run; sessions reach its UART's pty
 // On a board, launches carry `device` and the examples sync to the board.
+// (`"device": "qemu"`, which starts a board per session, has its own test.)
 
 const cp = require('child_process');
 const fs = require('fs');
@@ -24,18 +26,27 @@ function isBoard() {
   return NAME !== 'local';
 }
 
-/** Starts the pty board (once); resolves with its path. */
+/** The board's process: [command, args]. */
+function boardCommand(dir) {
+  if (NAME === 'pty') {
+    const script = path.join(config.REPO, 'tests', 'device', 'ptyboard.py');
+    // A board with a big heap: the reliability suite holds a 1,000,000-item list.
+    return ['python3', [script, config.micropython(), dir, '-X', 'heapsize=32M', '--repl']];
+  }
+  return [config.mpdbgBin(), ['emulate']];
+}
+
+/** Starts the board (once); resolves with the path of its port. */
 function start() {
-  if (NAME !== 'pty' || board) return Promise.resolve(board && board.path);
+  if (!isBoard() || board) return Promise.resolve(board && board.path);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpdbg-e2e-board-'));
-  const script = path.join(config.REPO, 'tests', 'device', 'ptyboard.py');
-  // A board with a big heap: the reliability suite holds a 1,000,000-item list.
-  const args = [script, config.micropython(), dir, '-X', 'heapsize=32M', '--repl'];
-  const proc = cp.spawn('python3', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [cmd, args] = boardCommand(dir);
+  const proc = cp.spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`the pty board did not print its path within 10 s (got ${JSON.stringify(out)})`)), 10000);
-    proc.on('exit', (code) => reject(new Error(`the pty board exited (code ${code}) before printing its path`)));
+    const bound = 120000; // `mpdbg emulate` may build the firmware first
+    const timer = setTimeout(() => reject(new Error(`the ${NAME} board did not print its port within ${bound / 1000} s (got ${JSON.stringify(out)})`)), bound);
+    proc.on('exit', (code) => reject(new Error(`the ${NAME} board (${cmd} ${args.join(' ')}) exited (code ${code}) before printing its port`)));
     proc.stdout.on('data', (d) => {
       out += d.toString('utf8');
       const nl = out.indexOf('\n');
@@ -48,22 +59,20 @@ function start() {
   });
 }
 
-/** Stops the pty board (closing its stdin ends it). */
+/** Stops the board (the pty board ends with its stdin, `mpdbg emulate` on SIGTERM). */
 function stop() {
   if (!board) return;
   board.proc.stdin.end();
+  if (NAME === 'qemu') board.proc.kill('SIGTERM');
   board = null;
 }
 
 /** The launch fields that choose the device. */
 function launchFields() {
   if (NAME === 'local') return {};
-  if (NAME === 'qemu') return { device: 'qemu' };
-  if (NAME === 'pty') {
-    if (!board) throw new Error('the pty board is not running: the root hook starts it (lib/root-hooks.js)');
-    return { device: board.path };
-  }
-  throw new Error(`MPDBG_E2E_DEVICE=${NAME}: use local, pty or qemu`);
+  if (NAME !== 'pty' && NAME !== 'qemu') throw new Error(`MPDBG_E2E_DEVICE=${NAME}: use local, pty or qemu`);
+  if (!board) throw new Error(`the ${NAME} board is not running: the root hook starts it (lib/root-hooks.js)`);
+  return { device: board.path };
 }
 
 /**
@@ -82,9 +91,9 @@ function localOnly(ctx, why) {
   }
 }
 
-/** The pty board's folder on this machine (its files are the board's files). */
+/** The pty board's folder on this machine (its files are the board's files); the qemu board's are in its RAM. */
 function boardDir() {
-  return board && board.dir;
+  return NAME === 'pty' && board ? board.dir : undefined;
 }
 
 module.exports = { name, isBoard, start, stop, launchFields, stdoutView, localOnly, boardDir };

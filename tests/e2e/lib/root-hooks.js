@@ -14,7 +14,7 @@ function track(session) {
 exports.track = track;
 exports.mochaHooks = {
   async beforeAll() {
-    this.timeout(60000);
+    this.timeout(130000); // the emulated board may build its firmware first
     await device.start();
   },
   afterAll() {
