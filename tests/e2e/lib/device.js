@@ -6,6 +6,8 @@
 //                    sessions reach it as a serial port
 //   qemu             the emulated Cortex-M3 board (`mpdbg emulate`), started
 //                    once for the run; sessions reach its UART's pty
+//   port             a board that is already there: MPDBG_E2E_PORT names its
+//                    port (/dev/ttyACM0, or a pty a board of your own opened)
 // On a board, launches carry `device` and the examples sync to the board.
 // (`"device": "qemu"`, which starts a board per session, has its own test.)
 
@@ -38,6 +40,10 @@ function boardCommand(dir) {
 
 /** Starts the board (once); resolves with the path of its port. */
 function start() {
+  if (NAME === 'port' && !board) {
+    if (!process.env.MPDBG_E2E_PORT) return Promise.reject(new Error('MPDBG_E2E_DEVICE=port needs MPDBG_E2E_PORT (the board\'s port)'));
+    board = { proc: null, path: process.env.MPDBG_E2E_PORT, dir: undefined };
+  }
   if (!isBoard() || board) return Promise.resolve(board && board.path);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpdbg-e2e-board-'));
   const [cmd, args] = boardCommand(dir);
@@ -62,6 +68,10 @@ function start() {
 /** Stops the board (the pty board ends with its stdin, `mpdbg emulate` on SIGTERM). */
 function stop() {
   if (!board) return;
+  if (!board.proc) {
+    board = null;
+    return;
+  }
   board.proc.stdin.end();
   if (NAME === 'qemu') board.proc.kill('SIGTERM');
   board = null;
@@ -70,7 +80,7 @@ function stop() {
 /** The launch fields that choose the device. */
 function launchFields() {
   if (NAME === 'local') return {};
-  if (NAME !== 'pty' && NAME !== 'qemu') throw new Error(`MPDBG_E2E_DEVICE=${NAME}: use local, pty or qemu`);
+  if (!['pty', 'qemu', 'port'].includes(NAME)) throw new Error(`MPDBG_E2E_DEVICE=${NAME}: use local, pty, qemu or port`);
   if (!board) throw new Error(`the ${NAME} board is not running: the root hook starts it (lib/root-hooks.js)`);
   return { device: board.path };
 }
