@@ -96,7 +96,18 @@ function stdoutView(text) {
 /** Marks a test that needs the local process (pids, the `micropython` field, cwd). */
 function localOnly(ctx, why) {
   if (isBoard()) {
-    ctx.test.title += ` [local only: ${why}]`;
+    (ctx.currentTest || ctx.test).title += ` [local only: ${why}]`;
+    ctx.skip();
+  }
+}
+
+/** Heap the board gives programs, in bytes (the local interpreter: unbounded here). */
+const HEAP = { local: Infinity, pty: 32 * 1024 * 1024, qemu: 192 * 1024, port: 192 * 1024 };
+
+/** Skips a test whose program or values need more heap than the board has. */
+function needsHeap(ctx, bytes, what) {
+  if (HEAP[NAME] < bytes) {
+    (ctx.currentTest || ctx.test).title += ` [needs ${Math.round(bytes / 1024)} KB of heap for ${what}; the ${NAME} board has ${Math.round(HEAP[NAME] / 1024)} KB]`;
     ctx.skip();
   }
 }
@@ -106,4 +117,4 @@ function boardDir() {
   return NAME === 'pty' && board ? board.dir : undefined;
 }
 
-module.exports = { name, isBoard, start, stop, launchFields, stdoutView, localOnly, boardDir };
+module.exports = { name, isBoard, start, stop, launchFields, stdoutView, localOnly, needsHeap, boardDir };

@@ -85,6 +85,9 @@ describe('reliability: the program\'s stdin', function () {
 
 describe('reliability: requests that would never end', function () {
   requireAdapter();
+  beforeEach(function () {
+    device.needsHeap(this, 32 * 1024 * 1024, 'a 1,000,000-item list');
+  });
 
   async function atHolding() {
     const s = await launchHostile('heavy_values.py', ['holding'], { extra: { heapSize: '32M' } });

@@ -20,7 +20,7 @@ describe('board paths', function () {
   requireAdapter();
   beforeEach(function () {
     if (device.name() !== 'pty') {
-      this.test.title += ' [pty board only: the test writes the board\'s files]';
+      this.currentTest.title += ' [pty board only: the test writes the board\'s files]';
       this.skip();
     }
   });
@@ -77,6 +77,16 @@ describe('board paths', function () {
     await s.ended({ exitCode: 0 });
     assert.strictEqual(s.output('stdout'), '8\n');
     assert.ok(!fs.existsSync(path.join(app, 'vendor')), 'deploy "none" wrote files');
+  });
+});
+
+describe('on any board', function () {
+  requireAdapter();
+  beforeEach(function () {
+    if (!device.isBoard()) {
+      this.currentTest.title += ' [boards only]';
+      this.skip();
+    }
   });
 
   it('noDebug on a board runs the program to its end, with its output and exit code', async function () {
