@@ -1,10 +1,12 @@
 """mpdbg link benchmark: a debug session on a board over its serial REPL.
 Prints a table; the README quotes its figures.
 
-    python3 bench/link.py [--steps N] [--baud 115200]
+    python3 bench/link.py [--steps N] [--baud 115200] [--port PORT]
 
 The board is the pty board (the host port's REPL behind a pseudo-terminal,
-tests/device/ptyboard.py), reached through a relay (bench/throttle.py)
+tests/device/ptyboard.py), or with --port a board that is there already
+(the emulated board of `mpdbg emulate`, real hardware: the agent and the
+program are removed from it first, so that the first deploy is one), reached through a relay (bench/throttle.py)
 that counts the bytes on the link. Every figure is taken twice: with the
 relay unthrottled, and with each direction paced to a UART's speed (10
 bits per byte at --baud), as a USB-UART bridge at 115200 baud would.
@@ -26,6 +28,7 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -92,7 +95,34 @@ def end(c):
     c.close()
 
 
-def measure(exe, interp, steps, baud):
+CLEAN = (
+    "import os\n"
+    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py',\n"
+    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy'):\n"
+    "    try:\n"
+    "        os.remove(p)\n"
+    "    except OSError:\n"
+    "        pass\n"
+)
+
+
+class ExistingBoard:
+    """A board at a port, emptied of the agent and the program first."""
+
+    def __init__(self, port):
+        self.path = port
+        subprocess.run(
+            [sys.executable, "-m", "mpremote", "connect", port, "exec", CLEAN], check=True, capture_output=True, timeout=60
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def measure(exe, interp, steps, baud, port=None):
     work = tempfile.mkdtemp(prefix="mpdbg-link-")
     try:
         board_dir = os.path.join(work, "board")
@@ -102,7 +132,7 @@ def measure(exe, interp, steps, baud):
         program = os.path.join(proj, "main.py")
         with open(program, "w") as f:
             f.write(PROGRAM)
-        with PtyBoard(interp, cwd=board_dir) as board:
+        with ExistingBoard(port) if port else PtyBoard(interp, cwd=board_dir) as board:
             relay = ThrottledRelay(board.path, baud)
             port = relay.path
             try:
@@ -146,12 +176,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--baud", type=int, default=115200)
+    ap.add_argument("--port", help="a board at this port instead of the pty board")
     args = ap.parse_args()
     exe = mpdbg_bin()
-    interp = interpreter_for(exe)
+    interp = None if args.port else interpreter_for(exe)
+    name = "board at %s" % args.port if args.port else "pty board"
     rows = [
-        ("pty board (a counting relay, unthrottled)", measure(exe, interp, args.steps, None)),
-        ("pty board through a %d-baud relay" % args.baud, measure(exe, interp, args.steps, args.baud)),
+        ("%s (a counting relay, unthrottled)" % name, measure(exe, interp, args.steps, None, args.port)),
+        ("%s through a %d-baud relay" % (name, args.baud), measure(exe, interp, args.steps, args.baud, args.port)),
     ]
     print("| measure | " + " | ".join(name for name, _ in rows) + " | target |")
     print("|---|" + "---|" * len(rows) + "---|")

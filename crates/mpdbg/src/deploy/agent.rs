@@ -8,6 +8,15 @@ use std::process::Command;
 /// The hidden folder on the board that holds the agent.
 pub const FOLDER: &str = ".mpdbg";
 
+/// The agent's file names as .py sources.
+pub fn names() -> Vec<String> {
+    crate::embedded::AGENT_FILES
+        .iter()
+        .filter(|(n, _)| n.ends_with(".py"))
+        .map(|(n, _)| n.to_string())
+        .collect()
+}
+
 /// (file name in the agent folder, bytes).
 pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
     let sources: Vec<(&str, &[u8])> = crate::embedded::AGENT_FILES

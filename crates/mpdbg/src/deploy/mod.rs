@@ -10,7 +10,7 @@ pub use project::ProjectFiles;
 
 use crate::repl::files::same;
 use crate::repl::{Link, Repl};
-use crate::target::probe::BoardInfo;
+use crate::target::probe::{self, BoardInfo};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,9 @@ pub fn board_join(root: &str, rel: &str) -> String {
     if rel.is_empty() {
         return root.to_string();
     }
-    if root.is_empty() || root == "/" {
+    if root.is_empty() {
+        rel.to_string()
+    } else if root == "/" {
         format!("/{rel}")
     } else {
         format!("{}/{rel}", root.trim_end_matches('/'))
@@ -79,9 +81,10 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Deploys the agent and the program; the board is at its raw REPL.
-pub fn deploy<L: Link>(repl: &mut Repl<L>, info: &BoardInfo, program: &Path, opts: &DeployOptions) -> Result<Deployed> {
-    let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+/// Deploys the agent and the program; the board is at its raw REPL. Reads
+/// what runs there and what is on it in one exchange, refuses firmware
+/// mpdbg cannot debug on before writing anything, then writes what differs.
+pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions) -> Result<(BoardInfo, Deployed)> {
     let Some(rel) = relative(&opts.project_root, program) else {
         bail!(
             "the program {} is not inside the project folder {} (set \"cwd\" to the project folder)",
@@ -96,62 +99,65 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, info: &BoardInfo, program: &Path, opt
              the program itself off the board's filesystem"
         );
     }
-    let agent_files = agent::files(info)?;
-    let agent_dir = board_join(&info.cwd, agent::FOLDER);
-    let mut out = Deployed {
-        program: board_join(&remote_root, &rel),
-        remote_root: remote_root.clone(),
-        ..Default::default()
-    };
-
-    // One round of hashes for everything that may need writing.
-    let mut wanted: Vec<(String, Vec<u8>)> = agent_files
-        .into_iter()
-        .map(|(name, bytes)| (board_join(&agent_dir, &name), bytes))
-        .collect();
-    out.agent_dir = agent_dir;
-    let agent_count = wanted.len();
+    // Until the board says where it starts, paths are relative to its
+    // start-up folder (the default remoteRoot); the agent may go as .py or .mpy.
+    let program_root = opts.remote_root.clone().unwrap_or_default();
+    let mut agent_paths: Vec<String> = Vec::new();
+    for name in agent::names() {
+        let path = board_join(agent::FOLDER, &name);
+        agent_paths.push(agent::other_form(&path));
+        agent_paths.push(path);
+    }
+    let mut program_files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut program_source = None;
     match opts.mode {
         ProgramDeploy::Sync => {
             for file in ProjectFiles::scan(&opts.project_root, &opts.ignore)?.files {
                 let bytes = std::fs::read(opts.project_root.join(&file))
                     .map_err(|e| anyhow::anyhow!("cannot read {file} in {}: {e}", opts.project_root.display()))?;
-                wanted.push((board_join(&remote_root, &file), bytes));
+                program_files.push((board_join(&program_root, &file), bytes));
             }
         }
         ProgramDeploy::Ram => {
             let source =
                 std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))?;
-            out.program_source = Some(source);
+            program_source = Some(source);
         }
         ProgramDeploy::None => {}
     }
+    let mut paths = agent_paths.clone();
+    paths.extend(program_files.iter().map(|(p, _)| p.clone()));
+    let (info, hashes) = probe::survey(repl, &paths)?;
+    info.check(repl.name())?;
+    let board_hash: std::collections::HashMap<&String, &String> = paths.iter().zip(hashes.iter()).collect();
+
+    let agent_dir = board_join(&info.cwd, agent::FOLDER);
+    let agent_files: Vec<(String, Vec<u8>)> = agent::files(&info)?
+        .into_iter()
+        .map(|(name, bytes)| (board_join(agent::FOLDER, &name), bytes))
+        .collect();
     // The agent in its other form (.py beside .mpy) would shadow or confuse it.
-    let stale: Vec<String> = wanted
+    let stale: Vec<String> = agent_files
         .iter()
-        .take(agent_count)
         .map(|(p, _)| agent::other_form(p))
+        .filter(|p| board_hash.get(p).is_some_and(|h| h.as_str() != "-"))
         .collect();
-    let mut paths: Vec<String> = wanted.iter().map(|(p, _)| p.clone()).collect();
-    paths.extend(stale.iter().cloned());
-    let mut hashes = repl.hashes(&paths)?;
-    let stale_hashes = hashes.split_off(wanted.len());
-    let present: Vec<String> = stale
+    repl.remove_files(&stale)?;
+    let (unchanged, changed): (Vec<_>, Vec<_>) = agent_files
         .into_iter()
-        .zip(stale_hashes)
-        .filter(|(_, h)| h != "-")
-        .map(|(p, _)| p)
-        .collect();
-    repl.remove_files(&present)?;
-    let (unchanged, changed): (Vec<_>, Vec<_>) = wanted
-        .into_iter()
-        .zip(hashes)
-        .partition(|((_, bytes), hash)| same(hash, bytes));
-    out.unchanged = unchanged.len();
-    let changed: Vec<(String, Vec<u8>)> = changed.into_iter().map(|(f, _)| f).collect();
+        .chain(program_files)
+        .partition(|(path, bytes)| board_hash.get(path).is_some_and(|h| same(h, bytes)));
     repl.write_files(&changed)?;
-    out.written = changed.into_iter().map(|(p, _)| p).collect();
-    Ok(out)
+    let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+    let deployed = Deployed {
+        agent_dir,
+        program: board_join(&remote_root, &rel),
+        program_source,
+        remote_root,
+        written: changed.into_iter().map(|(p, _)| p).collect(),
+        unchanged: unchanged.len(),
+    };
+    Ok((info, deployed))
 }
 
 #[cfg(test)]
@@ -161,6 +167,7 @@ mod tests {
     #[test]
     fn board_paths_join() {
         assert_eq!(board_join("/", "a/b.py"), "/a/b.py");
+        assert_eq!(board_join("", "a/b.py"), "a/b.py");
         assert_eq!(board_join("/flash/", "m.py"), "/flash/m.py");
         assert_eq!(board_join("/tmp/x", ".mpdbg"), "/tmp/x/.mpdbg");
         assert_eq!(

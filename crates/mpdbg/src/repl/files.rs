@@ -9,10 +9,8 @@ use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
-/// Board-side helpers: `_h(path)` the file's hash (or `-` when it is missing),
-/// `_d(path)` creates a folder and its parents.
-const HELPERS: &str = "\
-import os
+/// Board-side helper: `_h(path)` the file's hash (or `-` when it is missing).
+pub const HASH: &str = "\
 def _h(p):
     try:
         f = open(p, 'rb')
@@ -43,6 +41,11 @@ def _h(p):
         s %= 65521
     f.close()
     return 'a%08x' % (s << 16 | a)
+";
+
+/// Board-side helper: `_d(path)` creates a folder and its parents.
+const MKDIR: &str = "\
+import os
 def _d(p):
     q = '/' if p[:1] == '/' else ''
     for part in p.split('/'):
@@ -58,6 +61,24 @@ def _d(p):
 const FILE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Bytes per acknowledged chunk of a file write.
 const CHUNK: usize = 256;
+
+/// Board code that prints `h=HASH` for each of `paths` (after [`HASH`]).
+pub fn hash_loop(paths: &[String]) -> String {
+    let list: Vec<String> = paths.iter().map(|p| py_str(p)).collect();
+    format!("for p in [{}]:\n    print('h=' + _h(p))\n", list.join(","))
+}
+
+/// The `h=` lines of board output, which must be `n`.
+pub fn parse_hashes(out: &str, n: usize) -> Result<Vec<String>> {
+    let hashes: Vec<String> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("h=").map(str::to_string))
+        .collect();
+    if hashes.len() != n {
+        bail!("the board answered {} hashes for {n} files", hashes.len());
+    }
+    Ok(hashes)
+}
 
 /// The hash `_h` gives, computed on the host for the same kind.
 pub fn host_hash(kind: u8, data: &[u8]) -> String {
@@ -87,24 +108,6 @@ pub fn same(board: &str, data: &[u8]) -> bool {
 }
 
 impl<L: Link> Repl<L> {
-    /// The board's hashes of `paths`, in order (`-` for a missing file).
-    pub fn hashes(&mut self, paths: &[String]) -> Result<Vec<String>> {
-        if paths.is_empty() {
-            return Ok(Vec::new());
-        }
-        let list: Vec<String> = paths.iter().map(|p| py_str(p)).collect();
-        let code = format!("{HELPERS}for p in [{}]:\n    print(_h(p))\n", list.join(","));
-        let out = self
-            .exec(&code, FILE_TIMEOUT * 2)?
-            .ok()
-            .context("cannot hash files on the board")?;
-        let hashes: Vec<String> = out.lines().map(|l| l.trim().to_string()).collect();
-        if hashes.len() != paths.len() {
-            bail!("the board answered {} hashes for {} files", hashes.len(), paths.len());
-        }
-        Ok(hashes)
-    }
-
     /// Writes files (board path, bytes), creating folders; checks each by hash.
     pub fn write_files(&mut self, files: &[(String, Vec<u8>)]) -> Result<()> {
         if files.is_empty() {
@@ -117,7 +120,7 @@ impl<L: Link> Repl<L> {
             .map(|(p, d)| format!("({},{})", py_str(p), d.len()))
             .collect();
         let code = format!(
-            "{HELPERS}import sys, micropython\n\
+            "{HASH}{MKDIR}import sys, micropython\n\
              micropython.kbd_intr(-1)\n\
              r = sys.stdin.buffer\n\
              for p, n in [{}]:\n\
@@ -135,7 +138,7 @@ impl<L: Link> Repl<L> {
              micropython.kbd_intr(3)\n",
             list.join(",")
         );
-        self.start(code.as_bytes())?;
+        self.start(super::compact(&code).as_bytes())?;
         for (path, data) in files {
             for chunk in data.chunks(CHUNK) {
                 self.await_byte(0x06, path)?;

@@ -287,7 +287,7 @@ impl<L: Link> Repl<L> {
 
     /// Runs `code` to its end and returns its output.
     pub fn exec(&mut self, code: &str, timeout: Duration) -> Result<Output> {
-        self.start(code.as_bytes())?;
+        self.start(compact(code).as_bytes())?;
         self.finish(timeout)
     }
 
@@ -318,6 +318,24 @@ impl<L: Link> Repl<L> {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// `code` with fewer bytes to send: indentation of four spaces a level
+/// becomes one space a level, and blank lines go. Only for our own helper
+/// code, which has no multi-line strings.
+pub fn compact(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    for line in code.lines() {
+        let body = line.trim_start_matches(' ');
+        if body.is_empty() {
+            continue;
+        }
+        let indent = line.len() - body.len();
+        out.extend(std::iter::repeat_n(' ', indent / 4 + indent % 4));
+        out.push_str(body);
+        out.push('\n');
+    }
+    out
 }
 
 pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -429,7 +447,7 @@ pub mod tests {
         let out = repl.exec("abcdef", Duration::from_millis(50)).unwrap();
         assert_eq!(out.ok().unwrap(), "hi");
         let tx = link.tx.lock().unwrap().clone();
-        assert!(find(&tx, b"\x05A\x01abcdef\x04").is_some(), "{tx:?}");
+        assert!(find(&tx, b"\x05A\x01abcdef\n\x04").is_some(), "{tx:?}");
     }
 
     #[test]
@@ -458,6 +476,14 @@ pub mod tests {
         link.answer(b"\x01", &[0xf0, 0x80, 0x13, 0xfe]);
         let err = quick(link, "COM3", 9600).enter_raw().unwrap_err().to_string();
         assert!(err.contains("check the baud rate"), "{err}");
+    }
+
+    #[test]
+    fn compact_keeps_the_blocks() {
+        assert_eq!(
+            compact("if a:\n    b\n\n    if c:\n        d\ne\n"),
+            "if a:\n b\n if c:\n  d\ne\n"
+        );
     }
 
     #[test]

@@ -6,9 +6,9 @@ use super::pathmap::PathMap;
 use super::{EventSink, OutputKind, SessionEvent};
 use crate::deploy::{self, DeployOptions, ProgramDeploy};
 use crate::repl::py_str;
-use crate::target::{self, probe, DEFAULT_BAUD};
+use crate::target::{self, DEFAULT_BAUD};
 use crate::transport::{SerialTransport, Transport};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::Path;
 use std::time::Instant;
 
@@ -32,8 +32,6 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
     let baud = cfg.baud.unwrap_or(DEFAULT_BAUD);
     let mut board = target::open_board(&cfg.device, baud)?;
     let name = board.name.clone();
-    let info = probe::probe(&mut board.repl)?;
-    info.check(&name)?;
     if cfg.reset {
         board.repl.soft_reset()?;
     }
@@ -46,8 +44,7 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
         remote_root: cfg.remote_root.clone(),
         ignore: cfg.ignore.clone(),
     };
-    let deployed = deploy::deploy(&mut board.repl, &info, program, &opts)
-        .with_context(|| format!("cannot deploy to the board on {name}"))?;
+    let (info, deployed) = deploy::deploy(&mut board.repl, program, &opts)?;
     say(
         sink,
         format!(
