@@ -23,6 +23,8 @@ pub struct LaunchArgs {
     pub heap_size: Option<String>,
     /// The secret a `--token` listener requires before it obeys a client.
     pub token: Option<String>,
+    /// Only the program's own frames (its folder), as debugpy: on by default.
+    pub just_my_code: Option<bool>,
 }
 
 impl LaunchArgs {
@@ -40,6 +42,8 @@ impl LaunchArgs {
             stop_on_entry: self.stop_on_entry,
             micropython: non_empty(&self.micropython),
             heap_size: self.heap_size.clone().filter(|s| !s.is_empty()),
+            just_my_code: self.just_my_code.unwrap_or(true),
+            own_process_group: false,
         })
     }
 }
@@ -84,6 +88,9 @@ mod tests {
         assert_eq!(a.program.as_deref(), Some("p.py"));
         assert!(!a.stop_on_entry);
         assert_eq!(a.launch_config().unwrap().cwd, None);
+        assert!(a.launch_config().unwrap().just_my_code, "on by default, as debugpy");
+        let all = LaunchArgs::parse(&json!({ "program": "p.py", "justMyCode": false })).unwrap();
+        assert!(!all.launch_config().unwrap().just_my_code);
     }
 
     #[test]

@@ -250,6 +250,7 @@ impl Adapter {
                 condition: b.condition.clone(),
                 hit_condition: b.hit_condition.clone(),
                 log_message: b.log_message.clone(),
+                ..Default::default()
             })
             .collect();
         let session = self.session()?;

@@ -10,6 +10,10 @@ pub struct BreakpointRequest {
     pub condition: Option<String>,
     pub hit_condition: Option<String>,
     pub log_message: Option<String>,
+    /// Removed once it stops the program (pdb's `tbreak`).
+    pub temporary: bool,
+    /// Hits that pass before it stops (pdb's `ignore`).
+    pub ignore_count: u64,
 }
 
 /// What the editor is told.
@@ -29,6 +33,9 @@ pub struct ActiveBreakpoint {
     pub hit_condition: Option<HitCondition>,
     pub log_message: Option<String>,
     pub hits: u64,
+    pub temporary: bool,
+    /// Hits still to pass without stopping.
+    pub ignore_left: u64,
     /// Slot names of the code object holding the line (for conditions).
     pub names: Vec<String>,
     /// The line that code object reports at its `call` event, so the device
@@ -140,6 +147,8 @@ pub fn resolve(
                     hit_condition,
                     log_message: req.log_message.clone().filter(|m| !m.is_empty()),
                     hits: 0,
+                    temporary: req.temporary,
+                    ignore_left: req.ignore_count,
                     names,
                     call_line,
                 });

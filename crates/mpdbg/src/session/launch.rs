@@ -25,6 +25,13 @@ pub struct LaunchConfig {
     pub micropython: Option<PathBuf>,
     /// The local interpreter's heap (`-X heapsize=`), e.g. "64K" or "8M".
     pub heap_size: Option<String>,
+    /// Hide and step through frames outside the program's folder (debugpy's
+    /// `justMyCode`).
+    pub just_my_code: bool,
+    /// Run the interpreter in a process group of its own, so that the
+    /// terminal's Ctrl-C reaches only mpdbg (the terminal debugger pauses
+    /// the program with it).
+    pub own_process_group: bool,
 }
 
 /// Checks a heap size the way the interpreter's `-X heapsize=` reads it:
@@ -149,7 +156,15 @@ impl Session {
         if let Some(size) = &cfg.heap_size {
             options.extend(["-X".to_string(), heap_size_arg(size)?]);
         }
-        let mut transport = ProcessTransport::spawn(&interp, &options, &agent, &program, &cfg.args, &cwd)?;
+        let mut transport = ProcessTransport::spawn(
+            &interp,
+            &options,
+            &agent,
+            &program,
+            &cfg.args,
+            &cwd,
+            cfg.own_process_group,
+        )?;
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
@@ -163,6 +178,8 @@ impl Session {
             sources: Mutex::new(Default::default()),
             sink,
             root: PathMap,
+            program: program.clone(),
+            just_my_code: cfg.just_my_code,
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

@@ -12,7 +12,8 @@ pub struct ProcessTransport {
 }
 
 impl ProcessTransport {
-    /// Starts `interpreter options... agent program args...` in `cwd`.
+    /// Starts `interpreter options... agent program args...` in `cwd`; with
+    /// `own_group`, in a process group of its own (no terminal signals).
     pub fn spawn(
         interpreter: &Path,
         options: &[String],
@@ -20,8 +21,13 @@ impl ProcessTransport {
         program: &Path,
         args: &[String],
         cwd: &Path,
+        own_group: bool,
     ) -> Result<Self> {
-        let child = Command::new(interpreter)
+        let mut command = Command::new(interpreter);
+        if own_group {
+            std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        }
+        let child = command
             .args(options)
             .arg(agent)
             .arg(program)
