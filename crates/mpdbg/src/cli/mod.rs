@@ -1,2 +1,3 @@
 //! Terminal front ends.
+pub mod debug;
 pub mod run;

@@ -119,6 +119,11 @@ impl Session {
         all.find(|b| b.id == id).map(|b| (b.hits, b.ignore_left))
     }
 
+    /// The program, as the host knows it.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
     /// The files of the program's project: the program's folder and below.
     pub fn project_dir(&self) -> PathBuf {
         self.program.parent().map(Path::to_path_buf).unwrap_or_default()

@@ -1,0 +1,483 @@
+//! The prompt while the program is stopped: pdb's commands, each carried
+//! out by the session engine.
+use super::breaks::Table;
+use super::command::{self, Command, Location};
+use super::helper::Completion;
+use super::show::{self, SourceCache, Style};
+use crate::session::{FrameView, OutputKind, Resume, Session, StopReason};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::Editor;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// What the prompt ends with.
+pub enum Flow {
+    Resumed,
+    Quit,
+}
+
+pub struct Debugger {
+    pub session: Arc<Session>,
+    pub style: Style,
+    sources: SourceCache,
+    table: Table,
+    /// `display` expressions with the value last shown.
+    displays: Vec<(String, Option<String>)>,
+    /// The stop's frames, innermost first, and the current one.
+    frames: Vec<FrameView>,
+    current: usize,
+    current_frame: Arc<AtomicUsize>,
+    /// Where a repeated `list` goes on.
+    list_next: Option<(PathBuf, u32)>,
+    last_command: String,
+    editor: Editor<Completion, DefaultHistory>,
+    /// Whether the terminal's cursor is at the start of a line (program
+    /// output may end without a newline).
+    at_line_start: bool,
+}
+
+impl Debugger {
+    pub fn new(session: Arc<Session>, style: Style) -> anyhow::Result<Debugger> {
+        let current_frame = Arc::new(AtomicUsize::new(0));
+        let mut editor = Editor::new()?;
+        editor.set_helper(Some(Completion {
+            session: session.clone(),
+            frame: current_frame.clone(),
+        }));
+        Ok(Debugger {
+            session,
+            style,
+            sources: SourceCache::default(),
+            table: Table::default(),
+            displays: Vec::new(),
+            frames: Vec::new(),
+            current: 0,
+            current_frame,
+            list_next: None,
+            last_command: String::new(),
+            editor,
+            at_line_start: true,
+        })
+    }
+
+    /// Program output, passed through as it comes.
+    pub fn output(&mut self, kind: OutputKind, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let written = match kind {
+            OutputKind::Stdout => {
+                self.at_line_start = text.ends_with('\n');
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes()).and_then(|_| out.flush())
+            }
+            OutputKind::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+            OutputKind::Console => {
+                self.fresh_line();
+                std::io::stderr().lock().write_all(self.style.dim(text).as_bytes())
+            }
+        };
+        written.ok();
+    }
+
+    fn fresh_line(&mut self) {
+        if !self.at_line_start {
+            println!();
+            self.at_line_start = true;
+        }
+    }
+
+    /// A line of the debugger's own.
+    pub fn say(&mut self, text: &str) {
+        self.fresh_line();
+        println!("{text}");
+    }
+
+    fn fail(&mut self, text: &str) {
+        let line = self.style.error(&format!("*** {text}"));
+        self.say(&line);
+    }
+
+    fn frame_index(&self) -> usize {
+        self.frames.get(self.current).map_or(0, |f| f.index)
+    }
+
+    /// The program stopped: show where, then take commands.
+    pub fn stopped(
+        &mut self,
+        reason: StopReason,
+        description: &str,
+        breakpoint_ids: &[i64],
+        notes: &mut dyn FnMut(&mut Debugger) -> bool,
+    ) -> Flow {
+        for line in self.table.hit(breakpoint_ids) {
+            self.say(&line);
+        }
+        if reason == StopReason::Exception {
+            let uncaught = self.session.exception().is_some_and(|e| e.uncaught);
+            let text = if uncaught {
+                format!("Uncaught exception {description}: the program ends when it continues")
+            } else {
+                description.to_string()
+            };
+            self.fail(&text);
+        }
+        self.frames = match self.session.stack(0, None) {
+            Ok((frames, _)) => frames,
+            Err(e) => {
+                self.fail(&format!("cannot read the stack: {e:#}"));
+                Vec::new()
+            }
+        };
+        self.select(0);
+        self.show_frame();
+        self.show_displays();
+        self.prompt(notes)
+    }
+
+    fn select(&mut self, i: usize) {
+        self.current = i;
+        self.current_frame.store(self.frame_index(), Ordering::Relaxed);
+        self.list_next = None;
+    }
+
+    fn show_frame(&mut self) {
+        if let Some(f) = self.frames.get(self.current).cloned() {
+            let text = show::frame_lines(&f, true, &mut self.sources, self.style);
+            self.say(&text);
+        }
+    }
+
+    fn show_displays(&mut self) {
+        let frame = self.frame_index();
+        let mut lines = Vec::new();
+        for (expr, last) in self.displays.iter_mut() {
+            let now = match self.session.evaluate(frame, expr, false) {
+                Ok(v) => v.value,
+                Err(e) => format!("** raised {e:#} **"),
+            };
+            if last.as_deref() != Some(now.as_str()) {
+                let old = last.as_deref().map(|o| format!("  [old: {o}]")).unwrap_or_default();
+                lines.push(format!("display {expr}: {now}{old}"));
+                *last = Some(now);
+            }
+        }
+        for l in lines {
+            self.say(&l);
+        }
+    }
+
+    /// Reads commands until one resumes the program or quits. `notes`
+    /// prints what arrived meanwhile; false when the program has ended.
+    fn prompt(&mut self, notes: &mut dyn FnMut(&mut Debugger) -> bool) -> Flow {
+        loop {
+            if !notes(self) {
+                return Flow::Resumed;
+            }
+            self.fresh_line();
+            let line = match self.editor.readline("(Pdb) ") {
+                Ok(line) => line,
+                Err(ReadlineError::Interrupted) => {
+                    self.say("--KeyboardInterrupt--");
+                    continue;
+                }
+                Err(ReadlineError::Eof) => {
+                    self.say("");
+                    return Flow::Quit;
+                }
+                Err(e) => {
+                    self.fail(&format!("cannot read the terminal: {e}"));
+                    return Flow::Quit;
+                }
+            };
+            let line = if line.trim().is_empty() {
+                self.last_command.clone()
+            } else {
+                self.editor.add_history_entry(line.as_str()).ok();
+                self.last_command = line.clone();
+                line
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match command::parse(&line) {
+                Ok(c) => {
+                    if let Some(flow) = self.execute(c, notes) {
+                        return flow;
+                    }
+                }
+                Err(e) => self.fail(&e),
+            }
+        }
+    }
+
+    fn resume(&mut self, how: Resume) -> Option<Flow> {
+        match self.session.resume(how) {
+            Ok(()) => Some(Flow::Resumed),
+            Err(e) => {
+                self.fail(&format!("{e:#}"));
+                None
+            }
+        }
+    }
+
+    fn execute(&mut self, c: Command, notes: &mut dyn FnMut(&mut Debugger) -> bool) -> Option<Flow> {
+        match c {
+            Command::Continue => return self.resume(Resume::Continue),
+            Command::Next => return self.resume(Resume::Next),
+            Command::Step => return self.resume(Resume::StepIn),
+            Command::Return => return self.resume(Resume::StepOut),
+            Command::Until(line) => return self.resume(Resume::Until(line)),
+            Command::Quit => return Some(Flow::Quit),
+            Command::Help(None) => {
+                for (names, args, text) in command::HELP {
+                    let line = format!("{:<24} {text}", format!("{} {args}", names.join("|")));
+                    self.say(line.trim_end());
+                }
+            }
+            Command::Help(Some(name)) => match command::help(&name) {
+                Some(text) => self.say(&text),
+                None => self.fail(&format!("no help on {name:?}")),
+            },
+            Command::Where => {
+                let mut text = Vec::new();
+                for (i, f) in self.frames.iter().enumerate().rev() {
+                    text.push(show::frame_lines(f, i == self.current, &mut self.sources, self.style));
+                }
+                self.say(&text.join("\n"));
+            }
+            Command::Up(n) => self.move_frame(n as isize),
+            Command::Down(n) => self.move_frame(-(n as isize)),
+            Command::Break { at, condition, temporary } => self.set_break(at, condition, temporary),
+            Command::Clear(which) => {
+                let project = self.session.project_dir();
+                let resolve = |f: &str| resolve_file(f, &project);
+                for line in self.table.clear(&self.session, &which, resolve) {
+                    self.say(&line);
+                }
+            }
+            Command::Enable(which) | Command::Disable(which) if which.is_empty() => {
+                self.fail("which breakpoints? (give their numbers)")
+            }
+            Command::Enable(which) => {
+                for line in self.table.enable(&self.session, &which, true) {
+                    self.say(&line);
+                }
+            }
+            Command::Disable(which) => {
+                for line in self.table.enable(&self.session, &which, false) {
+                    self.say(&line);
+                }
+            }
+            Command::Condition(n, cond) => match self.table.condition(&self.session, &n, cond) {
+                Ok(m) => self.say(&m),
+                Err(e) => self.fail(&e),
+            },
+            Command::Ignore(n, count) => match self.table.ignore(&self.session, &n, count) {
+                Ok(m) => self.say(&m),
+                Err(e) => self.fail(&e),
+            },
+            Command::List(arg) => self.list(arg.as_deref()),
+            Command::LongList => self.long_list(),
+            Command::Print(e) => self.print(&e, false),
+            Command::PrettyPrint(e) => self.print(&e, true),
+            Command::Display(None) => {
+                let lines: Vec<String> = self
+                    .displays
+                    .iter()
+                    .map(|(e, v)| format!("{e}: {}", v.as_deref().unwrap_or("")))
+                    .collect();
+                self.say("Currently displaying:");
+                for l in lines {
+                    self.say(&l);
+                }
+            }
+            Command::Display(Some(expr)) => {
+                if !self.displays.iter().any(|(e, _)| *e == expr) {
+                    self.displays.push((expr, None));
+                }
+                self.show_displays();
+            }
+            Command::Undisplay(None) => self.displays.clear(),
+            Command::Undisplay(Some(expr)) => {
+                let before = self.displays.len();
+                self.displays.retain(|(e, _)| *e != expr);
+                if self.displays.len() == before {
+                    self.fail(&format!("not displaying {expr}"));
+                }
+            }
+            Command::Args => match self.session.arguments(self.frame_index()) {
+                Ok(args) => {
+                    for a in args {
+                        self.say(&format!("{} = {}", a.name, a.value));
+                    }
+                }
+                Err(e) => self.fail(&format!("{e:#}")),
+            },
+            Command::Python(text) => self.python(&text),
+            Command::Interact => self.interact(notes),
+            Command::Retval => self.fail(
+                "retval: MicroPython gives a debugger no return value; `r` stops in the caller, where you can `p` it",
+            ),
+        }
+        None
+    }
+
+    fn move_frame(&mut self, by: isize) {
+        let target = self.current as isize + by;
+        if target < 0 {
+            return self.fail("Newest frame");
+        }
+        if target as usize >= self.frames.len() {
+            return self.fail("Oldest frame");
+        }
+        self.select(target as usize);
+        self.show_frame();
+    }
+
+    fn current_file(&self) -> PathBuf {
+        self.frames
+            .get(self.current)
+            .and_then(|f| f.path.clone())
+            .unwrap_or_else(|| self.session.program().to_path_buf())
+    }
+
+    fn set_break(&mut self, at: Option<Location>, condition: Option<String>, temporary: bool) {
+        let s = self.session.clone();
+        let result = match at {
+            None => {
+                for line in self.table.listing(&s) {
+                    self.say(&line);
+                }
+                return;
+            }
+            Some(Location::Line(line)) => {
+                let file = self.current_file();
+                self.table.add_line(&s, file, line, condition, temporary)
+            }
+            Some(Location::FileLine(file, line)) => match resolve_file(&file, &s.project_dir()) {
+                Some(path) => self.table.add_line(&s, path, line, condition, temporary),
+                None => Err(format!("{file:?} not found")),
+            },
+            Some(Location::Function(name)) => self.table.add_function(&s, name, condition, temporary),
+        };
+        match result {
+            Ok(m) => self.say(&m),
+            Err(e) => self.fail(&e),
+        }
+    }
+
+    fn print(&mut self, expr: &str, pretty: bool) {
+        match self.session.evaluate(self.frame_index(), expr, false) {
+            Ok(v) if pretty => self.say(&show::pretty(&v.value, 79)),
+            Ok(v) => self.say(&v.value),
+            Err(e) => self.fail(&format!("{e:#}")),
+        }
+    }
+
+    /// pdb's `!`: an expression's value is printed (unless None), a
+    /// statement is run.
+    fn python(&mut self, text: &str) {
+        let frame = self.frame_index();
+        match self.session.evaluate(frame, text, false) {
+            Ok(v) if v.value == "None" => {}
+            Ok(v) => self.say(&v.value),
+            Err(e) if e.to_string().starts_with("SyntaxError") => {
+                if let Err(e) = self.session.evaluate(frame, text, true) {
+                    self.fail(&format!("{e:#}"));
+                }
+            }
+            Err(e) => self.fail(&format!("{e:#}")),
+        }
+    }
+
+    fn interact(&mut self, notes: &mut dyn FnMut(&mut Debugger) -> bool) {
+        self.say("*interactive* (Ctrl-D returns to the debugger)");
+        loop {
+            if !notes(self) {
+                return;
+            }
+            match self.editor.readline(">>> ") {
+                Ok(line) if line.trim().is_empty() => {}
+                Ok(line) => {
+                    self.editor.add_history_entry(line.as_str()).ok();
+                    self.python(&line);
+                }
+                Err(ReadlineError::Interrupted) => self.say("KeyboardInterrupt"),
+                Err(_) => break,
+            }
+        }
+        self.say("now exiting InteractiveConsole...");
+    }
+
+    fn list(&mut self, arg: Option<&str>) {
+        let Some(f) = self.frames.get(self.current).cloned() else {
+            return self.fail("no frame to list");
+        };
+        let Some(path) = f.path.clone() else {
+            return self.fail(&format!("no source on the host for {}", f.device_file));
+        };
+        let (first, last) = match arg.map(str::trim) {
+            None => match &self.list_next {
+                Some((p, next)) if *p == path => (*next, *next + 10),
+                _ => (f.line.saturating_sub(5).max(1), f.line.saturating_sub(5).max(1) + 10),
+            },
+            Some(".") => (f.line.saturating_sub(5).max(1), f.line.saturating_sub(5).max(1) + 10),
+            Some(range) => {
+                let parts: Vec<Option<u32>> = range.split(',').map(|p| p.trim().parse().ok()).collect();
+                match parts.as_slice() {
+                    [Some(a)] => (a.saturating_sub(5).max(1), a.saturating_sub(5).max(1) + 10),
+                    // pdb: a second number smaller than the first is a count.
+                    [Some(a), Some(b)] if b < a => (*a, a + b),
+                    [Some(a), Some(b)] => (*a, *b),
+                    _ => return self.fail(&format!("{range:?} is not a line or FIRST, LAST")),
+                }
+            }
+        };
+        self.list_lines(&path, first, last, f.line);
+        self.list_next = Some((path, last + 1));
+    }
+
+    fn long_list(&mut self) {
+        let Some(f) = self.frames.get(self.current).cloned() else {
+            return self.fail("no frame to list");
+        };
+        let Some(path) = f.path.clone() else {
+            return self.fail(&format!("no source on the host for {}", f.device_file));
+        };
+        let text = self.sources.lines(&path).join("\n");
+        let (first, last) = match mpdbg_source::SourceModel::analyze(&text) {
+            Ok(model) => match model.code_at_line(f.line) {
+                Some(code) if code.name != "<module>" => code.span,
+                _ => (1, model.line_count()),
+            },
+            Err(e) => return self.fail(&format!("cannot read {}: {}", path.display(), e.message())),
+        };
+        self.list_lines(&path, first, last, f.line);
+    }
+
+    fn list_lines(&mut self, path: &Path, first: u32, last: u32, current: u32) {
+        let lines = self.sources.lines(path).to_vec();
+        let mut out = Vec::new();
+        for n in first..=last {
+            let Some(text) = usize::try_from(n).ok().and_then(|i| lines.get(i.checked_sub(1)?)) else {
+                break;
+            };
+            out.push(show::listed_line(n, text, self.table.has(path, n), n == current, self.style));
+        }
+        if out.is_empty() {
+            return self.fail("[EOF]");
+        }
+        self.say(&out.join("\n"));
+    }
+}
+
+/// A file the user named: as given (from the current folder) or in the project.
+fn resolve_file(file: &str, project: &Path) -> Option<PathBuf> {
+    let given = Path::new(file);
+    let candidates = [std::path::absolute(given).ok(), Some(project.join(given))];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
