@@ -68,6 +68,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
     session.configuration_done()?;
     let mut dbg = Debugger::new(session.clone(), Style::detect())?;
     let mut last_interrupt: Option<Instant> = None;
+    let mut quitting = false;
     let ended = std::cell::Cell::new(false);
     // While stopped, the prompt prints what arrives between commands.
     let mut pending = |dbg: &mut Debugger| -> bool {
@@ -93,12 +94,14 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
                 ..
             }) => {
                 if let Flow::Quit = dbg.stopped(reason, &description, &breakpoint_ids, &mut pending) {
+                    quitting = true;
                     session.terminate();
                 }
                 if ended.get() {
                     break;
                 }
             }
+            Note::Event(SessionEvent::Exited { .. }) if quitting => {}
             Note::Event(SessionEvent::Exited { code }) => {
                 dbg.say(&dbg.style.dim(&format!("The program exited with code {code}.")));
             }
@@ -107,6 +110,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
                 let now = Instant::now();
                 if last_interrupt.is_some_and(|t| now.duration_since(t) < QUIT_INTERRUPT) {
                     dbg.say("Quitting.");
+                    quitting = true;
                     session.terminate();
                 } else {
                     last_interrupt = Some(now);
@@ -118,5 +122,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
             }
         }
     }
-    Ok(session.wait())
+    let code = session.wait();
+    // Quitting ends the program on purpose: that is no failure of mpdbg's.
+    Ok(if quitting { 0 } else { code })
 }

@@ -13,6 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+struct Display {
+    expr: String,
+    scope: (Option<PathBuf>, String),
+    last: Option<String>,
+}
+
 /// What the prompt ends with.
 pub enum Flow {
     Resumed,
@@ -24,8 +30,9 @@ pub struct Debugger {
     pub style: Style,
     sources: SourceCache,
     table: Table,
-    /// `display` expressions with the value last shown.
-    displays: Vec<(String, Option<String>)>,
+    /// `display` expressions, each of the function it was set in (file,
+    /// name), with the value last shown.
+    displays: Vec<Display>,
     /// The stop's frames, innermost first, and the current one.
     frames: Vec<FrameView>,
     current: usize,
@@ -151,18 +158,26 @@ impl Debugger {
         }
     }
 
+    fn scope(&self) -> (Option<PathBuf>, String) {
+        self.frames
+            .get(self.current)
+            .map_or((None, String::new()), |f| (f.path.clone(), f.name.clone()))
+    }
+
+    /// pdb's displays: those of the current function whose value changed.
     fn show_displays(&mut self) {
         let frame = self.frame_index();
+        let scope = self.scope();
         let mut lines = Vec::new();
-        for (expr, last) in self.displays.iter_mut() {
-            let now = match self.session.evaluate(frame, expr, false) {
+        for d in self.displays.iter_mut().filter(|d| d.scope == scope) {
+            let now = match self.session.evaluate(frame, &d.expr, false) {
                 Ok(v) => v.value,
                 Err(e) => format!("** raised {e:#} **"),
             };
-            if last.as_deref() != Some(now.as_str()) {
-                let old = last.as_deref().map(|o| format!("  [old: {o}]")).unwrap_or_default();
-                lines.push(format!("display {expr}: {now}{old}"));
-                *last = Some(now);
+            if d.last.as_deref() != Some(now.as_str()) {
+                let old = d.last.as_deref().map(|o| format!("  [old: {o}]")).unwrap_or_default();
+                lines.push(format!("display {}: {now}{old}", d.expr));
+                d.last = Some(now);
             }
         }
         for l in lines {
@@ -285,10 +300,12 @@ impl Debugger {
             Command::Print(e) => self.print(&e, false),
             Command::PrettyPrint(e) => self.print(&e, true),
             Command::Display(None) => {
+                let scope = self.scope();
                 let lines: Vec<String> = self
                     .displays
                     .iter()
-                    .map(|(e, v)| format!("{e}: {}", v.as_deref().unwrap_or("")))
+                    .filter(|d| d.scope == scope)
+                    .map(|d| format!("{}: {}", d.expr, d.last.as_deref().unwrap_or("")))
                     .collect();
                 self.say("Currently displaying:");
                 for l in lines {
@@ -296,15 +313,20 @@ impl Debugger {
                 }
             }
             Command::Display(Some(expr)) => {
-                if !self.displays.iter().any(|(e, _)| *e == expr) {
-                    self.displays.push((expr, None));
+                let scope = self.scope();
+                if !self.displays.iter().any(|d| d.expr == expr && d.scope == scope) {
+                    self.displays.push(Display { expr, scope, last: None });
                 }
                 self.show_displays();
             }
-            Command::Undisplay(None) => self.displays.clear(),
+            Command::Undisplay(None) => {
+                let scope = self.scope();
+                self.displays.retain(|d| d.scope != scope);
+            }
             Command::Undisplay(Some(expr)) => {
                 let before = self.displays.len();
-                self.displays.retain(|(e, _)| *e != expr);
+                let scope = self.scope();
+                self.displays.retain(|d| d.expr != expr || d.scope != scope);
                 if self.displays.len() == before {
                     self.fail(&format!("not displaying {expr}"));
                 }
