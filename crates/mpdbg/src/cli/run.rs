@@ -122,7 +122,6 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         micropython,
         heap_size: None,
         just_my_code: true,
-        own_process_group: false,
     };
     let session = Session::launch(cfg, sink)?;
     for (file, reqs) in &by_file {

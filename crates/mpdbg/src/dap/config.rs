@@ -43,7 +43,6 @@ impl LaunchArgs {
             micropython: non_empty(&self.micropython),
             heap_size: self.heap_size.clone().filter(|s| !s.is_empty()),
             just_my_code: self.just_my_code.unwrap_or(true),
-            own_process_group: false,
         })
     }
 }

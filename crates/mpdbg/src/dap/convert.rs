@@ -125,12 +125,12 @@ pub fn exception_info(s: &Session) -> Result<Value> {
     }))
 }
 
-pub fn source(args: &SourceArguments) -> Result<Value> {
+pub fn source(session: &Session, args: &SourceArguments) -> Result<Value> {
     let path = args
         .source
         .as_ref()
         .and_then(|s| s.path.clone())
         .ok_or_else(|| anyhow!("this source is only on the device; mpdbg cannot fetch it yet"))?;
-    let content = std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read {path}: {e}"))?;
+    let content = session.source_text(std::path::Path::new(&path))?;
     Ok(json!({ "content": content }))
 }

@@ -3,6 +3,7 @@
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
 mod config;
 mod convert;
+pub mod listen;
 
 use config::LaunchArgs;
 
@@ -14,7 +15,7 @@ use mpdbg_dap::{
 };
 use serde_json::json;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 const THREAD_ID: i64 = 1;
 
@@ -64,13 +65,16 @@ impl EventSink for DapSink {
     }
 }
 
-/// Runs one debug session over `conn` until the editor disconnects.
-pub fn serve(conn: Connection) -> Result<()> {
+/// Runs one debug session over `conn` until the editor disconnects. With a
+/// `token`, the client must send it in its `launch`/`attach` arguments: until
+/// then only `initialize` is answered, and anything else closes the connection.
+pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     let Connection { mut reader, sender } = conn;
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
         pending: PendingConfig::default(),
+        token: token.map(str::to_string),
     };
     loop {
         let request = match reader.read_message() {
@@ -91,7 +95,11 @@ pub fn serve(conn: Connection) -> Result<()> {
                 }
                 continue;
             }
-            Err(e) => return Err(anyhow!("the editor connection failed: {e}")),
+            Err(e) => {
+                // A socket peer that does not speak DAP: close, having run nothing.
+                sender.shutdown();
+                return Err(anyhow!("the editor connection failed: {e}"));
+            }
         };
         let done = adapter.handle(&request);
         if done {
@@ -115,6 +123,9 @@ struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
     pending: PendingConfig,
+    /// The secret the client has yet to present; `None` once it has (or when
+    /// none is required).
+    token: Option<String>,
 }
 
 impl Adapter {
@@ -130,9 +141,32 @@ impl Adapter {
             Ok(c) => c,
             Err(e) => {
                 self.sender.send_response(e.response()).ok();
-                return false;
+                return self.token.is_some();
             }
         };
+        if let Some(expected) = &self.token {
+            let presented = match &command {
+                Command::Initialize(_) => None,
+                Command::Launch(a) | Command::Attach(a) => Some(a.get_str("token").unwrap_or_default()),
+                _ => Some(""),
+            };
+            if let Some(presented) = presented {
+                if !listen::token_matches(expected, presented) {
+                    let why = if presented.is_empty() {
+                        format!("mpdbg: '{}' before authentication: this adapter needs \"token\" in the launch or attach configuration; closing the connection\n", req.command)
+                    } else {
+                        "mpdbg: wrong \"token\" in the launch or attach configuration; closing the connection\n"
+                            .to_string()
+                    };
+                    eprint!("{why}");
+                    self.sender
+                        .send_event(Event::raw("output", json!({ "category": "important", "output": why })))
+                        .ok();
+                    return true;
+                }
+                self.token = None;
+            }
+        }
         let mut done = false;
         let result: Result<serde_json::Value> = match command {
             Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
@@ -179,7 +213,7 @@ impl Adapter {
             Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
             Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
-            Command::Source(args) => convert::source(&args),
+            Command::Source(args) => self.session().and_then(|s| convert::source(s, &args)),
             Command::Terminate(_) => {
                 if let Some(s) = &self.session {
                     s.terminate();
@@ -197,6 +231,7 @@ impl Adapter {
             Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
             _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
+        let launched = req.command == "launch" && result.is_ok();
         let sent = match result {
             Ok(body) if body.is_null() => self.sender.ack(req),
             Ok(body) => self.sender.respond(req, body),
@@ -206,7 +241,7 @@ impl Adapter {
             eprintln!("mpdbg dap: cannot answer the editor: {e}");
             return true;
         }
-        if req.command == "launch" && self.session.is_some() {
+        if launched {
             self.sender.send_event(Event::initialized()).ok();
         }
         done
@@ -286,21 +321,9 @@ fn capabilities() -> Capabilities {
 }
 
 /// `mpdbg dap` on stdio, or on a TCP port for editors that connect.
-pub fn run(listen: Option<String>) -> Result<()> {
+pub fn run(listen: Option<listen::ListenOptions>) -> Result<()> {
     match listen {
-        None => serve(Connection::stdio()),
-        Some(addr) => {
-            let listener = mpdbg_dap::DapListener::bind(addr.as_str())?;
-            eprintln!("mpdbg dap: listening on {}", listener.local_addr()?);
-            let lock = Mutex::new(());
-            loop {
-                let (conn, peer) = listener.accept()?;
-                eprintln!("mpdbg dap: editor connected from {peer}");
-                let _one_at_a_time = lock.lock();
-                if let Err(e) = serve(conn) {
-                    eprintln!("mpdbg dap: session ended with an error: {e:#}");
-                }
-            }
-        }
+        None => serve(Connection::stdio(), None),
+        Some(options) => listen::run(options),
     }
 }

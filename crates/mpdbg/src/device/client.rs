@@ -42,10 +42,14 @@ impl DeviceClient {
         let (reply_tx, reply_rx) = channel();
         let (chunk_tx, chunk_rx) = channel::<Option<Vec<u8>>>();
         spawn_reader(streams.reader, chunk_tx);
+        // `Closed` must come after the last of the error stream too (a
+        // SyntaxError's message arrives there just before the end).
+        let (stderr_done_tx, stderr_done) = channel::<()>();
         let ev = events.clone();
-        thread::spawn(move || demux_loop(chunk_rx, reply_tx, ev));
+        thread::spawn(move || demux_loop(chunk_rx, reply_tx, ev, stderr_done));
         if let Some(mut err) = streams.stderr {
             thread::spawn(move || {
+                let _done = stderr_done_tx;
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = err.read(&mut buf) {
                     if n == 0
@@ -126,7 +130,15 @@ fn spawn_reader(mut reader: Box<dyn Read + Send>, tx: Sender<Option<Vec<u8>>>) {
     });
 }
 
-fn demux_loop(chunks: Receiver<Option<Vec<u8>>>, replies: Sender<DeviceMessage>, events: Sender<DeviceEvent>) {
+/// How long the end of the link waits for the error stream to end too.
+const STDERR_DRAIN: Duration = Duration::from_secs(2);
+
+fn demux_loop(
+    chunks: Receiver<Option<Vec<u8>>>,
+    replies: Sender<DeviceMessage>,
+    events: Sender<DeviceEvent>,
+    stderr_done: Receiver<()>,
+) {
     let mut demux = Demux::default();
     let emit = |piece: Piece| match piece {
         Piece::Output(bytes) => {
@@ -157,6 +169,8 @@ fn demux_loop(chunks: Receiver<Option<Vec<u8>>>, replies: Sender<DeviceMessage>,
                 while demux.holding() {
                     demux.flush().into_iter().for_each(emit);
                 }
+                // Disconnected (not a message) is the error stream's end.
+                stderr_done.recv_timeout(STDERR_DRAIN).ok();
                 events.send(DeviceEvent::Closed).ok();
                 break;
             }

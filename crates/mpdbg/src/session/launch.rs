@@ -1,6 +1,6 @@
 //! Starting a program on the built-in debug MicroPython (or an interpreter
 //! the user names) with the agent, up to the point where breakpoints can be set.
-use super::{pump, PathMap, Phase, Session, State};
+use super::{pump, sources::Sources, PathMap, Phase, Session, State};
 use crate::device::DeviceClient;
 use crate::micropython::{self, Flavour};
 use crate::transport::{ProcessTransport, Transport};
@@ -28,10 +28,6 @@ pub struct LaunchConfig {
     /// Hide and step through frames outside the program's folder (debugpy's
     /// `justMyCode`).
     pub just_my_code: bool,
-    /// Run the interpreter in a process group of its own, so that the
-    /// terminal's Ctrl-C reaches only mpdbg (the terminal debugger pauses
-    /// the program with it).
-    pub own_process_group: bool,
 }
 
 /// Checks a heap size the way the interpreter's `-X heapsize=` reads it:
@@ -163,7 +159,6 @@ impl Session {
             &program,
             &cfg.args,
             &cwd,
-            cfg.own_process_group,
         )?;
         let streams = transport
             .take_streams()
@@ -175,7 +170,7 @@ impl Session {
             transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
-            sources: Mutex::new(Default::default()),
+            sources: Mutex::new(Sources::for_program(&program)),
             sink,
             root: PathMap,
             program: program.clone(),

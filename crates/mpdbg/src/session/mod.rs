@@ -87,6 +87,17 @@ pub struct ExceptionView {
     pub uncaught: bool,
 }
 
+impl ExceptionView {
+    /// "Type: message", or just "Type" when the message is empty.
+    pub fn summary(&self) -> String {
+        if self.message.is_empty() {
+            self.type_name.clone()
+        } else {
+            format!("{}: {}", self.type_name, self.message)
+        }
+    }
+}
+
 struct State {
     phase: Phase,
     stop_on_entry: bool,
@@ -299,8 +310,13 @@ impl Session {
                 device_file: f.file.clone(),
                 line: f.line,
             })
-            .collect();
+            .collect::<Vec<_>>();
         st.seen_files.extend(views.iter().filter_map(|v| v.path.clone()));
+        if let Ok(mut sources) = self.sources.lock() {
+            for path in views.iter().filter_map(|v| v.path.as_deref()) {
+                sources.show(path);
+            }
+        }
         Ok((views, total))
     }
 
@@ -348,6 +364,12 @@ impl Session {
             bail!("the device returned no frame {index}");
         }
         Ok(st.frames[index].clone())
+    }
+
+    /// The text of one of the session's sources, for the editor's `source` request.
+    pub fn source_text(&self, path: &Path) -> Result<String> {
+        let sources = self.sources.lock().map_err(|_| anyhow!("sources poisoned"))?;
+        sources.text(path).map_err(|e| anyhow!(e))
     }
 
     pub fn exception(&self) -> Option<ExceptionView> {

@@ -59,7 +59,10 @@ fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
 /// line, "Type: message" (raised).
 fn exception_view(text: &str, uncaught: bool) -> ExceptionView {
     let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-    let (type_name, message) = last.split_once(": ").unwrap_or((last, ""));
+    // `raise ValueError("")` prints "ValueError: " (trimmed to "ValueError:").
+    let (type_name, message) = last
+        .split_once(": ")
+        .unwrap_or((last.strip_suffix(':').unwrap_or(last), ""));
     ExceptionView {
         type_name: type_name.into(),
         message: message.into(),
@@ -179,13 +182,13 @@ impl Session {
         }
         let exception = self.exception();
         let description = match &exception {
-            Some(e) => format!("{}: {}", e.type_name, e.message),
+            Some(e) => e.summary(),
             None => format!("Paused on {}", reason.as_str()),
         };
         self.sink.event(SessionEvent::Stopped {
             reason,
             description,
-            text: exception.map(|e| format!("{}: {}", e.type_name, e.message)),
+            text: exception.map(|e| e.summary()),
             breakpoint_ids,
         });
     }
@@ -272,5 +275,11 @@ mod tests {
         );
         let e = exception_view("StopIteration", false);
         assert_eq!((e.type_name.as_str(), e.message.as_str()), ("StopIteration", ""));
+        assert_eq!(e.summary(), "StopIteration");
+        let e = exception_view("Traceback...\nValueError: \n", true);
+        assert_eq!(
+            (e.type_name.as_str(), e.summary().as_str()),
+            ("ValueError", "ValueError")
+        );
     }
 }

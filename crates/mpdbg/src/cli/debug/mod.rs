@@ -61,7 +61,6 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
         stop_on_entry: true,
         micropython: opts.micropython,
         just_my_code: true,
-        own_process_group: true,
         ..Default::default()
     };
     let session = Session::launch(cfg, std::sync::Arc::new(Sink(Mutex::new(tx))))?;
