@@ -4,10 +4,11 @@
 mod config;
 mod convert;
 pub mod listen;
+mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
+use crate::session::{BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -15,6 +16,7 @@ use mpdbg_dap::{
 };
 use serde_json::json;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 const THREAD_ID: i64 = 1;
@@ -22,10 +24,15 @@ const THREAD_ID: i64 = 1;
 /// Sends session events to the editor.
 struct DapSink {
     sender: DapSender,
+    /// Set when a restart replaces the session: its end is no news.
+    muted: AtomicBool,
 }
 
 impl EventSink for DapSink {
     fn event(&self, event: SessionEvent) {
+        if self.muted.load(Ordering::Relaxed) {
+            return;
+        }
         let sent = match event {
             SessionEvent::Output { kind, text } => {
                 let category = match kind {
@@ -73,7 +80,9 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        sink: None,
         pending: PendingConfig::default(),
+        remembered: restart::Remembered::default(),
         token: token.map(str::to_string),
     };
     loop {
@@ -122,7 +131,10 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    sink: Option<Arc<DapSink>>,
     pending: PendingConfig,
+    /// The configuration so far, for `restart`.
+    remembered: restart::Remembered,
     /// The secret the client has yet to present; `None` once it has (or when
     /// none is required).
     token: Option<String>,
@@ -177,6 +189,7 @@ impl Adapter {
             Command::SetExceptionBreakpoints(args) => {
                 let raised = args.filters.iter().any(|f| f == "raised");
                 let uncaught = args.filters.iter().any(|f| f == "uncaught");
+                self.remembered.exception_filters = Some((raised, uncaught));
                 match &self.session {
                     Some(s) => s.set_exception_filters(raised, uncaught).map(|_| json!({})),
                     None => {
@@ -185,7 +198,11 @@ impl Adapter {
                     }
                 }
             }
-            Command::SetFunctionBreakpoints(_) => Ok(json!({ "breakpoints": [] })),
+            Command::SetFunctionBreakpoints(args) => self.set_function_breakpoints(&args),
+            Command::Completions(args) => self.session().and_then(|s| convert::completions(s, &args)),
+            Command::SetExpression(args) => self.session().and_then(|s| convert::set_expression(s, &args)),
+            Command::LoadedSources => self.session().map(|s| convert::loaded_sources(s)),
+            Command::Restart(args) => self.restart(args.arguments.as_ref()).map(|_| json!(null)),
             Command::Threads => Ok(serde_json::to_value(ThreadsResponseBody {
                 threads: vec![mpdbg_dap::Thread {
                     id: THREAD_ID,
@@ -254,8 +271,11 @@ impl Adapter {
         let cfg = LaunchArgs::parse(raw)?.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
+            muted: AtomicBool::new(false),
         });
-        let session = Session::launch(cfg, sink)?;
+        let session = Session::launch(cfg, sink.clone())?;
+        self.sink = Some(sink);
+        self.remembered.launch = Some(raw.clone());
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
@@ -271,7 +291,45 @@ impl Adapter {
         Ok(())
     }
 
-    fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
+    fn set_function_breakpoints(
+        &mut self,
+        args: &mpdbg_dap::SetFunctionBreakpointsArguments,
+    ) -> Result<serde_json::Value> {
+        let body = convert::function_breakpoints(self.session()?, args);
+        self.remembered.function_breakpoints = args
+            .breakpoints
+            .iter()
+            .map(|b| FunctionBreakpointRequest {
+                name: b.name.clone(),
+                condition: b.condition.clone(),
+                hit_condition: b.hit_condition.clone(),
+                ..Default::default()
+            })
+            .collect();
+        Ok(body)
+    }
+
+    /// Ends the program without telling the editor and launches it again,
+    /// configured as before (with the editor's new configuration, if sent).
+    fn restart(&mut self, arguments: Option<&serde_json::Value>) -> Result<()> {
+        let raw = arguments
+            .or(self.remembered.launch.as_ref())
+            .cloned()
+            .ok_or_else(|| anyhow!("nothing to restart: launch a program first"))?;
+        if let Some(old) = self.session.take() {
+            if let Some(sink) = self.sink.take() {
+                sink.muted.store(true, Ordering::Relaxed);
+            }
+            old.terminate();
+            old.wait();
+        }
+        self.launch(&raw)?;
+        let session = self.session()?;
+        self.remembered.apply(session)?;
+        session.configuration_done()
+    }
+
+    fn set_breakpoints(&mut self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
         let path = args
             .source
             .path
@@ -290,6 +348,7 @@ impl Adapter {
             .collect();
         let session = self.session()?;
         let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
+        self.remembered.line_breakpoints.insert(path.clone(), requests);
         Ok(json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }))
     }
 }
@@ -312,6 +371,12 @@ fn capabilities() -> Capabilities {
         supports_exception_info_request: Some(true),
         support_terminate_debuggee: Some(true),
         supports_delayed_stack_trace_loading: Some(true),
+        supports_function_breakpoints: Some(true),
+        supports_completions_request: Some(true),
+        completion_trigger_characters: Some(vec![".".into()]),
+        supports_set_expression: Some(true),
+        supports_restart_request: Some(true),
+        supports_loaded_sources_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),
             filter("uncaught", "Uncaught Exceptions", true),

@@ -12,7 +12,6 @@ mod sources;
 mod utf8;
 mod variables;
 
-pub use breakpoint_state::FunctionBreakpointResult;
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
 pub use functions::FunctionBreakpointRequest;
 pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
