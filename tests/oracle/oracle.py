@@ -8,7 +8,8 @@ first HITS hits of each marker: the stack (function names, lines) and the
 local variables (name, value string, type, whether expandable, and the first
 level of children of expandable values). It also records the uncaught
 exception stop of exception.py, the step scenarios of scenarios.json (where
-next / stepIn / stepOut land), and the exact stdout bytes of output.py.
+next / stepIn / stepOut land), function breakpoints, completions and
+setExpression (features.py), and the exact stdout bytes of output.py.
 
 Results go to tests/oracle/fixtures/<program>.json (and output.py.stdout).
 They are deterministic: object addresses are masked, reference numbers are
@@ -398,6 +399,11 @@ def generate(outdir, only=None):
             f.write(raw)
     with open(os.path.join(HERE, "scenarios.json"), encoding="utf-8") as f:
         scenarios = json.load(f)["scenarios"]
+    if not only or "features" in only:
+        import features
+
+        print("oracle: features", file=sys.stderr)
+        write_json(os.path.join(outdir, "features.json"), dict(features.record(), about=about))
     if not only or "scenarios" in only:
         results = []
         for sc in scenarios:
@@ -441,7 +447,7 @@ def main():
                     help="regenerate in a temporary directory and compare")
     ap.add_argument("--out", default=FIXTURES, help="output directory")
     ap.add_argument("only", nargs="*",
-                    help="program file names (or 'scenarios') to regenerate")
+                    help="program file names (or 'scenarios', 'features') to regenerate")
     a = ap.parse_args()
     if a.check:
         sys.exit(check())

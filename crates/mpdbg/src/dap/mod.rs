@@ -8,7 +8,9 @@ mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, Resume, Session, SessionEvent};
+use crate::session::{
+    BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, Resume, Session, SessionEvent,
+};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,

@@ -119,6 +119,14 @@ impl Session {
         all.find(|b| b.id == id).map(|b| (b.hits, b.ignore_left))
     }
 
+    /// Whether every one of `ids` is a function breakpoint.
+    pub(super) fn all_function_breakpoints(&self, ids: &[i64]) -> bool {
+        self.state().is_ok_and(|st| {
+            ids.iter()
+                .all(|id| st.function_breakpoints.iter().any(|(_, b)| b.id == *id))
+        })
+    }
+
     /// The program, as the host knows it.
     pub fn program(&self) -> &Path {
         &self.program
@@ -178,7 +186,10 @@ impl Session {
         let path = top.path.clone()?;
         let here: Vec<ActiveBreakpoint> = {
             let st = self.state().ok()?;
-            st.breakpoints_of(&path).filter(|b| b.line == top.line).cloned().collect()
+            st.breakpoints_of(&path)
+                .filter(|b| b.line == top.line)
+                .cloned()
+                .collect()
         };
         if here.is_empty() {
             return None;
@@ -254,6 +265,10 @@ impl super::State {
 
     fn breakpoint_mut(&mut self, id: i64) -> Option<&mut ActiveBreakpoint> {
         let functions = self.function_breakpoints.iter_mut().map(|(_, b)| b);
-        self.breakpoints.values_mut().flatten().chain(functions).find(|b| b.id == id)
+        self.breakpoints
+            .values_mut()
+            .flatten()
+            .chain(functions)
+            .find(|b| b.id == id)
     }
 }

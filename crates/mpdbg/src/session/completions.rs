@@ -5,6 +5,13 @@
 use super::Session;
 use anyhow::Result;
 
+/// Python's keywords: no name lists them on the device, yet they complete.
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
+
 /// The word being completed at the end of `text`: the object expression
 /// before its last dot (None: a bare name) and the prefix after it.
 pub fn split_word(text: &str) -> (Option<&str>, &str) {
@@ -43,6 +50,9 @@ impl Session {
         } else {
             Vec::new()
         };
+        if object.is_none() {
+            names.extend(KEYWORDS.iter().filter(|k| k.starts_with(prefix)).map(|k| k.to_string()));
+        }
         // Private names only when asked for, as Python's own completer does.
         if !prefix.starts_with('_') {
             names.retain(|n| !n.starts_with('_'));

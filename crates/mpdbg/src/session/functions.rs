@@ -99,8 +99,14 @@ mod tests {
         std::fs::write(dir.join("pkg/__init__.py"), "").unwrap();
         let main = dir.join("main.py");
         let c = candidates("util.h", &dir, std::slice::from_ref(&main));
-        assert_eq!(c, vec![(main.clone(), "util.h".into()), (dir.join("util.py"), "h".into())]);
-        assert_eq!(candidates("pkg.x.y", &dir, &[]), vec![(dir.join("pkg/__init__.py"), "x.y".into())]);
+        assert_eq!(
+            c,
+            vec![(main.clone(), "util.h".into()), (dir.join("util.py"), "h".into())]
+        );
+        assert_eq!(
+            candidates("pkg.x.y", &dir, &[]),
+            vec![(dir.join("pkg/__init__.py"), "x.y".into())]
+        );
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -152,14 +152,7 @@ impl Session {
         if let Some(size) = &cfg.heap_size {
             options.extend(["-X".to_string(), heap_size_arg(size)?]);
         }
-        let mut transport = ProcessTransport::spawn(
-            &interp,
-            &options,
-            &agent,
-            &program,
-            &cfg.args,
-            &cwd,
-        )?;
+        let mut transport = ProcessTransport::spawn(&interp, &options, &agent, &program, &cfg.args, &cwd)?;
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;

@@ -13,8 +13,8 @@ mod utf8;
 mod variables;
 
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
-pub use functions::FunctionBreakpointRequest;
 pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use functions::FunctionBreakpointRequest;
 pub use launch::LaunchConfig;
 pub use variables::VarView;
 
@@ -286,7 +286,11 @@ impl Session {
         // A stop with no frame of the project (stopped in a library) shows them all.
         let shown = if mine.is_empty() { all } else { mine };
         let total = shown.len();
-        let page = shown.into_iter().skip(start).take(levels.unwrap_or(usize::MAX)).collect();
+        let page = shown
+            .into_iter()
+            .skip(start)
+            .take(levels.unwrap_or(usize::MAX))
+            .collect();
         Ok((page, total))
     }
 
@@ -329,7 +333,10 @@ impl Session {
     pub fn loaded_sources(&self) -> Vec<PathBuf> {
         let mut out = vec![self.program.clone()];
         if let Ok(st) = self.state() {
-            let with_breakpoints = st.breakpoints.keys().chain(st.function_breakpoints.iter().map(|(p, _)| p));
+            let with_breakpoints = st
+                .breakpoints
+                .keys()
+                .chain(st.function_breakpoints.iter().map(|(p, _)| p));
             for p in st.seen_files.iter().chain(with_breakpoints) {
                 if !out.contains(p) && p.is_file() {
                     out.push(p.clone());

@@ -129,7 +129,7 @@ impl Session {
             self.set_phase(Phase::Configuring);
             return;
         }
-        let reason = {
+        let mut reason = {
             let Ok(mut st) = self.state() else { return };
             st.phase = super::Phase::Stopped;
             st.depth = depth;
@@ -176,7 +176,12 @@ impl Session {
                     }
                     return;
                 }
-                Some(ids) => breakpoint_ids = ids,
+                Some(ids) => {
+                    if self.all_function_breakpoints(&ids) {
+                        reason = StopReason::FunctionBreakpoint;
+                    }
+                    breakpoint_ids = ids;
+                }
                 None => {}
             }
         }

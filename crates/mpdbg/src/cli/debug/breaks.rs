@@ -109,7 +109,11 @@ impl Table {
             self.next -= 1;
             return Err(why);
         }
-        let kind = if temporary { "Temporary breakpoint" } else { "Breakpoint" };
+        let kind = if temporary {
+            "Temporary breakpoint"
+        } else {
+            "Breakpoint"
+        };
         let moved = match &e.place {
             Place::Line(_) if e.line != e.requested => {
                 format!(" (moved from line {}: it has no code of its own)", e.requested)
@@ -331,7 +335,11 @@ impl Table {
                 Place::Function(n) => format!(" ({n})"),
                 Place::Line(_) => String::new(),
             };
-            out.push(format!("{:<3} breakpoint   {disp} {enb}   at {}{name}", e.number, e.at()));
+            out.push(format!(
+                "{:<3} breakpoint   {disp} {enb}   at {}{name}",
+                e.number,
+                e.at()
+            ));
             if let Some(c) = &e.condition {
                 out.push(format!("\tstop only if {c}"));
             }

@@ -52,31 +52,91 @@ pub enum Command {
 /// the order `help` lists them.
 pub const HELP: &[(&[&str], &str, &str)] = &[
     (&["h", "help"], "[command]", "list the commands, or explain one"),
-    (&["w", "where", "bt"], "", "the stack, oldest frame first; > marks the current frame"),
+    (
+        &["w", "where", "bt"],
+        "",
+        "the stack, oldest frame first; > marks the current frame",
+    ),
     (&["u", "up"], "[count]", "move to an older frame"),
     (&["d", "down"], "[count]", "move to a newer frame"),
-    (&["b", "break"], "[([file:]line | function) [, condition]]", "set a breakpoint; no argument lists them"),
-    (&["tbreak"], "[([file:]line | function) [, condition]]", "a breakpoint removed when first hit"),
-    (&["cl", "clear"], "[number ... | file:line]", "delete breakpoints; no argument deletes all"),
+    (
+        &["b", "break"],
+        "[([file:]line | function) [, condition]]",
+        "set a breakpoint; no argument lists them",
+    ),
+    (
+        &["tbreak"],
+        "[([file:]line | function) [, condition]]",
+        "a breakpoint removed when first hit",
+    ),
+    (
+        &["cl", "clear"],
+        "[number ... | file:line]",
+        "delete breakpoints; no argument deletes all",
+    ),
     (&["disable"], "number ...", "disable breakpoints"),
     (&["enable"], "number ...", "enable breakpoints"),
-    (&["condition"], "number [condition]", "set or remove a breakpoint's condition"),
-    (&["ignore"], "number count", "pass a breakpoint count times before it stops"),
+    (
+        &["condition"],
+        "number [condition]",
+        "set or remove a breakpoint's condition",
+    ),
+    (
+        &["ignore"],
+        "number count",
+        "pass a breakpoint count times before it stops",
+    ),
     (&["c", "cont", "continue"], "", "continue until a breakpoint"),
-    (&["n", "next"], "", "the next line in this function, stepping over calls"),
+    (
+        &["n", "next"],
+        "",
+        "the next line in this function, stepping over calls",
+    ),
     (&["s", "step"], "", "the next line anywhere, stepping into calls"),
-    (&["r", "return"], "", "continue until this function returns (stops in the caller)"),
-    (&["unt", "until"], "[line]", "continue to a line past this one (or at/after line) here, or to the return"),
-    (&["l", "list"], "[first[, last] | .]", "source around the current line; again: the next lines"),
+    (
+        &["r", "return"],
+        "",
+        "continue until this function returns (stops in the caller)",
+    ),
+    (
+        &["unt", "until"],
+        "[line]",
+        "continue to a line past this one (or at/after line) here, or to the return",
+    ),
+    (
+        &["l", "list"],
+        "[first[, last] | .]",
+        "source around the current line; again: the next lines",
+    ),
     (&["ll", "longlist"], "", "the whole current function"),
     (&["p"], "expression", "print the value of an expression"),
     (&["pp"], "expression", "pretty-print the value of an expression"),
-    (&["display"], "[expression]", "show the expression's value when it changes at a stop; no argument lists them"),
-    (&["undisplay"], "[expression]", "stop displaying an expression; no argument: all"),
+    (
+        &["display"],
+        "[expression]",
+        "show the expression's value when it changes at a stop; no argument lists them",
+    ),
+    (
+        &["undisplay"],
+        "[expression]",
+        "stop displaying an expression; no argument: all",
+    ),
     (&["a", "args"], "", "the current function's arguments"),
-    (&["!"], "statement", "run a Python statement in the current frame (a line that is no command does too)"),
-    (&["interact"], "", "a Python prompt in the current frame; Ctrl-D returns"),
-    (&["retval", "rv"], "", "the value the current function returned (when MicroPython tells it)"),
+    (
+        &["!"],
+        "statement",
+        "run a Python statement in the current frame (a line that is no command does too)",
+    ),
+    (
+        &["interact"],
+        "",
+        "a Python prompt in the current frame; Ctrl-D returns",
+    ),
+    (
+        &["retval", "rv"],
+        "",
+        "the value the current function returned (when MicroPython tells it)",
+    ),
     (&["q", "quit", "exit"], "", "end the program and mpdbg"),
 ];
 
@@ -128,7 +188,13 @@ pub fn parse(line: &str) -> Result<Command, String> {
     }
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let rest = rest.trim();
-    let no_args = |c: Command| if rest.is_empty() { Ok(c) } else { Ok(Command::Python(line.to_string())) };
+    let no_args = |c: Command| {
+        if rest.is_empty() {
+            Ok(c)
+        } else {
+            Ok(Command::Python(line.to_string()))
+        }
+    };
     match word {
         "h" | "help" => Ok(Command::Help(optional(rest))),
         "w" | "where" | "bt" => Ok(Command::Where),

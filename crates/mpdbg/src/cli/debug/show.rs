@@ -66,7 +66,10 @@ impl SourceCache {
 
 /// `/path/file.py(12)average()`, pdb's way of naming a frame's place.
 pub fn frame_place(f: &FrameView) -> String {
-    let file = f.path.as_deref().map_or(f.device_file.clone(), |p| p.display().to_string());
+    let file = f
+        .path
+        .as_deref()
+        .map_or(f.device_file.clone(), |p| p.display().to_string());
     format!("{file}({}){}()", f.line, f.name)
 }
 

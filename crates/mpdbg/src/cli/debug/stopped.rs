@@ -266,7 +266,11 @@ impl Debugger {
             }
             Command::Up(n) => self.move_frame(n as isize),
             Command::Down(n) => self.move_frame(-(n as isize)),
-            Command::Break { at, condition, temporary } => self.set_break(at, condition, temporary),
+            Command::Break {
+                at,
+                condition,
+                temporary,
+            } => self.set_break(at, condition, temporary),
             Command::Clear(which) => {
                 let project = self.session.project_dir();
                 let resolve = |f: &str| resolve_file(f, &project);
@@ -315,7 +319,11 @@ impl Debugger {
             Command::Display(Some(expr)) => {
                 let scope = self.scope();
                 if !self.displays.iter().any(|d| d.expr == expr && d.scope == scope) {
-                    self.displays.push(Display { expr, scope, last: None });
+                    self.displays.push(Display {
+                        expr,
+                        scope,
+                        last: None,
+                    });
                 }
                 self.show_displays();
             }
@@ -488,7 +496,13 @@ impl Debugger {
             let Some(text) = usize::try_from(n).ok().and_then(|i| lines.get(i.checked_sub(1)?)) else {
                 break;
             };
-            out.push(show::listed_line(n, text, self.table.has(path, n), n == current, self.style));
+            out.push(show::listed_line(
+                n,
+                text,
+                self.table.has(path, n),
+                n == current,
+                self.style,
+            ));
         }
         if out.is_empty() {
             return self.fail("[EOF]");
