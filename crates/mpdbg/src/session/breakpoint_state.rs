@@ -142,25 +142,7 @@ impl Session {
     pub(super) fn sync_file(&self, path: &Path) {
         let lines = {
             let Ok(st) = self.state() else { return };
-            let mut by_line: Vec<(u32, Vec<Option<String>>, Vec<String>, u32)> = Vec::new();
-            for b in st.breakpoints_of(path) {
-                match by_line.iter_mut().find(|(l, ..)| *l == b.line) {
-                    Some((_, conds, ..)) => conds.push(b.condition.clone()),
-                    None => by_line.push((b.line, vec![b.condition.clone()], b.names.clone(), b.call_line)),
-                }
-            }
-            by_line
-                .into_iter()
-                .map(|(line, conds, names, call_line)| {
-                    let condition = if conds.iter().any(Option::is_none) {
-                        String::new()
-                    } else {
-                        let parts: Vec<String> = conds.into_iter().flatten().map(|c| format!("({c})")).collect();
-                        parts.join(" or ")
-                    };
-                    (line, condition, names, call_line)
-                })
-                .collect()
+            device_lines(st.breakpoints_of(path))
         };
         let req = Request::SetBreakpoints {
             file: self.root.to_device(path),
@@ -256,6 +238,33 @@ impl Session {
     }
 }
 
+/// One breakpoint line as the device takes it: line, condition, slot names
+/// of its code object, that code object's call line.
+type DeviceLine = (u32, String, Vec<String>, u32);
+
+/// The device's list for a file: one entry per line; several breakpoints on
+/// one line stop when any of their conditions holds (none: always).
+fn device_lines<'a>(breakpoints: impl Iterator<Item = &'a ActiveBreakpoint>) -> Vec<DeviceLine> {
+    let mut out: Vec<(DeviceLine, bool)> = Vec::new();
+    for b in breakpoints {
+        let cond = b.condition.clone();
+        match out.iter_mut().find(|((l, ..), _)| *l == b.line) {
+            Some(((_, joined, ..), always)) => match cond {
+                None => *always = true,
+                Some(c) => *joined = format!("{joined} or ({c})"),
+            },
+            None => {
+                let always = cond.is_none();
+                let first = cond.map(|c| format!("({c})")).unwrap_or_default();
+                out.push(((b.line, first, b.names.clone(), b.call_line), always));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|((line, cond, names, call), always)| (line, if always { String::new() } else { cond }, names, call))
+        .collect()
+}
+
 impl super::State {
     fn breakpoints_of<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a ActiveBreakpoint> + 'a {
         let lines = self.breakpoints.get(path).into_iter().flatten();
@@ -270,5 +279,41 @@ impl super::State {
             .flatten()
             .chain(functions)
             .find(|b| b.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bp(line: u32, condition: Option<&str>) -> ActiveBreakpoint {
+        ActiveBreakpoint {
+            id: 0,
+            line,
+            condition: condition.map(str::to_string),
+            hit_condition: None,
+            log_message: None,
+            hits: 0,
+            temporary: false,
+            ignore_left: 0,
+            names: vec!["i".into()],
+            call_line: 3,
+        }
+    }
+
+    #[test]
+    fn breakpoints_sharing_a_line_join_their_conditions() {
+        let list = [
+            bp(5, Some("i > 2")),
+            bp(5, Some("i < 0")),
+            bp(7, Some("x")),
+            bp(9, None),
+            bp(7, None),
+        ];
+        let lines = device_lines(list.iter());
+        let conds: Vec<(u32, &str)> = lines.iter().map(|(l, c, ..)| (*l, c.as_str())).collect();
+        // Line 7 has an unconditional one: it always stops.
+        assert_eq!(conds, [(5, "(i > 2) or (i < 0)"), (7, ""), (9, "")]);
+        assert_eq!((lines[0].2.clone(), lines[0].3), (vec!["i".to_string()], 3));
     }
 }
