@@ -157,12 +157,18 @@ def test_python_statements_and_pretty_print(term):
     assert t.end() == 0
 
 
-def test_ctrl_c_pauses_a_running_loop(term):
-    t = term(LOOP)
+def interrupt_when(t, shown):
+    """Continues, waits until the program printed `shown` (so it runs, and
+    the terminal is no longer the prompt's), and presses Ctrl-C."""
     t.child.sendline("c")
-    t.child.expect_exact("in the loop")
+    t.child.expect_exact(shown)
     t.child.sendintr()
     t.child.expect_exact("Program interrupted.")
+
+
+def test_ctrl_c_pauses_a_running_loop(term):
+    t = term(LOOP)
+    interrupt_when(t, "in the loop")
     out = t.prompt()
     assert "loop_forever.py" in out and "<module>()" in out
     assert t.cmd("p counter >= 1000").strip() == "True"
@@ -175,10 +181,7 @@ def test_ctrl_c_pauses_a_running_loop(term):
 
 def test_two_ctrl_c_within_a_second_quit(term):
     t = term(SLEEPER)
-    t.child.sendline("c")
-    t.child.expect_exact("sleeping")
-    t.child.sendintr()
-    t.child.expect_exact("Program interrupted.")
+    interrupt_when(t, "sleeping")
     t.child.sendintr()
     t.child.expect_exact("Quitting.")
     assert t.end() == 0

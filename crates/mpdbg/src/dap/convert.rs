@@ -135,9 +135,8 @@ pub fn source(session: &Session, args: &SourceArguments) -> Result<Value> {
     Ok(json!({ "content": content }))
 }
 
-pub fn function_breakpoints(s: &Session, args: &SetFunctionBreakpointsArguments) -> Value {
-    let requests: Vec<FunctionBreakpointRequest> = args
-        .breakpoints
+pub fn function_breakpoint_requests(args: &SetFunctionBreakpointsArguments) -> Vec<FunctionBreakpointRequest> {
+    args.breakpoints
         .iter()
         .map(|b| FunctionBreakpointRequest {
             name: b.name.clone(),
@@ -145,9 +144,12 @@ pub fn function_breakpoints(s: &Session, args: &SetFunctionBreakpointsArguments)
             hit_condition: b.hit_condition.clone(),
             ..Default::default()
         })
-        .collect();
+        .collect()
+}
+
+pub fn function_breakpoints(s: &Session, requests: &[FunctionBreakpointRequest]) -> Value {
     let results: Vec<Value> = s
-        .set_function_breakpoints(&requests)
+        .set_function_breakpoints(requests)
         .iter()
         .map(|r| match &r.path {
             Some(p) => breakpoint(&r.result, &p.display().to_string()),

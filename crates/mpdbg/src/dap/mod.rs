@@ -8,9 +8,7 @@ mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{
-    BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, Resume, Session, SessionEvent,
-};
+use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -297,17 +295,9 @@ impl Adapter {
         &mut self,
         args: &mpdbg_dap::SetFunctionBreakpointsArguments,
     ) -> Result<serde_json::Value> {
-        let body = convert::function_breakpoints(self.session()?, args);
-        self.remembered.function_breakpoints = args
-            .breakpoints
-            .iter()
-            .map(|b| FunctionBreakpointRequest {
-                name: b.name.clone(),
-                condition: b.condition.clone(),
-                hit_condition: b.hit_condition.clone(),
-                ..Default::default()
-            })
-            .collect();
+        let requests = convert::function_breakpoint_requests(args);
+        let body = convert::function_breakpoints(self.session()?, &requests);
+        self.remembered.function_breakpoints = requests;
         Ok(body)
     }
 
