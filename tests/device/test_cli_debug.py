@@ -13,6 +13,7 @@ from conftest import REPO, mpdbg_command
 HELLO = os.path.join(REPO, "examples", "hello.py")
 LOOP = os.path.join(REPO, "examples", "loop_forever.py")
 SLEEPER = os.path.join(REPO, "tests", "device", "scripts", "sleeper.py")
+PARTIAL = os.path.join(REPO, "tests", "device", "scripts", "partial_line.py")
 PROMPT = "(Pdb) "
 # Every wait is bounded; a failure shows what the terminal showed.
 TIMEOUT = 60 * float(os.environ.get("MPDBG_TIMEOUT_SCALE", "1"))
@@ -205,3 +206,45 @@ def test_colour_on_a_terminal_plain_when_piped(micropython):
     assert "\x1b[" not in r.stdout
     assert "-> mean = total / count" in r.stdout and "\n47\n" in r.stdout.replace(PROMPT, "\n")
     assert "temperatures: 4 values, mean 11.75" in r.stdout
+
+
+def test_tab_completes_names_from_the_device(term):
+    t = term(HELLO)
+    t.cmd("b 10")
+    t.cmd("c")
+    t.child.send("p tot\t")
+    t.child.expect_exact("total")
+    assert t.cmd("").strip().endswith("0")
+    t.child.send("p values.co\t\t")
+    t.child.expect_exact("count")
+    t.child.sendcontrol("u")
+    t.child.sendline("q")
+    assert t.end() == 0
+
+
+def test_interact_and_retval(term):
+    t = term(HELLO)
+    t.cmd("b 12")
+    t.cmd("c")
+    t.child.sendline("interact")
+    t.child.expect_exact(">>> ")
+    t.child.sendline("total + count")
+    t.child.expect_exact("51")
+    t.child.expect_exact(">>> ")
+    t.child.sendeof()
+    t.child.expect_exact("now exiting InteractiveConsole...")
+    t.prompt()
+    assert "MicroPython gives a debugger no return value" in t.cmd("retval")
+    t.child.sendline("q")
+    assert t.end() == 0
+
+
+def test_output_without_a_newline_is_not_run_into_by_the_debugger(term):
+    t = term(PARTIAL)
+    t.cmd("b 3")
+    out = t.cmd("c")
+    assert "no newline\n> %s(3)<module>()" % PARTIAL in out, out
+    t.child.sendline("c")
+    t.child.expect_exact(" then more")
+    t.child.expect("exited with code 0")
+    assert t.end() == 0
