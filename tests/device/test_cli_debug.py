@@ -248,3 +248,16 @@ def test_output_without_a_newline_is_not_run_into_by_the_debugger(term):
     t.child.expect_exact(" then more")
     t.child.expect("exited with code 0")
     assert t.end() == 0
+
+
+def test_an_uncaught_exception_stops_with_its_traceback(term):
+    t = term(os.path.join(REPO, "examples", "exception.py"))
+    out = t.cmd("c")
+    assert "*** Uncaught exception (the program ends when it continues): ValueError: negative value: -4" in out
+    assert "(7)parse()" in out
+    where = t.cmd("w")
+    assert where.index("(27)<module>()") < where.index("(14)load()") < where.index("\n> ")
+    assert "unwound" in t.cmd("p value")
+    t.child.sendline("c")
+    t.child.expect("exited with code 1")
+    assert t.end() == 1

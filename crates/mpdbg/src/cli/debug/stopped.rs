@@ -126,7 +126,7 @@ impl Debugger {
         if reason == StopReason::Exception {
             let uncaught = self.session.exception().is_some_and(|e| e.uncaught);
             let text = if uncaught {
-                format!("Uncaught exception {description}: the program ends when it continues")
+                format!("Uncaught exception (the program ends when it continues): {description}")
             } else {
                 description.to_string()
             };
