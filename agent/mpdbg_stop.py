@@ -101,7 +101,16 @@ def _set_breakpoints(c, f):
     # The tracer is set when the program resumes.
 
 
+def _keep_unwound(on):
+    # Firmware with core patch 0009 keeps the frames an exception leaves,
+    # with their slots, so that an uncaught exception's stop shows them.
+    keep = getattr(_mpdbg, "keep_unwound", None)
+    if keep:
+        keep(on)
+
+
 def _detach(c):
+    _keep_unwound(False)
     c["_attached"] = False
     c["_mode"] = 0
     c["_bps"].clear()
@@ -127,6 +136,7 @@ def _handle(c, kind, f):
         elif kind == b"X":
             c["_exc_raised"] = b"r" in f[1]
             c["_exc_uncaught"] = b"u" in f[1]
+            _keep_unwound(c["_exc_uncaught"])
             send(b"R", rid, 1, "")
         elif kind == b"P":
             send(b"R", rid, 1, "already stopped")
@@ -250,8 +260,9 @@ def start(c, path, args):
     impl = "%s %s" % (sys.implementation.name, sys.version)
     # Features: w watch, s slots; the core patches: l lazy frames, f frame
     # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtex") if _mpdbg.FEATURES >> i & 1)
+    patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
+    _keep_unwound(c["_exc_uncaught"])
     with open(path) as src:
         code = compile(src.read(), path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
@@ -271,8 +282,13 @@ def uncaught(c, e):
     # The agent's own frames are no part of the program's traceback.
     text = "\n".join(line for line in buf.getvalue().split("\n") if c["_FILE"] not in line)
     if c["_attached"] and c["_exc_uncaught"]:
-        # The stack has unwound: the host shows the traceback's frames.
-        c["_send"](b"S", "exception", 0, text)
+        # The stack has unwound: the frames the firmware kept as the
+        # exception left them (core patch 0009), innermost first, stand in
+        # for it; without them the host shows the traceback's frames.
+        global _frames
+        unwound = getattr(_mpdbg, "unwound", None)
+        _frames = [r for r in unwound(e) if r[0] != c["_FILE"]] if unwound else []
+        c["_send"](b"S", "exception", len(_frames), text)
         while True:
             try:
                 kind, f = _recv()

@@ -8,7 +8,7 @@ import subprocess
 import pexpect
 import pytest
 
-from conftest import REPO, mpdbg_command
+from conftest import REPO, UNWIND_HOOK, mpdbg_command
 
 HELLO = os.path.join(REPO, "examples", "hello.py")
 LOOP = os.path.join(REPO, "examples", "loop_forever.py")
@@ -250,14 +250,20 @@ def test_output_without_a_newline_is_not_run_into_by_the_debugger(term):
     assert t.end() == 0
 
 
-def test_an_uncaught_exception_stops_with_its_traceback(term):
+def test_an_uncaught_exception_stops_with_its_traceback(term, features):
     t = term(os.path.join(REPO, "examples", "exception.py"))
     out = t.cmd("c")
     assert "*** Uncaught exception (the program ends when it continues): ValueError: negative value: -4" in out
     assert "(7)parse()" in out
     where = t.cmd("w")
     assert where.index("(27)<module>()") < where.index("(14)load()") < where.index("\n> ")
-    assert "unwound" in t.cmd("p value")
+    if features & UNWIND_HOOK:
+        # The firmware kept each frame as the exception left it.
+        assert t.cmd("p value").strip() == "-4"
+        t.cmd("u")
+        assert t.cmd("p out").strip() == "[3]"
+    else:
+        assert "unwound" in t.cmd("p value")
     t.child.sendline("c")
     t.child.expect("exited with code 1")
     assert t.end() == 1

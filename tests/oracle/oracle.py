@@ -221,6 +221,16 @@ class Session:
             "globals_groups": globals_["groups"],
         }
 
+    def frame_locals(self, frame_id):
+        """{name: value} of a frame's Locals, groups left out."""
+        scopes = self.dap.request("scopes", {"frameId": frame_id})["scopes"]
+        loc = [s for s in scopes if s["name"] == "Locals"]
+        out = {}
+        for var in self.variables(loc[0]["variablesReference"]) if loc else ():
+            if var["name"] not in GROUPS:
+                out[var["name"]] = normalise(var["value"])
+        return out
+
     def scalar_locals(self, thread_id):
         frames, total = self.stack(thread_id)
         scopes = self.dap.request("scopes", {"frameId": frames[0]["id"]})["scopes"]
@@ -299,6 +309,8 @@ def record_breakpoints(program, spec):
                 },
                 "stack": [{k: f[k] for k in ("name", "line", "path", "marker")} for f in frames],
                 "totalFrames": total,
+                # Each frame's locals (scalars by value, containers by repr).
+                "frame_locals": [s.frame_locals(f["id"]) for f in frames],
             }
             s.cont(tid)
             continue

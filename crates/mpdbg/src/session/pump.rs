@@ -144,13 +144,16 @@ impl Session {
                 "breakpoint" => StopReason::Breakpoint,
                 "pause" => StopReason::Pause,
                 _ => {
+                    // Uncaught: the stack has unwound; the agent sends the
+                    // frames the firmware kept (with their slots), or none.
+                    let uncaught = depth == 0 || text.starts_with("Traceback");
                     if depth == 0 {
-                        // Uncaught: the stack is gone; show the traceback's frames.
+                        // Nothing kept: show the traceback's frames.
                         st.frames = traceback_frames(&text);
                         st.depth = st.frames.len() as u32;
                         st.synthetic = true;
                     }
-                    st.exception = Some(exception_view(&text, depth == 0));
+                    st.exception = Some(exception_view(&text, uncaught));
                     StopReason::Exception
                 }
             }
@@ -228,7 +231,7 @@ impl Session {
             StopReason::Step if last == Resume::StepIn => Some(Request::StepIn),
             StopReason::Step => Some(Request::StepOut),
             // debugpy does not stop at a raise in library code either.
-            _ if depth > 0 => Some(Request::Continue),
+            _ if depth > 0 && self.exception().is_some_and(|e| !e.uncaught) => Some(Request::Continue),
             _ => None,
         })
     }

@@ -167,7 +167,7 @@ impl Session {
         if st.synthetic {
             return Ok(vec![VarView::note(
                 "(mpdbg)",
-                "the exception unwound this frame: no variables to show",
+                "the exception unwound this frame: no variables to show (firmware with mpdbg's core patch 0009 keeps them)",
             )]);
         }
         match handle {
