@@ -543,9 +543,9 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_watch_obj, 1, 3, mpdbg_watch);
 // exception left without a handler, each kept as the exception left it, so
 // that an uncaught exception's stop can show their locals. While on, the
 // VM's unwinding calls unwind_hook for each such frame: it copies the
-// frame's slots (cells as they are) into a tuple (function, line, slots...)
-// if the heap gives one without a collection raising; a new exception
-// forgets the previous one's frames. unwound(exc) returns exc's frames,
+// frame's state array (cells as they are) into a tuple (function, line,
+// state...) if the heap gives one without a collection raising; a new
+// exception forgets the previous one's frames. unwound(exc) returns exc's frames,
 // innermost first, as (file, name, line, def_line, code_info, slots,
 // cellmask, globals), and forgets them.
 #if defined(MICROPY_PY_SYS_SETTRACE_UNWIND_HOOK)
@@ -570,9 +570,9 @@ static void unwind_hook(const mp_code_state_t *cs, mp_obj_t exc) {
     if (unwound_count >= UNWOUND_MAX || gc_is_locked()) {
         return;
     }
-    code_facts_t f;
-    decode_code(cs->fun_bc->rc, &f);
-    size_t n = 2 + f.n_locals;
+    // The whole state array: which of its slots are locals is decoded only
+    // if the host asks (unwound()); copying is cheaper than that.
+    size_t n = 2 + cs->n_state;
     mp_obj_tuple_t *t = m_new_obj_var_maybe(mp_obj_tuple_t, items, mp_obj_t, n);
     if (t == NULL) {
         return; // out of memory (perhaps the very exception): keep what we have
@@ -582,8 +582,8 @@ static void unwind_hook(const mp_code_state_t *cs, mp_obj_t exc) {
     const mp_raw_code_t *rc = cs->fun_bc->rc;
     t->items[0] = MP_OBJ_FROM_PTR(cs->fun_bc);
     t->items[1] = MP_OBJ_NEW_SMALL_INT(mp_prof_bytecode_lineno(rc, cs->ip - rc->prelude.opcodes));
-    for (size_t k = 0; k < f.n_locals; k++) {
-        t->items[2 + k] = cs->state[cs->n_state - 1 - k]; // MP_OBJ_NULL: unbound; never shown as is
+    for (size_t k = 0; k < cs->n_state; k++) {
+        t->items[2 + k] = cs->state[cs->n_state - 1 - k]; // never shown as is (unbound, stack words)
     }
     MP_STATE_VM(mpdbg_unwound)[unwound_count++] = MP_OBJ_FROM_PTR(t);
 }
@@ -602,7 +602,9 @@ static mp_obj_t unwound_record(const mp_obj_tuple_t *t) {
     MP_BC_PRELUDE_SIG_DECODE(ip);
     MP_BC_PRELUDE_SIZE_DECODE(ip);
     qstr name = MP_CODE_QSTR_MAP(context, mpdbg_decode_uint(&ip));
-    size_t n = t->len - 2;
+    code_facts_t f;
+    decode_code(fun->rc, &f);
+    size_t n = f.n_locals; // the rest of the state array is the value stack
     mp_obj_tuple_t *slots = MP_OBJ_TO_PTR(mp_obj_new_tuple(n, NULL));
     mp_obj_t mask = MP_OBJ_NEW_SMALL_INT(0);
     for (size_t k = 0; k < n; k++) {
