@@ -89,8 +89,13 @@ pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
 }
 
 pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {
-    let frame = frame_index(args.frame_id.unwrap_or(1))?;
     let repl = matches!(args.context, Some(EvaluateContext::Repl));
+    if repl && args.frame_id.is_none() && s.is_running() {
+        // Typed in the debug console while the program runs: a line of its stdin.
+        s.send_input(format!("{}\n", args.expression).as_bytes())?;
+        return Ok(json!({ "result": "", "variablesReference": 0 }));
+    }
+    let frame = frame_index(args.frame_id.unwrap_or(1))?;
     let v = match s.evaluate(frame, &args.expression, false) {
         Ok(v) => v,
         // In the debug console a statement (`y = 5`) is fine too.

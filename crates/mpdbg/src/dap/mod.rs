@@ -76,20 +76,23 @@ impl EventSink for DapSink {
 /// `token`, the client must send it in its `launch`/`attach` arguments: until
 /// then only `initialize` is answered, and anything else closes the connection.
 pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
-    let Connection { mut reader, sender } = conn;
+    let Connection { reader, sender } = conn;
+    let control: SharedControl = Arc::default();
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
         sink: None,
+        control: control.clone(),
         pending: PendingConfig::default(),
         remembered: restart::Remembered::default(),
         token: token.map(str::to_string),
     };
-    loop {
-        let request = match reader.read_message() {
-            Ok(Some(ProtocolMessage::Request(r))) => r,
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || read_requests(reader, control, tx));
+    for incoming in rx {
+        let request = match incoming {
+            Ok(ProtocolMessage::Request(r)) => r,
+            Ok(_) => continue,
             Err(e) if e.is_recoverable() => {
                 match e.error_response() {
                     Some(r) => {
@@ -107,10 +110,23 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
             Err(e) => {
                 // A socket peer that does not speak DAP: close, having run nothing.
                 sender.shutdown();
+                if let Some(s) = adapter.session.take() {
+                    s.disconnect(true);
+                }
                 return Err(anyhow!("the editor connection failed: {e}"));
             }
         };
+        let runs = adapter.control.lock().map_or(true, |mut c| c.start(&request));
+        if !runs {
+            sender
+                .send_response(mpdbg_dap::Response::error(&request, "cancelled"))
+                .ok();
+            continue;
+        }
         let done = adapter.handle(&request);
+        if let Ok(mut c) = adapter.control.lock() {
+            c.finish();
+        }
         if done {
             break;
         }
@@ -120,6 +136,94 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     }
     sender.shutdown();
     Ok(())
+}
+
+/// What the reader thread shares with the handler: the session, and which
+/// request runs now, so that a `cancel` or a `pause` interrupts it.
+#[derive(Default)]
+struct Control {
+    session: Option<Arc<Session>>,
+    running: Option<i64>,
+    /// Cancelled before they ran: answered "cancelled" without running.
+    cancelled: std::collections::HashSet<i64>,
+    /// Requests before this one came ahead of a pause at a stop: they are
+    /// interrupted (a looping evaluation must not hold the pause up).
+    interrupt_below: i64,
+}
+
+type SharedControl = Arc<std::sync::Mutex<Control>>;
+
+impl Control {
+    /// What a `cancel` or a `pause` does before it is handled in turn.
+    fn interrupt_for(&mut self, r: &Request) {
+        let Some(session) = self.session.clone() else { return };
+        match r.command.as_str() {
+            "cancel" => {
+                let Some(target) = r.arguments.get("requestId").and_then(serde_json::Value::as_i64) else {
+                    return;
+                };
+                if self.running == Some(target) {
+                    session.interrupt().ok();
+                } else {
+                    self.cancelled.insert(target);
+                }
+            }
+            "pause" if session.at_stop() => {
+                self.interrupt_below = self.interrupt_below.max(r.seq);
+                if self.running.is_some_and(|seq| seq < r.seq) {
+                    session.interrupt().ok();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks `r` as running; false when it was cancelled before it ran.
+    fn start(&mut self, r: &Request) -> bool {
+        if self.cancelled.remove(&r.seq) {
+            return false;
+        }
+        self.running = Some(r.seq);
+        if r.seq < self.interrupt_below {
+            if let Some(s) = &self.session {
+                s.interrupt().ok();
+            }
+        }
+        true
+    }
+
+    fn finish(&mut self) {
+        self.running = None;
+        if let Some(s) = &self.session {
+            s.interrupt_done();
+        }
+    }
+}
+
+/// Reads the editor's messages on a thread of its own, so that a `cancel` or
+/// a `pause` reaches the device while a request (a looping evaluation) still
+/// runs: they interrupt it at once; every message is then handled in order.
+fn read_requests(
+    mut reader: mpdbg_dap::DapReader,
+    control: SharedControl,
+    tx: std::sync::mpsc::Sender<Result<ProtocolMessage, mpdbg_dap::DapError>>,
+) {
+    loop {
+        let message = match reader.read_message() {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => return,
+            Err(e) => Err(e),
+        };
+        let fatal = message.as_ref().is_err_and(|e| !e.is_recoverable());
+        if let Ok(ProtocolMessage::Request(r)) = &message {
+            if let Ok(mut c) = control.lock() {
+                c.interrupt_for(r);
+            }
+        }
+        if tx.send(message).is_err() || fatal {
+            return;
+        }
+    }
 }
 
 /// Breakpoint and filter settings that arrive before the program is launched.
@@ -132,6 +236,7 @@ struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
     sink: Option<Arc<DapSink>>,
+    control: SharedControl,
     pending: PendingConfig,
     /// The configuration so far, for `restart`.
     remembered: restart::Remembered,
@@ -245,6 +350,8 @@ impl Adapter {
                 }
                 Ok(json!(null))
             }
+            // The reader thread has interrupted the request it cancels.
+            Command::Cancel(_) => Ok(json!(null)),
             Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
             _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
@@ -286,6 +393,9 @@ impl Adapter {
                     json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
                 ))
                 .ok();
+        }
+        if let Ok(mut c) = self.control.lock() {
+            c.session = Some(session.clone());
         }
         self.session = Some(session);
         Ok(())
@@ -369,6 +479,7 @@ fn capabilities() -> Capabilities {
         supports_set_expression: Some(true),
         supports_restart_request: Some(true),
         supports_loaded_sources_request: Some(true),
+        supports_cancel_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),
             filter("uncaught", "Uncaught Exceptions", true),

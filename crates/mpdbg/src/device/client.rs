@@ -4,9 +4,9 @@
 use super::frame::{self, Demux, Piece};
 use super::message::{decode, DeviceMessage, Request};
 use crate::transport::LinkStreams;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::thread;
@@ -34,6 +34,11 @@ pub struct DeviceClient {
     writer: Mutex<Box<dyn Write + Send>>,
     replies: Mutex<Receiver<DeviceMessage>>,
     next_id: AtomicU32,
+    /// A request waits for its reply.
+    in_flight: AtomicBool,
+    /// The front end's request was interrupted: its device requests fail
+    /// until [`DeviceClient::interrupt_done`].
+    interrupted: AtomicBool,
 }
 
 impl DeviceClient {
@@ -69,15 +74,14 @@ impl DeviceClient {
             writer: Mutex::new(streams.writer),
             replies: Mutex::new(reply_rx),
             next_id: AtomicU32::new(1),
+            in_flight: AtomicBool::new(false),
+            interrupted: AtomicBool::new(false),
         }
     }
 
     fn write(&self, req: &Request, id: u32) -> Result<()> {
-        let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
         let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
-        w.write_all(&bytes)
-            .and_then(|_| w.flush())
-            .map_err(|e| anyhow!("cannot write to the device: {e}"))
+        write_to(&mut **w, req, id)
     }
 
     /// Sends a request that has no reply (continue, step, detach...).
@@ -95,18 +99,80 @@ impl DeviceClient {
         // Replies to requests that timed out earlier are stale: drop them.
         while replies.try_recv().is_ok() {}
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.write(req, id)?;
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match replies.recv_timeout(left) {
-                Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
-                Ok(_) => continue,
-                Err(RecvTimeoutError::Timeout) => {
-                    bail!("the device did not answer within {:.1} s", timeout.as_secs_f32())
-                }
-                Err(RecvTimeoutError::Disconnected) => bail!("the device link is closed"),
+        {
+            // Under the writer's lock, as in interrupt(): a cancel is
+            // either seen here or written after this request.
+            let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
+            if self.interrupted.load(Ordering::SeqCst) {
+                return Err(anyhow!("interrupted"));
             }
+            write_to(&mut **w, req, id)?;
+            self.in_flight.store(true, Ordering::SeqCst);
+        }
+        let reply = wait_reply(&replies, id, timeout);
+        let reply = match reply {
+            Err(ReplyError::Timeout) => {
+                // Whatever the agent runs for us (a loop in an evaluation, a
+                // slow repr) must not wedge the session: interrupt it, so
+                // that the next request is served and answered in turn.
+                self.write(&Request::Cancel, 0).ok();
+                match wait_reply(&replies, id, INTERRUPT_GRACE) {
+                    Ok(_) | Err(ReplyError::Timeout) => Err(anyhow!(
+                        "interrupted: the device did not answer within {:.1} s",
+                        timeout.as_secs_f32()
+                    )),
+                    Err(ReplyError::Closed) => Err(anyhow!("the device link is closed")),
+                }
+            }
+            Err(ReplyError::Closed) => Err(anyhow!("the device link is closed")),
+            Ok(msg) => Ok(msg),
+        };
+        self.in_flight.store(false, Ordering::SeqCst);
+        reply
+    }
+
+    /// Interrupts the request in flight, if any (DAP `cancel`, a `pause`
+    /// during an evaluation); its reply then says "interrupted".
+    pub fn interrupt(&self) -> Result<bool> {
+        let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
+        self.interrupted.store(true, Ordering::SeqCst);
+        if !self.in_flight.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        write_to(&mut **w, &Request::Cancel, 0).map(|_| true)
+    }
+
+    /// The front end's request is over: later requests run again.
+    pub fn interrupt_done(&self) {
+        self.interrupted.store(false, Ordering::SeqCst);
+    }
+}
+
+fn write_to(w: &mut (dyn Write + Send), req: &Request, id: u32) -> Result<()> {
+    let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
+    w.write_all(&bytes)
+        .and_then(|_| w.flush())
+        .map_err(|e| anyhow!("cannot write to the device: {e}"))
+}
+
+/// How long an interrupted request may take to answer.
+const INTERRUPT_GRACE: Duration = Duration::from_millis(1500);
+
+enum ReplyError {
+    Timeout,
+    Closed,
+}
+
+/// The reply to request `id`; replies to earlier requests are skipped.
+fn wait_reply(replies: &Receiver<DeviceMessage>, id: u32, timeout: Duration) -> Result<DeviceMessage, ReplyError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match replies.recv_timeout(left) {
+            Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
+            Ok(_) => continue,
+            Err(RecvTimeoutError::Timeout) => return Err(ReplyError::Timeout),
+            Err(RecvTimeoutError::Disconnected) => return Err(ReplyError::Closed),
         }
     }
 }

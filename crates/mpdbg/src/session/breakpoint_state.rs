@@ -18,6 +18,11 @@ pub struct FunctionBreakpointResult {
 impl Session {
     /// Sets the line breakpoints of one file (replacing its previous ones).
     pub fn set_breakpoints(&self, path: &Path, requests: &[BreakpointRequest]) -> Vec<BreakpointResult> {
+        if let Some(why) = super::sources::unusable_source(path) {
+            if path.exists() {
+                return breakpoints::rejected(requests, &why);
+            }
+        }
         let model = self.sources.lock().map(|mut s| s.model(path)).ok();
         {
             let Ok(mut st) = self.state() else {

@@ -168,6 +168,7 @@ impl Session {
             root: PathMap,
             program: program.clone(),
             just_my_code: cfg.just_my_code,
+            at_stop: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

@@ -158,6 +158,9 @@ pub struct Session {
     /// Hide frames outside the project and step through them (debugpy's
     /// `justMyCode`).
     just_my_code: bool,
+    /// The program is stopped: read without the state's lock, which a
+    /// request holds while the device works for it.
+    at_stop: std::sync::atomic::AtomicBool,
 }
 
 /// Maps host paths to the device's and back. Local launches run the host's
@@ -217,6 +220,7 @@ impl Session {
             return Ok(());
         }
         st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.first_stop = true;
         let req = if st.stop_on_entry {
             Request::StepIn
@@ -243,6 +247,7 @@ impl Session {
         };
         st.last_resume = how;
         st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.frames.clear();
         st.handles.clear();
         st.exception = None;
@@ -259,12 +264,52 @@ impl Session {
     /// one wants to stop): keeps `until` and the last resume as they are.
     fn step_again(&self, req: Request) -> Result<()> {
         let mut st = self.require_stopped()?;
+        self.set_running(&mut st);
+        drop(st);
+        self.device.send(&req)
+    }
+
+    /// The stop is over: what was read for it goes.
+    fn set_running(&self, st: &mut State) {
         st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.frames.clear();
         st.handles.clear();
         st.exception = None;
-        drop(st);
-        self.device.send(&req)
+    }
+
+    /// Bytes for the program's standard input (the device's stdin is the
+    /// link, so they travel as protocol messages); empty: end of input.
+    pub fn send_input(&self, data: &[u8]) -> Result<()> {
+        if data.is_empty() {
+            return self.device.send(&Request::Input(Vec::new()));
+        }
+        for chunk in data.chunks(crate::device::INPUT_CHUNK) {
+            self.device.send(&Request::Input(chunk.to_vec()))?;
+        }
+        Ok(())
+    }
+
+    /// Interrupts what the device runs for a request now (an evaluation, a
+    /// repr that takes too long): DAP `cancel`. False when none is running.
+    pub fn interrupt(&self) -> Result<bool> {
+        self.device.interrupt()
+    }
+
+    /// Whether the program is stopped (a pause then interrupts what runs
+    /// for the front end instead of stopping the program).
+    pub fn at_stop(&self) -> bool {
+        self.at_stop.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The front end's request is over (see [`Session::interrupt`]).
+    pub fn interrupt_done(&self) {
+        self.device.interrupt_done();
+    }
+
+    /// Whether the program runs (so that debug console input is its stdin).
+    pub fn is_running(&self) -> bool {
+        self.state().is_ok_and(|s| s.phase == Phase::Running)
     }
 
     pub fn pause(&self) -> Result<()> {

@@ -99,9 +99,10 @@ impl Session {
                 implementation,
                 ..
             } => {
-                if protocol.split('.').next() != Some("1") {
+                if protocol.split('.').next() != Some(crate::device::PROTOCOL) {
                     self.console(&format!(
-                        "mpdbg: the device runs agent protocol {protocol}, this mpdbg speaks 1: deploy the agent of this mpdbg"
+                        "mpdbg: the device runs agent protocol {protocol}, this mpdbg speaks {}: deploy the agent of this mpdbg",
+                        crate::device::PROTOCOL
                     ));
                     self.terminate();
                 } else {
@@ -132,6 +133,7 @@ impl Session {
         let mut reason = {
             let Ok(mut st) = self.state() else { return };
             st.phase = super::Phase::Stopped;
+            self.at_stop.store(true, std::sync::atomic::Ordering::SeqCst);
             st.depth = depth;
             st.frames.clear();
             st.handles.clear();
@@ -252,6 +254,7 @@ impl Session {
             let code = st.exit_code.or(process_code).unwrap_or(0);
             st.exit_code = Some(code);
             st.phase = Phase::Ended;
+            self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
             code
         };
         self.changed.notify_all();

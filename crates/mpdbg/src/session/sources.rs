@@ -20,10 +20,9 @@ pub struct Sources {
     shown: HashSet<PathBuf>,
 }
 
-/// Reads a source file: a regular file of at most [`MAX_SOURCE_BYTES`].
+/// Opens a source file: a regular file of at most [`MAX_SOURCE_BYTES`].
 /// Devices (`/dev/zero`), FIFOs and directories are refused without blocking.
-pub fn read_source(path: &Path) -> Result<String, String> {
-    use std::io::Read;
+fn open_source(path: &Path) -> Result<(std::fs::File, u64), String> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -48,7 +47,19 @@ pub fn read_source(path: &Path) -> Result<String, String> {
             meta.len()
         ));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    Ok((file, meta.len()))
+}
+
+/// Why breakpoints cannot be set in `path` at all, if they cannot.
+pub fn unusable_source(path: &Path) -> Option<String> {
+    open_source(path).err()
+}
+
+/// Reads a source file (see [`open_source`] for what is refused).
+pub fn read_source(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let (file, len) = open_source(path)?;
+    let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_SOURCE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
