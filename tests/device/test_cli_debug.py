@@ -267,3 +267,15 @@ def test_an_uncaught_exception_stops_with_its_traceback(term, features):
     t.child.sendline("c")
     t.child.expect("exited with code 1")
     assert t.end() == 1
+
+
+def test_the_terminal_is_the_running_programs_stdin(term):
+    t = term(os.path.join(REPO, "tests", "e2e", "hostile", "reads_stdin.py"))
+    t.child.sendline("c")
+    t.child.expect_exact("name? ")
+    t.child.sendline("bob")
+    t.child.expect_exact("hello bob")
+    t.child.sendline("more")
+    t.child.expect_exact("second line: 'more\\n'")
+    t.child.expect("exited with code 0")
+    assert t.end() == 0

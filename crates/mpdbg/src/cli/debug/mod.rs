@@ -5,6 +5,7 @@
 mod breaks;
 mod command;
 mod helper;
+mod input;
 mod show;
 mod stopped;
 
@@ -12,13 +13,15 @@ use crate::session::{EventSink, LaunchConfig, Session, SessionEvent};
 use anyhow::{bail, Result};
 use show::Style;
 use std::path::PathBuf;
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use stopped::{Debugger, Flow};
 
 /// A second Ctrl-C this soon after the first quits.
 const QUIT_INTERRUPT: Duration = Duration::from_secs(1);
+/// How often the terminal is looked at for the running program's input.
+const INPUT_POLL: Duration = Duration::from_millis(20);
 
 pub struct DebugOptions {
     pub program: PathBuf,
@@ -83,7 +86,16 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
         }
         true
     };
-    while let Ok(note) = rx.recv() {
+    let mut input = input::TerminalInput::new();
+    loop {
+        let note = match rx.recv_timeout(INPUT_POLL) {
+            Ok(note) => note,
+            Err(RecvTimeoutError::Timeout) => {
+                input.forward(&session);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         match note {
             Note::Event(SessionEvent::Output { kind, text }) => dbg.output(kind, &text),
             Note::Event(SessionEvent::Stopped {
