@@ -20,8 +20,11 @@ impl TerminalInput {
 
     /// Forwards what the terminal has for the program now; never blocks.
     /// Ctrl-D at the start of a line ends the program's input.
-    pub fn forward(&mut self, session: &Session) {
-        while self.on {
+    pub fn forward(&self, session: &Session) {
+        if !self.on {
+            return;
+        }
+        loop {
             let mut fd = libc::pollfd {
                 fd: libc::STDIN_FILENO,
                 events: libc::POLLIN,

@@ -86,7 +86,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
         }
         true
     };
-    let mut input = input::TerminalInput::new();
+    let input = input::TerminalInput::new();
     loop {
         let note = match rx.recv_timeout(INPUT_POLL) {
             Ok(note) => note,
