@@ -6,6 +6,8 @@ mod breaks;
 mod command;
 mod helper;
 mod input;
+mod listing;
+mod python;
 mod show;
 mod stopped;
 

@@ -28,22 +28,22 @@ pub enum Flow {
 pub struct Debugger {
     pub session: Arc<Session>,
     pub style: Style,
-    sources: SourceCache,
-    table: Table,
+    pub(super) sources: SourceCache,
+    pub(super) table: Table,
     /// `display` expressions, each of the function it was set in (file,
     /// name), with the value last shown.
     displays: Vec<Display>,
     /// The stop's frames, innermost first, and the current one.
-    frames: Vec<FrameView>,
-    current: usize,
-    current_frame: Arc<AtomicUsize>,
+    pub(super) frames: Vec<FrameView>,
+    pub(super) current: usize,
+    pub(super) current_frame: Arc<AtomicUsize>,
     /// Where a repeated `list` goes on.
-    list_next: Option<(PathBuf, u32)>,
-    last_command: String,
-    editor: Editor<Completion, DefaultHistory>,
+    pub(super) list_next: Option<(PathBuf, u32)>,
+    pub(super) last_command: String,
+    pub(super) editor: Editor<Completion, DefaultHistory>,
     /// Whether the terminal's cursor is at the start of a line (program
     /// output may end without a newline).
-    at_line_start: bool,
+    pub(super) at_line_start: bool,
 }
 
 impl Debugger {
@@ -90,7 +90,7 @@ impl Debugger {
         written.ok();
     }
 
-    fn fresh_line(&mut self) {
+    pub(super) fn fresh_line(&mut self) {
         if !self.at_line_start {
             println!();
             self.at_line_start = true;
@@ -103,12 +103,12 @@ impl Debugger {
         println!("{text}");
     }
 
-    fn fail(&mut self, text: &str) {
+    pub(super) fn fail(&mut self, text: &str) {
         let line = self.style.error(&format!("*** {text}"));
         self.say(&line);
     }
 
-    fn frame_index(&self) -> usize {
+    pub(super) fn frame_index(&self) -> usize {
         self.frames.get(self.current).map_or(0, |f| f.index)
     }
 
@@ -398,116 +398,6 @@ impl Debugger {
             Ok(m) => self.say(&m),
             Err(e) => self.fail(&e),
         }
-    }
-
-    fn print(&mut self, expr: &str, pretty: bool) {
-        match self.session.evaluate(self.frame_index(), expr, false) {
-            Ok(v) if pretty => self.say(&show::pretty(&v.value, 79)),
-            Ok(v) => self.say(&v.value),
-            Err(e) => self.fail(&format!("{e:#}")),
-        }
-    }
-
-    /// pdb's `!`: an expression's value is printed (unless None), a
-    /// statement is run.
-    fn python(&mut self, text: &str) {
-        let frame = self.frame_index();
-        match self.session.evaluate(frame, text, false) {
-            Ok(v) if v.value == "None" => {}
-            Ok(v) => self.say(&v.value),
-            Err(e) if e.to_string().starts_with("SyntaxError") => {
-                if let Err(e) = self.session.evaluate(frame, text, true) {
-                    self.fail(&format!("{e:#}"));
-                }
-            }
-            Err(e) => self.fail(&format!("{e:#}")),
-        }
-    }
-
-    fn interact(&mut self, notes: &mut dyn FnMut(&mut Debugger) -> bool) {
-        self.say("*interactive* (Ctrl-D returns to the debugger)");
-        loop {
-            if !notes(self) {
-                return;
-            }
-            match self.editor.readline(">>> ") {
-                Ok(line) if line.trim().is_empty() => {}
-                Ok(line) => {
-                    self.editor.add_history_entry(line.as_str()).ok();
-                    self.python(&line);
-                }
-                Err(ReadlineError::Interrupted) => self.say("KeyboardInterrupt"),
-                Err(_) => break,
-            }
-        }
-        self.say("now exiting InteractiveConsole...");
-    }
-
-    fn list(&mut self, arg: Option<&str>) {
-        let Some(f) = self.frames.get(self.current).cloned() else {
-            return self.fail("no frame to list");
-        };
-        let Some(path) = f.path.clone() else {
-            return self.fail(&format!("no source on the host for {}", f.device_file));
-        };
-        let (first, last) = match arg.map(str::trim) {
-            None => match &self.list_next {
-                Some((p, next)) if *p == path => (*next, *next + 10),
-                _ => (f.line.saturating_sub(5).max(1), f.line.saturating_sub(5).max(1) + 10),
-            },
-            Some(".") => (f.line.saturating_sub(5).max(1), f.line.saturating_sub(5).max(1) + 10),
-            Some(range) => {
-                let parts: Vec<Option<u32>> = range.split(',').map(|p| p.trim().parse().ok()).collect();
-                match parts.as_slice() {
-                    [Some(a)] => (a.saturating_sub(5).max(1), a.saturating_sub(5).max(1) + 10),
-                    // pdb: a second number smaller than the first is a count.
-                    [Some(a), Some(b)] if b < a => (*a, a + b),
-                    [Some(a), Some(b)] => (*a, *b),
-                    _ => return self.fail(&format!("{range:?} is not a line or FIRST, LAST")),
-                }
-            }
-        };
-        self.list_lines(&path, first, last, f.line);
-        self.list_next = Some((path, last + 1));
-    }
-
-    fn long_list(&mut self) {
-        let Some(f) = self.frames.get(self.current).cloned() else {
-            return self.fail("no frame to list");
-        };
-        let Some(path) = f.path.clone() else {
-            return self.fail(&format!("no source on the host for {}", f.device_file));
-        };
-        let text = self.sources.lines(&path).join("\n");
-        let (first, last) = match mpdbg_source::SourceModel::analyze(&text) {
-            Ok(model) => match model.code_at_line(f.line) {
-                Some(code) if code.name != "<module>" => code.span,
-                _ => (1, model.line_count()),
-            },
-            Err(e) => return self.fail(&format!("cannot read {}: {}", path.display(), e.message())),
-        };
-        self.list_lines(&path, first, last, f.line);
-    }
-
-    fn list_lines(&mut self, path: &Path, first: u32, last: u32, current: u32) {
-        let lines = self.sources.lines(path).to_vec();
-        let mut out = Vec::new();
-        for n in first..=last {
-            let Some(text) = usize::try_from(n).ok().and_then(|i| lines.get(i.checked_sub(1)?)) else {
-                break;
-            };
-            out.push(show::listed_line(
-                n,
-                text,
-                self.table.has(path, n),
-                n == current,
-                self.style,
-            ));
-        }
-        if out.is_empty() {
-            return self.fail("[EOF]");
-        }
-        self.say(&out.join("\n"));
     }
 }
 
