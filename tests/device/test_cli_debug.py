@@ -47,6 +47,15 @@ class Terminal:
         self.child.close()
         return self.child.exitstatus
 
+    def quit(self):
+        self.child.sendline("q")
+        assert self.end() == 0
+
+    def finish(self, code=0):
+        """The program runs to its end (already continued)."""
+        self.child.expect("exited with code %d" % code)
+        assert self.end() == code
+
 
 def plain(text):
     """Terminal output without escape sequences and carriage returns."""
@@ -66,6 +75,14 @@ def term(micropython):
     for t in made:
         if t.child.isalive():
             t.child.terminate(force=True)
+
+
+def hello_stopped_at(term, line):
+    """hello.py, stopped at its first pass on `line`."""
+    t = term(HELLO)
+    t.cmd("b %d" % line)
+    assert "(%d)" % line in t.cmd("c")
+    return t
 
 
 def test_break_continue_where_up_down_print_display(term):
@@ -88,8 +105,7 @@ def test_break_continue_where_up_down_print_display(term):
     listing = t.cmd("l")
     assert " 10 B->\t        total += v  # BP:loop" in listing
     assert "  6    \tdef average(values):" in listing
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
 
 
 def test_next_step_return_until(term):
@@ -108,8 +124,7 @@ def test_next_step_return_until(term):
     assert "(17)describe()" in out
     assert "(19)describe()" in t.cmd("n")
     assert t.cmd("p mean").strip() == "11.75"
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
 
 
 def test_conditions_temporary_ignored_and_refused_breakpoints(term):
@@ -130,22 +145,18 @@ def test_conditions_temporary_ignored_and_refused_breakpoints(term):
     assert "breakpoint already hit 2 times" in table and "\n2 " not in table
     assert "Disabled breakpoint 3 at %s:19" % HELLO in t.cmd("disable 3")
     t.child.sendline("c")
-    t.child.expect("exited with code 0")
-    assert t.end() == 0
+    t.finish()
 
 
 def test_a_line_without_code_moves_to_the_next(term):
     t = term(LOOP)
     assert "Breakpoint 1 at %s:30 (moved from line 28" % LOOP in t.cmd("b 28")
     assert "(30)<module>()" in t.cmd("c")
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
 
 
 def test_python_statements_and_pretty_print(term):
-    t = term(HELLO)
-    t.cmd("b 12")
-    t.cmd("c")
+    t = hello_stopped_at(term, 12)
     assert t.cmd("total * 2").strip() == "94"
     assert t.cmd("!total = 100").strip() == ""
     assert t.cmd("p total").strip() == "100"
@@ -154,8 +165,7 @@ def test_python_statements_and_pretty_print(term):
     assert "c | cont | continue" in t.cmd("h c")
     t.child.sendline("c")
     t.child.expect_exact("temperatures: 4 values, mean 25.00")  # the new total was used
-    t.child.expect("exited with code 0")
-    assert t.end() == 0
+    t.finish()
 
 
 def interrupt_when(t, shown):
@@ -176,8 +186,7 @@ def test_ctrl_c_pauses_a_running_loop(term):
     t.cmd("!running = False")
     t.child.sendline("c")
     t.child.expect_exact("loop ended True")
-    t.child.expect("exited with code 0")
-    assert t.end() == 0
+    t.finish()
 
 
 def test_two_ctrl_c_within_a_second_quit(term):
@@ -197,8 +206,7 @@ def test_ctrl_d_quits(term):
 def test_colour_on_a_terminal_plain_when_piped(micropython):
     t = Terminal(micropython, HELLO, colour=True)
     assert "> \x1b[36m%s(3)<module>()\x1b[0m" % HELLO in t.raw
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
     cmd = mpdbg_command() + ["debug", "--micropython", micropython, HELLO]
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     r = subprocess.run(cmd, cwd=REPO, input="b 12\nc\np total\nc\n", capture_output=True, text=True, env=env, timeout=TIMEOUT)
@@ -209,23 +217,18 @@ def test_colour_on_a_terminal_plain_when_piped(micropython):
 
 
 def test_tab_completes_names_from_the_device(term):
-    t = term(HELLO)
-    t.cmd("b 10")
-    t.cmd("c")
+    t = hello_stopped_at(term, 10)
     t.child.send("p tot\t")
     t.child.expect_exact("total")
     assert t.cmd("").strip().endswith("0")
     t.child.send("p values.co\t\t")
     t.child.expect_exact("count")
     t.child.sendcontrol("u")
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
 
 
 def test_interact_and_retval(term):
-    t = term(HELLO)
-    t.cmd("b 12")
-    t.cmd("c")
+    t = hello_stopped_at(term, 12)
     t.child.sendline("interact")
     t.child.expect_exact(">>> ")
     t.child.sendline("total + count")
@@ -235,8 +238,7 @@ def test_interact_and_retval(term):
     t.child.expect_exact("now exiting InteractiveConsole...")
     t.prompt()
     assert "MicroPython gives a debugger no return value" in t.cmd("retval")
-    t.child.sendline("q")
-    assert t.end() == 0
+    t.quit()
 
 
 def test_output_without_a_newline_is_not_run_into_by_the_debugger(term):
@@ -246,8 +248,7 @@ def test_output_without_a_newline_is_not_run_into_by_the_debugger(term):
     assert "no newline\n> %s(3)<module>()" % PARTIAL in out, out
     t.child.sendline("c")
     t.child.expect_exact(" then more")
-    t.child.expect("exited with code 0")
-    assert t.end() == 0
+    t.finish()
 
 
 def test_an_uncaught_exception_stops_with_its_traceback(term, features):
@@ -265,8 +266,7 @@ def test_an_uncaught_exception_stops_with_its_traceback(term, features):
     else:
         assert "unwound" in t.cmd("p value")
     t.child.sendline("c")
-    t.child.expect("exited with code 1")
-    assert t.end() == 1
+    t.finish(1)
 
 
 def test_the_terminal_is_the_running_programs_stdin(term):
@@ -277,5 +277,4 @@ def test_the_terminal_is_the_running_programs_stdin(term):
     t.child.expect_exact("hello bob")
     t.child.sendline("more")
     t.child.expect_exact("second line: 'more\\n'")
-    t.child.expect("exited with code 0")
-    assert t.end() == 0
+    t.finish()
