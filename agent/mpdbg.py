@@ -40,6 +40,7 @@ _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line
 _attached = True
 _input = []  # bytes the host sent for the program's stdin, not yet read
+_stopped_at = None  # (frame, line) of the last stop, until another line runs
 
 
 def _send(kind, *fields):
@@ -62,6 +63,8 @@ def _load(name):
 
 
 def _stop(frame, reason, text=""):
+    global _stopped_at
+    _stopped_at = (frame, frame.f_lineno) if frame is not None else None
     _load("mpdbg_stop").serve(globals(), frame, reason, text)
     _scrub(24)
 
@@ -116,10 +119,11 @@ def _on_call(frame, event, arg):
 
 
 def _on_line(frame, event, arg):
-    global _mode, _exc_depth
+    global _mode, _exc_depth, _stopped_at
     try:
         if event == "line":
             _exc_depth = 0
+            _stopped_at = None
             mode = _mode
             if mode:
                 if mode == _STEP_IN:

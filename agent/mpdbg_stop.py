@@ -277,7 +277,10 @@ def wake(c, frame, event, arg):
         return
     _unload(c)
     c["_resume"]()
-    if event == "line":
+    # The wake's own line event repeats the line the program stopped at (the
+    # watch arms it "fresh"): that stop must not come again.
+    at = c["_stopped_at"]
+    if event == "line" and not (at and at[0] is frame and at[1] == frame.f_lineno):
         c["_on_line"](frame, event, arg)
 
 

@@ -89,11 +89,14 @@ pub fn run(options: ListenOptions) -> Result<()> {
         eprintln!("mpdbg dap: editor connected from {peer}");
         let token = options.token.clone();
         let done = busy.clone();
+        let sender = conn.sender.clone();
         std::thread::spawn(move || {
             if let Err(e) = super::serve(conn, token.as_deref()) {
                 eprintln!("mpdbg dap: session with {peer} ended: {e:#}");
             }
+            // Free before the editor sees the close, so it can come back at once.
             done.store(false, Ordering::SeqCst);
+            sender.shutdown();
         });
     }
 }

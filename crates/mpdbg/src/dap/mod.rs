@@ -72,7 +72,8 @@ impl EventSink for DapSink {
     }
 }
 
-/// Runs one debug session over `conn` until the editor disconnects. With a
+/// Runs one debug session over `conn` until the editor disconnects (the
+/// caller closes the connection: see [`listen`]). With a
 /// `token`, the client must send it in its `launch`/`attach` arguments: until
 /// then only `initialize` is answered, and anything else closes the connection.
 pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
@@ -108,8 +109,8 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
                 continue;
             }
             Err(e) => {
-                // A socket peer that does not speak DAP: close, having run nothing.
-                sender.shutdown();
+                // A socket peer that does not speak DAP: the caller closes
+                // the connection, having run nothing.
                 if let Some(s) = adapter.session.take() {
                     s.disconnect(true);
                 }
@@ -134,7 +135,6 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     if let Some(s) = adapter.session.take() {
         s.disconnect(true);
     }
-    sender.shutdown();
     Ok(())
 }
 
