@@ -215,8 +215,8 @@ impl Session {
             }
             (until, st.last_resume)
         };
-        if !matches!(reason, StopReason::Step | StopReason::Exception) {
-            return Ok(None);
+        if !matches!(reason, StopReason::Step | StopReason::Exception) || (until.is_none() && !self.just_my_code) {
+            return Ok(None); // nothing to decide: no stack request
         }
         let (frames, _) = self.device_stack(0, 1)?;
         let Some(top) = frames.first() else { return Ok(None) };
