@@ -152,16 +152,18 @@ pub fn function_breakpoint_requests(args: &SetFunctionBreakpointsArguments) -> V
         .collect()
 }
 
-pub fn function_breakpoints(s: &Session, requests: &[FunctionBreakpointRequest]) -> Value {
-    let results: Vec<Value> = s
-        .set_function_breakpoints(requests)
+/// The response body, and the ids the breakpoints got (in request order).
+pub fn function_breakpoints(s: &Session, requests: &[FunctionBreakpointRequest]) -> (Value, Vec<i64>) {
+    let placed = s.set_function_breakpoints(requests);
+    let ids = placed.iter().map(|r| r.result.id).collect();
+    let results: Vec<Value> = placed
         .iter()
         .map(|r| match &r.path {
             Some(p) => breakpoint(&r.result, &p.display().to_string()),
             None => json!({ "id": r.result.id, "verified": false, "message": r.result.message }),
         })
         .collect();
-    json!({ "breakpoints": results })
+    (json!({ "breakpoints": results }), ids)
 }
 
 /// The debug console's completions. `column` counts UTF-16 units from 1

@@ -8,7 +8,9 @@ mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
+use crate::session::{
+    BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, Resume, Session, SessionEvent,
+};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -406,8 +408,12 @@ impl Adapter {
         args: &mpdbg_dap::SetFunctionBreakpointsArguments,
     ) -> Result<serde_json::Value> {
         let requests = convert::function_breakpoint_requests(args);
-        let body = convert::function_breakpoints(self.session()?, &requests);
-        self.remembered.function_breakpoints = requests;
+        let (body, ids) = convert::function_breakpoints(self.session()?, &requests);
+        self.remembered.function_breakpoints = requests
+            .into_iter()
+            .zip(ids)
+            .map(|(r, id)| FunctionBreakpointRequest { id: Some(id), ..r })
+            .collect();
         Ok(body)
     }
 
@@ -450,7 +456,9 @@ impl Adapter {
             .collect();
         let session = self.session()?;
         let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
-        self.remembered.line_breakpoints.insert(path.clone(), requests);
+        self.remembered
+            .line_breakpoints
+            .insert(path.clone(), restart::with_ids(requests, &results));
         Ok(json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }))
     }
 }

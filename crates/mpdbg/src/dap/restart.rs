@@ -1,9 +1,21 @@
 //! DAP's `restart`: the program launched again with the same configuration
 //! (or the one the editor sends with the request), breakpoints and
 //! exception filters. The old session ends without telling the editor.
-use crate::session::{BreakpointRequest, FunctionBreakpointRequest, Session};
+use crate::session::{BreakpointRequest, BreakpointResult, FunctionBreakpointRequest, Session};
 use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The requests with the ids the editor was given, for the relaunch to keep.
+pub fn with_ids(requests: Vec<BreakpointRequest>, results: &[BreakpointResult]) -> Vec<BreakpointRequest> {
+    requests
+        .into_iter()
+        .zip(results)
+        .map(|(r, res)| BreakpointRequest {
+            id: (res.id > 0).then_some(res.id),
+            ..r
+        })
+        .collect()
+}
 
 /// What the editor configured, to set up a relaunched program the same way.
 #[derive(Default)]

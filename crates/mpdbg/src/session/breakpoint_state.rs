@@ -94,6 +94,7 @@ impl Session {
                 log_message: None,
                 temporary: req.temporary,
                 ignore_count: req.ignore_count,
+                id: req.id,
             };
             let (mut r, active) = breakpoints::resolve(Ok(&model), &[line_request], &mut st.next_breakpoint_id);
             if let Some(r) = r.pop() {

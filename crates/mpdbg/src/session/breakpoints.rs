@@ -14,6 +14,8 @@ pub struct BreakpointRequest {
     pub temporary: bool,
     /// Hits that pass before it stops (pdb's `ignore`).
     pub ignore_count: u64,
+    /// The id it had in an earlier session (a restart keeps the editor's ids).
+    pub id: Option<i64>,
 }
 
 /// What the editor is told.
@@ -104,8 +106,11 @@ pub fn resolve(
     let mut results = Vec::new();
     let mut active = Vec::new();
     for req in requests {
-        *next_id += 1;
-        let id = *next_id;
+        let id = match req.id {
+            Some(id) => id,
+            None => *next_id + 1,
+        };
+        *next_id = (*next_id).max(id);
         let (line, message, names, call_line) = match model {
             Err(e) => (
                 Some(req.line),

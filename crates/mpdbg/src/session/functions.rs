@@ -12,6 +12,8 @@ pub struct FunctionBreakpointRequest {
     pub hit_condition: Option<String>,
     pub temporary: bool,
     pub ignore_count: u64,
+    /// The id it had in an earlier session (see [`super::BreakpointRequest`]).
+    pub id: Option<i64>,
 }
 
 /// The files that may define `name`, with the dotted path to look for in
