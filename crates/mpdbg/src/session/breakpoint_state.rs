@@ -24,21 +24,19 @@ impl Session {
             }
         }
         let model = self.sources.lock().map(|mut s| s.model(path)).ok();
-        {
-            let Ok(mut st) = self.state() else {
-                return Vec::new();
-            };
-            let model_ref = match model.as_deref() {
-                Some(Ok(m)) => Ok(m),
-                Some(Err(e)) => Err(e.as_str()),
-                None => Err("internal error"),
-            };
-            let (results, active) = breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
-            st.breakpoints.insert(path.to_path_buf(), active);
-            drop(st);
-            self.sync_file(path);
-            results
-        }
+        let Ok(mut st) = self.state() else {
+            return Vec::new();
+        };
+        let model_ref = match model.as_deref() {
+            Some(Ok(m)) => Ok(m),
+            Some(Err(e)) => Err(e.as_str()),
+            None => Err("internal error"),
+        };
+        let (results, active) = breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
+        st.breakpoints.insert(path.to_path_buf(), active);
+        drop(st);
+        self.sync_file(path);
+        results
     }
 
     /// Replaces every function breakpoint.
@@ -66,7 +64,7 @@ impl Session {
                 match model.as_ref() {
                     Ok(m) => match functions::first_line(m, &qualified) {
                         Ok(line) => {
-                            found = Some((file, m.clone(), line));
+                            found = Some((file, model.clone(), line));
                             break;
                         }
                         Err(e) => why.push(format!("{e} in {}", file.display())),
@@ -74,7 +72,8 @@ impl Session {
                     Err(e) => why.push(e.clone()),
                 }
             }
-            let Some((file, model, line)) = found else {
+            let Some((file, Ok(model), line)) = found.as_ref().map(|(f, m, l)| (f.clone(), m.as_ref().as_ref(), *l))
+            else {
                 st.next_breakpoint_id += 1;
                 results.push(FunctionBreakpointResult {
                     result: BreakpointResult {
@@ -96,7 +95,7 @@ impl Session {
                 ignore_count: req.ignore_count,
                 id: req.id,
             };
-            let (mut r, active) = breakpoints::resolve(Ok(&model), &[line_request], &mut st.next_breakpoint_id);
+            let (mut r, active) = breakpoints::resolve(Ok(model), &[line_request], &mut st.next_breakpoint_id);
             if let Some(r) = r.pop() {
                 results.push(FunctionBreakpointResult {
                     result: r,
@@ -120,17 +119,14 @@ impl Session {
     /// How often a breakpoint was hit, and how many hits it still ignores.
     pub fn breakpoint_counts(&self, id: i64) -> Option<(u64, u64)> {
         let st = self.state().ok()?;
-        let all = st.breakpoints.values().flatten();
-        let mut all = all.chain(st.function_breakpoints.iter().map(|(_, b)| b));
+        let mut all = st.breakpoints.values().flatten().chain(st.function_breakpoints());
         all.find(|b| b.id == id).map(|b| (b.hits, b.ignore_left))
     }
 
     /// Whether every one of `ids` is a function breakpoint.
     pub(super) fn all_function_breakpoints(&self, ids: &[i64]) -> bool {
-        self.state().is_ok_and(|st| {
-            ids.iter()
-                .all(|id| st.function_breakpoints.iter().any(|(_, b)| b.id == *id))
-        })
+        self.state()
+            .is_ok_and(|st| ids.iter().all(|id| st.function_breakpoints().any(|b| b.id == *id)))
     }
 
     /// The program, as the host knows it.
@@ -272,6 +268,10 @@ fn device_lines<'a>(breakpoints: impl Iterator<Item = &'a ActiveBreakpoint>) -> 
 }
 
 impl super::State {
+    fn function_breakpoints(&self) -> impl Iterator<Item = &ActiveBreakpoint> {
+        self.function_breakpoints.iter().map(|(_, b)| b)
+    }
+
     fn breakpoints_of<'a>(&'a self, path: &'a Path) -> impl Iterator<Item = &'a ActiveBreakpoint> + 'a {
         let lines = self.breakpoints.get(path).into_iter().flatten();
         let functions = self.function_breakpoints.iter().filter(move |(p, _)| p == path);
