@@ -109,6 +109,35 @@ def _keep_unwound(on):
         keep(on)
 
 
+def keep(c, frame):
+    """Without core patch 0009: a traced frame that an exception passes (an
+    `exception` event) is kept as _mpdbg.unwound() would keep it."""
+    exc_info = getattr(sys, "exc_info", None)
+    e = exc_info()[1] if exc_info else None
+    kept = c["_kept"]
+    if not kept or kept[0] is not e:
+        kept[:] = [e]
+    file = frame.f_code.co_filename
+    line = _mpdbg.line(frame)
+    for r in kept[1:]:
+        if r[0] == file and r[2] == line and r[1] == frame.f_code.co_name:
+            return  # the same frame again (a re-raise)
+    kept.append((file, frame.f_code.co_name, line, _mpdbg.def_line(frame), _mpdbg.code_info(frame),
+                 _mpdbg.slots(frame), _mpdbg.cellmask(frame), frame.f_globals))
+
+
+def _kept_frames(c, e, text):
+    # The frames of an uncaught exception that the firmware (0009) or, without
+    # it, the tracer kept; the latter only when it saw every one of them.
+    unwound = getattr(_mpdbg, "unwound", None)
+    if unwound:
+        return [r for r in unwound(e) if r[0] != c["_FILE"]]
+    kept = c["_kept"] or [None]
+    frames = [r for r in kept[1:] if r[0] != c["_FILE"]] if kept[0] is e else []
+    c["_kept"] = []
+    return frames if len(frames) == text.count('  File "') else []
+
+
 def _detach(c):
     _keep_unwound(False)
     c["_attached"] = False
@@ -299,6 +328,8 @@ def start(c, path, args):
     patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
     _keep_unwound(c["_exc_uncaught"])
+    if not hasattr(_mpdbg, "unwound"):
+        c["_kept"] = []  # the tracer keeps what it sees (see keep())
     with open(path) as src:
         code = compile(src.read(), path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
@@ -322,8 +353,7 @@ def uncaught(c, e):
         # exception left them (core patch 0009), innermost first, stand in
         # for it; without them the host shows the traceback's frames.
         global _frames
-        unwound = getattr(_mpdbg, "unwound", None)
-        _frames = [r for r in unwound(e) if r[0] != c["_FILE"]] if unwound else []
+        _frames = _kept_frames(c, e, text)
         c["_send"](b"S", "exception", len(_frames), text)
         while True:
             try:

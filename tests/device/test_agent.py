@@ -154,6 +154,28 @@ def test_an_uncaught_exception_keeps_each_frame_with_its_slots_where_the_firmwar
         assert (how, code) == (b"exception", b"1")
 
 
+def test_stepping_into_an_uncaught_exception_keeps_the_frames_on_every_firmware(micropython, program):
+    # Without core patch 0009 the tracer keeps the frames it sees: stepping
+    # traces the frame and arms its callers, so it sees them all.
+    path = program("def inner(a):\n    b = [a]\n    raise ValueError('bad')\n\ndef outer(x):\n    y = x + 1\n    inner(y)\n\nouter(3)\n")
+    with AgentLink(micropython, path) as link:
+        link.until(b"S")
+        link.send(b"B", 1, path, 2, "", "", 0)
+        link.until(b"R")
+        link.send(b"C", 2)
+        assert link.until(b"S")[0] == b"breakpoint"
+        link.send(b"N", 3)
+        assert link.until(b"S")[0] == b"step"
+        link.send(b"N", 4)
+        reason, depth, text = link.until(b"S")
+        assert (reason, depth) == (b"exception", b"3") and text.startswith(b"Traceback"), (reason, depth, text)
+        link.send(b"L", 5, 0)
+        v = link.until(b"V")
+        assert v[8:10] == [b"int", b"4"] and v[12:14] == [b"list", b"[4]"], v
+        link.send(b"C", 6)
+        assert link.until(b"D")[:2] == [b"exception", b"1"]
+
+
 def test_watch_polls_streams_the_port_cannot_signal(micropython, tmp_path):
     # A socket is not the port's REPL stream: watch() falls back to polling.
     # A loopback connection inside the program; the loop makes no calls
