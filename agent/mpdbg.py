@@ -189,8 +189,11 @@ def _condition(frame, bp):
         for n, v in zip(bp[1], _mpdbg.slots(frame) if bp[1] else ()):
             if v is not _UNBOUND:
                 d[n] = v
-        _mpdbg.deadline(1000)  # a condition that never ends stops instead
+        _mpdbg.deadline(1000)  # a condition that never ends stops instead,
         return bool(eval(bp[0], frame.f_globals, d))
+    except KeyboardInterrupt:
+        bp[2] = False  # and is never run again from C, where nothing bounds it
+        return True
     except BaseException:
         return True  # a failing condition stops, as in CPython debuggers
     finally:

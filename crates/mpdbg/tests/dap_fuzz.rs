@@ -16,7 +16,9 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_mpdbg");
+mod common;
+
+use common::{frame, Listener, BIN};
 const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// xorshift64*: reproducible cases from a seed.
@@ -129,12 +131,6 @@ fn random_value(rng: &mut Rng, depth: u32) -> Value {
             Value::Object(m)
         }
     }
-}
-
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
 }
 
 /// One malformed or hostile input that is still self-contained on a stream:
@@ -400,29 +396,6 @@ fn a_stopped_program_survives_fuzzed_requests() {
     eprintln!("dap_fuzz: stopped program, {cases} cases, 0 crashes, 0 hangs");
 }
 
-/// `mpdbg dap --listen 127.0.0.1:0`, and the port it listens on.
-fn listener(extra: &[&str]) -> (Child, u16) {
-    let mut child = Command::new(BIN)
-        .args(["dap", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mpdbg dap --listen");
-    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    err.read_line(&mut line).expect("the listener's first line");
-    let port = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    (child, port)
-}
-
 fn connect(port: u16) -> TcpStream {
     let s = TcpStream::connect(("127.0.0.1", port)).expect("connect to the listener");
     s.set_read_timeout(Some(PROBE_TIMEOUT)).ok();
@@ -441,7 +414,8 @@ fn read_to_close(s: &mut TcpStream, what: &str) -> Vec<u8> {
 
 #[test]
 fn tcp_closes_what_is_not_dap_and_keeps_serving() {
-    let (mut child, port) = listener(&[]);
+    let mut l = Listener::start(&[]);
+    let port = l.port;
     let mut rng = Rng(0x5eed_0003);
     let cases = 500;
     for case in 0..cases {
@@ -470,7 +444,7 @@ fn tcp_closes_what_is_not_dap_and_keeps_serving() {
             "case {case} was answered: {}",
             String::from_utf8_lossy(&got)
         );
-        if let Ok(Some(status)) = child.try_wait() {
+        if let Ok(Some(status)) = l.child.try_wait() {
             panic!("the listener died at case {case}: {status}");
         }
     }
@@ -484,7 +458,5 @@ fn tcp_closes_what_is_not_dap_and_keeps_serving() {
     let mut line = String::new();
     reader.read_line(&mut line).expect("a response");
     assert!(line.starts_with("Content-Length:"), "{line:?}");
-    child.kill().ok();
-    child.wait().ok();
     eprintln!("dap_fuzz: tcp, {cases} hostile connections closed unanswered, 0 crashes");
 }

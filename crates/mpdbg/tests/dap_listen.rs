@@ -3,48 +3,21 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_mpdbg");
+mod common;
+
+use common::{Listener, BIN};
+
 const WAIT: Duration = Duration::from_secs(10);
 
-struct Listener {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
 fn listen(extra: &[&str]) -> Listener {
-    let mut child = Command::new(BIN)
-        .args(["dap", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mpdbg dap --listen");
-    let mut err = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    err.read_line(&mut line).expect("the listener's first line");
-    let port = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no port in {line:?}"));
-    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
-    Listener { child, port }
+    Listener::start(extra)
 }
 
 fn frame(body: &str) -> Vec<u8> {
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    common::frame(body.as_bytes())
 }
 
 fn connect(port: u16) -> TcpStream {
