@@ -6,6 +6,8 @@ mod completions;
 mod events;
 mod functions;
 mod launch;
+mod nodebug;
+mod progress;
 mod pump;
 mod repr;
 mod sources;
@@ -13,9 +15,10 @@ mod utf8;
 mod variables;
 
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
-pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use functions::FunctionBreakpointRequest;
 pub use launch::LaunchConfig;
+pub use nodebug::PlainRun;
 pub use variables::VarView;
 
 use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};

@@ -42,6 +42,13 @@ struct Sink(Mutex<Sender<Note>>);
 
 impl EventSink for Sink {
     fn event(&self, event: SessionEvent) {
+        // Shown at once: it comes while the program is being launched.
+        if let SessionEvent::Progress { step, .. } = event {
+            if let Some(line) = super::progress_line(step) {
+                eprintln!("{line}");
+            }
+            return;
+        }
         if let Ok(tx) = self.0.lock() {
             tx.send(Note::Event(event)).ok();
         }
@@ -119,6 +126,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
                 dbg.say(&dbg.style.dim(&format!("The program exited with code {code}.")));
             }
             Note::Event(SessionEvent::Terminated) => break,
+            Note::Event(SessionEvent::Progress { .. }) => {} // printed by the sink
             Note::Interrupt => {
                 let now = Instant::now();
                 if last_interrupt.is_some_and(|t| now.duration_since(t) < QUIT_INTERRUPT) {
