@@ -101,14 +101,23 @@ def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropy
         assert b"result 1" in link.output
 
 
+def run_to_breakpoint(link, path, line, condition=""):
+    """From the start: a breakpoint at `line` of `path`, continue, stopped there."""
+    link.until(b"S")
+    link.send(b"B", 1, path, line, condition, "", 0)
+    link.until(b"R")
+    link.send(b"C", 2)
+    assert link.until(b"S")[0] == b"breakpoint"
+
+
+# An uncaught exception two calls deep.
+UNWINDING = "def inner(a):\n    b = [a]\n    raise ValueError('bad')\n\ndef outer(x):\n    y = x + 1\n    inner(y)\n\nouter(3)\n"
+
+
 def test_a_breakpoint_condition_that_fails_stops_like_cpython_debuggers(micropython, program):
     path = program("for i in range(3):\n    y = i\nprint('done')\n")
     with AgentLink(micropython, path) as link:
-        link.until(b"S")
-        link.send(b"B", 1, path, 2, "i / 0", "", 0)
-        link.until(b"R")
-        link.send(b"C", 2)
-        assert link.until(b"S")[0] == b"breakpoint"
+        run_to_breakpoint(link, path, 2, "i / 0")
 
 
 def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, program):
@@ -124,8 +133,7 @@ def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, prog
 
 
 def test_an_uncaught_exception_keeps_each_frame_with_its_slots_where_the_firmware_can(micropython, program, features):
-    src = "def inner(a):\n    b = [a]\n    raise ValueError('bad')\n\ndef outer(x):\n    y = x + 1\n    inner(y)\n\nouter(3)\n"
-    path = program(src)
+    path = program(UNWINDING)
     with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.send(b"C", 1)
@@ -157,13 +165,9 @@ def test_an_uncaught_exception_keeps_each_frame_with_its_slots_where_the_firmwar
 def test_stepping_into_an_uncaught_exception_keeps_the_frames_on_every_firmware(micropython, program):
     # Without core patch 0009 the tracer keeps the frames it sees: stepping
     # traces the frame and arms its callers, so it sees them all.
-    path = program("def inner(a):\n    b = [a]\n    raise ValueError('bad')\n\ndef outer(x):\n    y = x + 1\n    inner(y)\n\nouter(3)\n")
+    path = program(UNWINDING)
     with AgentLink(micropython, path) as link:
-        link.until(b"S")
-        link.send(b"B", 1, path, 2, "", "", 0)
-        link.until(b"R")
-        link.send(b"C", 2)
-        assert link.until(b"S")[0] == b"breakpoint"
+        run_to_breakpoint(link, path, 2)
         link.send(b"N", 3)
         assert link.until(b"S")[0] == b"step"
         link.send(b"N", 4)
