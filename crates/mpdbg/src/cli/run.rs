@@ -2,7 +2,7 @@
 //! debug MicroPython and, at each breakpoint, prints where it stopped, the
 //! stack and the locals, then continues. The program's output passes through.
 use crate::session::{
-    BreakpointRequest, EventSink, LaunchConfig, OutputKind, ProgressStep, Resume, Session, SessionEvent, StopReason,
+    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent, StopReason,
 };
 use anyhow::{anyhow, bail, Result};
 use std::collections::BTreeMap;
@@ -37,12 +37,7 @@ impl EventSink for TerminalSink {
                 }
             }
             SessionEvent::Progress { step, .. } => {
-                let line = match step {
-                    ProgressStep::Start { title } => Some(format!("mpdbg: {title}...")),
-                    ProgressStep::Update { message } => Some(format!("mpdbg: {message}")),
-                    ProgressStep::End { message } => message.map(|m| format!("mpdbg: {m}")),
-                };
-                if let Some(line) = line {
+                if let Some(line) = super::progress_line(step) {
                     eprintln!("{line}");
                 }
             }
@@ -134,6 +129,7 @@ pub fn run(
         program: program.to_path_buf(),
         args,
         micropython,
+        just_my_code: true,
         ..Default::default()
     };
     device.apply(&mut cfg);

@@ -44,6 +44,8 @@ pub struct LaunchArgs {
     /// Glob patterns a sync leaves out.
     #[serde(deserialize_with = "string_or_list")]
     pub ignore: Vec<String>,
+    /// Only the program's own frames (its folder), as debugpy: on by default.
+    pub just_my_code: Option<bool>,
     /// Variables for the program: a string sets one, `null` removes it.
     #[serde(deserialize_with = "env_map")]
     pub env: BTreeMap<String, Option<String>>,
@@ -154,6 +156,7 @@ impl LaunchArgs {
             reset: self.reset.unwrap_or(true),
             write_flash: self.write_flash.unwrap_or(true),
             ignore: self.ignore.clone(),
+            just_my_code: self.just_my_code.unwrap_or(true),
             env: self.environment()?,
         })
     }
@@ -245,6 +248,9 @@ mod tests {
         assert_eq!(a.program.as_deref(), Some("p.py"));
         assert!(!a.stop_on_entry);
         assert_eq!(a.launch_config().unwrap().cwd, None);
+        assert!(a.launch_config().unwrap().just_my_code, "on by default, as debugpy");
+        let all = LaunchArgs::parse(&json!({ "program": "p.py", "justMyCode": false })).unwrap();
+        assert!(!all.launch_config().unwrap().just_my_code);
     }
 
     #[test]

@@ -5,10 +5,14 @@ mod config;
 mod convert;
 mod env_file;
 pub mod listen;
+mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, OutputKind, PlainRun, ProgressStep, Resume, Session, SessionEvent};
+use crate::session::{
+    BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, PlainRun, ProgressStep, Resume, Session,
+    SessionEvent,
+};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -16,6 +20,7 @@ use mpdbg_dap::{
 };
 use serde_json::json;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 const THREAD_ID: i64 = 1;
@@ -23,6 +28,8 @@ const THREAD_ID: i64 = 1;
 /// Sends session events to the editor.
 struct DapSink {
     sender: DapSender,
+    /// Set when a restart replaces the session: its end is no news.
+    muted: AtomicBool,
     /// The editor shows DAP progress events; otherwise progress is console text.
     progress_events: bool,
 }
@@ -55,6 +62,9 @@ impl DapSink {
 
 impl EventSink for DapSink {
     fn event(&self, event: SessionEvent) {
+        if self.muted.load(Ordering::Relaxed) {
+            return;
+        }
         let sent = match event {
             SessionEvent::Output { kind, text } => {
                 let category = match kind {
@@ -110,9 +120,11 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        sink: None,
         plain: None,
         control: control.clone(),
         pending: PendingConfig::default(),
+        remembered: restart::Remembered::default(),
         progress_events: false,
         token: token.map(str::to_string),
     };
@@ -269,10 +281,13 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    sink: Option<Arc<DapSink>>,
     /// A `noDebug` launch: the program runs without the debugger.
     plain: Option<Arc<PlainRun>>,
     control: SharedControl,
     pending: PendingConfig,
+    /// The configuration so far, for `restart`.
+    remembered: restart::Remembered,
     /// The editor said `supportsProgressReporting`.
     progress_events: bool,
     /// The secret the client has yet to present; `None` once it has (or when
@@ -341,6 +356,7 @@ impl Adapter {
             Command::SetExceptionBreakpoints(args) => {
                 let raised = args.filters.iter().any(|f| f == "raised");
                 let uncaught = args.filters.iter().any(|f| f == "uncaught");
+                self.remembered.exception_filters = Some((raised, uncaught));
                 match &self.session {
                     Some(s) => s.set_exception_filters(raised, uncaught).map(|_| json!({})),
                     None if self.plain.is_some() => Ok(json!({})),
@@ -350,7 +366,11 @@ impl Adapter {
                     }
                 }
             }
-            Command::SetFunctionBreakpoints(_) => Ok(json!({ "breakpoints": [] })),
+            Command::SetFunctionBreakpoints(args) => self.set_function_breakpoints(&args),
+            Command::Completions(args) => self.session().and_then(|s| convert::completions(s, &args)),
+            Command::SetExpression(args) => self.session().and_then(|s| convert::set_expression(s, &args)),
+            Command::LoadedSources => self.session().map(|s| convert::loaded_sources(s)),
+            Command::Restart(args) => self.restart(args.arguments.as_ref()).map(|_| json!(null)),
             Command::Threads => Ok(serde_json::to_value(ThreadsResponseBody {
                 threads: vec![mpdbg_dap::Thread {
                     id: THREAD_ID,
@@ -433,6 +453,7 @@ impl Adapter {
         let cfg = args.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
+            muted: AtomicBool::new(false),
             progress_events: self.progress_events,
         });
         for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
@@ -450,7 +471,9 @@ impl Adapter {
             )
             .ok();
         }
-        let session = Session::launch(cfg, sink)?;
+        let session = Session::launch(cfg, sink.clone())?;
+        self.sink = Some(sink);
+        self.remembered.launch = Some(raw.clone());
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
@@ -480,7 +503,41 @@ impl Adapter {
         }
     }
 
-    fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
+    fn set_function_breakpoints(
+        &mut self,
+        args: &mpdbg_dap::SetFunctionBreakpointsArguments,
+    ) -> Result<serde_json::Value> {
+        let requests = convert::function_breakpoint_requests(args);
+        let (body, ids) = convert::function_breakpoints(self.session()?, &requests);
+        self.remembered.function_breakpoints = requests
+            .into_iter()
+            .zip(ids)
+            .map(|(r, id)| FunctionBreakpointRequest { id: Some(id), ..r })
+            .collect();
+        Ok(body)
+    }
+
+    /// Ends the program without telling the editor and launches it again,
+    /// configured as before (with the editor's new configuration, if sent).
+    fn restart(&mut self, arguments: Option<&serde_json::Value>) -> Result<()> {
+        let raw = arguments
+            .or(self.remembered.launch.as_ref())
+            .cloned()
+            .ok_or_else(|| anyhow!("nothing to restart: launch a program first"))?;
+        if let Some(old) = self.session.take() {
+            if let Some(sink) = self.sink.take() {
+                sink.muted.store(true, Ordering::Relaxed);
+            }
+            old.terminate();
+            old.wait();
+        }
+        self.launch(&raw)?;
+        let session = self.session()?;
+        self.remembered.apply(session)?;
+        session.configuration_done()
+    }
+
+    fn set_breakpoints(&mut self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
         let path = args
             .source
             .path
@@ -494,10 +551,14 @@ impl Adapter {
                 condition: b.condition.clone(),
                 hit_condition: b.hit_condition.clone(),
                 log_message: b.log_message.clone(),
+                ..Default::default()
             })
             .collect();
         let session = self.session()?;
         let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
+        self.remembered
+            .line_breakpoints
+            .insert(path.clone(), restart::with_ids(requests, &results));
         Ok(json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }))
     }
 }
@@ -520,6 +581,12 @@ fn capabilities() -> Capabilities {
         supports_exception_info_request: Some(true),
         support_terminate_debuggee: Some(true),
         supports_delayed_stack_trace_loading: Some(true),
+        supports_function_breakpoints: Some(true),
+        supports_completions_request: Some(true),
+        completion_trigger_characters: Some(vec![".".into()]),
+        supports_set_expression: Some(true),
+        supports_restart_request: Some(true),
+        supports_loaded_sources_request: Some(true),
         supports_cancel_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),

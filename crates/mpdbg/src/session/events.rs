@@ -12,6 +12,8 @@ pub enum OutputKind {
 pub enum StopReason {
     Entry,
     Breakpoint,
+    /// At a function breakpoint only.
+    FunctionBreakpoint,
     Step,
     Pause,
     Exception,
@@ -22,6 +24,7 @@ impl StopReason {
         match self {
             StopReason::Entry => "entry",
             StopReason::Breakpoint => "breakpoint",
+            StopReason::FunctionBreakpoint => "function breakpoint",
             StopReason::Step => "step",
             StopReason::Pause => "pause",
             StopReason::Exception => "exception",

@@ -47,6 +47,9 @@ pub struct LaunchConfig {
     pub write_flash: bool,
     /// Glob patterns a sync leaves out.
     pub ignore: Vec<String>,
+    /// Hide and step through frames outside the program's folder (debugpy's
+    /// `justMyCode`).
+    pub just_my_code: bool,
     /// Environment changes for the program: a value sets, `None` removes.
     pub env: Vec<(String, Option<String>)>,
 }
@@ -69,6 +72,7 @@ impl Default for LaunchConfig {
             write_flash: true,
             ignore: Vec::new(),
             env: Vec::new(),
+            just_my_code: true,
         }
     }
 }
@@ -255,6 +259,8 @@ impl Session {
             sources: Mutex::new(Sources::for_program(&program)),
             sink,
             root,
+            program: program.clone(),
+            just_my_code: cfg.just_my_code,
             at_stop: Default::default(),
             device_files: Default::default(),
         });
