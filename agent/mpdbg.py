@@ -38,7 +38,9 @@ _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = an
 _exc_raised = False
 _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line
-_attached = True
+_attached = False  # a host drives the program (set by run() and by an attach)
+_link = sys.stdin  # the host's stream: the REPL's stdin, or an attached client's socket
+_server = None  # the socket that listen() waits on for a client
 _input = []  # bytes the host sent for the program's stdin, not yet read
 _stopped_at = None  # (frame, line) of the last stop, until another line runs
 
@@ -57,9 +59,12 @@ def _load(name):
     path = sys.path[:]
     sys.path[:] = [_DIR[:-1] or "."]
     try:
-        return __import__(name)
+        m = __import__(name)
     finally:
         sys.path[:] = path
+    if name == "mpdbg_stop":
+        m.use(_link)  # where it reads the host
+    return m
 
 
 def _stop(frame, reason, text=""):
@@ -95,7 +100,9 @@ def _resume():
     else:
         sys.settrace(None)
     if _attached:
-        _mpdbg.watch(sys.stdin, _on_wake, 20)
+        _mpdbg.watch(_link, _on_wake, 20)
+    elif _server is not None:
+        _mpdbg.watch(_server, _on_accept, 50)
 
 
 def _traced(frame, line):
@@ -195,6 +202,16 @@ def _condition(frame, bp):
         _mpdbg.deadline(0)
 
 
+def _on_accept(frame, event, arg):
+    # Armed by _mpdbg.watch() when a client connects to listen()'s socket.
+    try:
+        _load("mpdbg_attach").accept(globals(), frame)
+    except SystemExit:
+        raise
+    except BaseException as e:
+        _internal(e)
+
+
 def _on_wake(frame, event, arg):
     # Armed by _mpdbg.watch() when the host sent something while we ran.
     try:
@@ -224,8 +241,43 @@ def _scrub(n):
     return _scrub(n - 1) if n else _mpdbg.scrub()
 
 
+# The API of a program that waits for a debugger (mpdbg attach; the seed's
+# debugpy module wraps it). The work is in mpdbg_attach, loaded on use.
+
+
+def listen(port=5678, host="0.0.0.0", token=None):
+    """Listens for a debugger on TCP without blocking the program; returns
+    (host, port). A non-loopback host needs a token, which the debugger must
+    prove it knows."""
+    return _load("mpdbg_attach").listen(globals(), host, port, token)
+
+
+def wait_for_client():
+    """Blocks until a debugger has attached."""
+    _load("mpdbg_attach").wait(globals())
+
+
+def is_client_connected():
+    return _attached
+
+
+def breakpoint():
+    """Stops at the caller's next line when a debugger is attached."""
+    if _attached:
+        _load("mpdbg_attach").stop_caller(globals())
+
+
+def disconnect():
+    """Lets the debugger go: the program runs on untraced, listening again."""
+    if _attached and _link is not sys.stdin:
+        _load("mpdbg_stop")._detach(globals())
+        _resume()
+
+
 def run(path, args=()):
     """Runs the program at `path` as __main__ under the debugger."""
+    global _attached
+    _attached = True
     code, g = _begin(path, args)
     _scrub(24)
     status = 0
