@@ -332,7 +332,7 @@ class Session {
    * Returns {launch, breakpoints: {absPath: response body breakpoints}}.
    */
   async launch(program, { args = [], stopOnEntry = false, breakpoints = {}, exceptionFilters = [],
-    cwd = config.EXAMPLES, extra = {}, micropython = true } = {}) {
+    cwd = config.EXAMPLES, extra = {}, micropython = true, launchTimeout = config.T.launch } = {}) {
     if (!this.capabilities) await this.initialize();
     const launchArgs = Object.assign({
       type: 'mpdbg', request: 'launch', name: 'mpdbg e2e', program, args, cwd, stopOnEntry,
@@ -346,7 +346,7 @@ class Session {
         throw this._error(`launch failed: ${launchResponse.message} ${JSON.stringify(launchResponse.body || {})}`);
       }
       return this.events('initialized').length ? true : undefined;
-    }, "the 'initialized' event after launch", config.T.launch);
+    }, "the 'initialized' event after launch", launchTimeout);
     const bps = {};
     for (const [file, list] of Object.entries(breakpoints)) {
       bps[file] = await this.setBreakpoints(file, list);
@@ -356,7 +356,7 @@ class Session {
       await this.request('setExceptionBreakpoints', { filters: exceptionFilters });
     }
     if (this.capabilities.supportsConfigurationDoneRequest) await this.request('configurationDone');
-    await this.waitUntil(() => launchResponse, 'the launch response', config.T.launch);
+    await this.waitUntil(() => launchResponse, 'the launch response', launchTimeout);
     await launching;
     if (!launchResponse.success) {
       throw this._error(`launch failed: ${launchResponse.message} ${JSON.stringify(launchResponse.body || {})}`);

@@ -2,7 +2,7 @@
 //! debug MicroPython and, at each breakpoint, prints where it stopped, the
 //! stack and the locals, then continues. The program's output passes through.
 use crate::session::{
-    BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent, StopReason,
+    BreakpointRequest, EventSink, LaunchConfig, OutputKind, ProgressStep, Resume, Session, SessionEvent, StopReason,
 };
 use anyhow::{anyhow, bail, Result};
 use std::collections::BTreeMap;
@@ -34,6 +34,16 @@ impl EventSink for TerminalSink {
             } => {
                 if let Ok(tx) = self.stops.lock() {
                     tx.send(Some((reason, description))).ok();
+                }
+            }
+            SessionEvent::Progress { step, .. } => {
+                let line = match step {
+                    ProgressStep::Start { title } => Some(format!("mpdbg: {title}...")),
+                    ProgressStep::Update { message } => Some(format!("mpdbg: {message}")),
+                    ProgressStep::End { message } => message.map(|m| format!("mpdbg: {m}")),
+                };
+                if let Some(line) = line {
+                    eprintln!("{line}");
                 }
             }
             SessionEvent::Exited { .. } => {}
@@ -120,7 +130,7 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         cwd: None,
         stop_on_entry: false,
         micropython,
-        heap_size: None,
+        ..Default::default()
     };
     let session = Session::launch(cfg, sink)?;
     for (file, reqs) in &by_file {

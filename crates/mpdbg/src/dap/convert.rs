@@ -1,6 +1,6 @@
 //! Session views to DAP bodies, and DAP arguments to session calls.
-use crate::session::{BreakpointResult, Session, VarView};
-use anyhow::{anyhow, Result};
+use crate::session::{BreakpointResult, PlainRun, Session, VarView};
+use anyhow::{anyhow, bail, Result};
 use mpdbg_dap::{
     EvaluateArguments, EvaluateContext, ScopesArguments, SetVariableArguments, SourceArguments, StackTraceArguments,
     VariablesArguments,
@@ -86,6 +86,16 @@ pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
         .map(variable)
         .collect();
     Ok(json!({ "variables": vars }))
+}
+
+/// `noDebug`: the debug console's lines are the program's input; there is
+/// nothing else to evaluate.
+pub fn evaluate_without_debugger(run: &PlainRun, args: &EvaluateArguments) -> Result<Value> {
+    if !matches!(args.context, Some(EvaluateContext::Repl)) {
+        bail!("the program runs without the debugger (noDebug): there is nothing to evaluate");
+    }
+    run.send_input(format!("{}\n", args.expression).as_bytes())?;
+    Ok(json!({ "result": "", "variablesReference": 0 }))
 }
 
 pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {

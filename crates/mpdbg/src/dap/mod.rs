@@ -3,11 +3,12 @@
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
 mod config;
 mod convert;
+mod env_file;
 pub mod listen;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
+use crate::session::{BreakpointRequest, EventSink, OutputKind, PlainRun, ProgressStep, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -22,6 +23,34 @@ const THREAD_ID: i64 = 1;
 /// Sends session events to the editor.
 struct DapSink {
     sender: DapSender,
+    /// The editor shows DAP progress events; otherwise progress is console text.
+    progress_events: bool,
+}
+
+impl DapSink {
+    fn console(&self, text: String) -> Result<(), mpdbg_dap::DapError> {
+        self.sender
+            .send_event(Event::raw("output", json!({ "category": "console", "output": text })))
+            .map(drop)
+    }
+
+    fn progress(&self, id: String, step: ProgressStep) -> Result<(), mpdbg_dap::DapError> {
+        if !self.progress_events {
+            return match step {
+                ProgressStep::Start { title } => self.console(format!("mpdbg: {title}...\n")),
+                ProgressStep::Update { message } => self.console(format!("mpdbg: {message}\n")),
+                ProgressStep::End { message: Some(m) } => self.console(format!("mpdbg: {m}\n")),
+                ProgressStep::End { message: None } => Ok(()),
+            };
+        }
+        let (event, mut body) = match step {
+            ProgressStep::Start { title } => ("progressStart", json!({ "title": title, "cancellable": false })),
+            ProgressStep::Update { message } => ("progressUpdate", json!({ "message": message })),
+            ProgressStep::End { message } => ("progressEnd", json!({ "message": message })),
+        };
+        body["progressId"] = json!(id);
+        self.sender.send_event(Event::raw(event, body)).map(drop)
+    }
 }
 
 impl EventSink for DapSink {
@@ -56,6 +85,12 @@ impl EventSink for DapSink {
                 }
                 self.sender.send_event(Event::raw("stopped", body))
             }
+            SessionEvent::Progress { id, step } => {
+                if let Err(e) = self.progress(id, step) {
+                    eprintln!("mpdbg dap: cannot send progress to the editor: {e}");
+                }
+                return;
+            }
             SessionEvent::Exited { code } => self.sender.send_event(Event::exited(i64::from(code))),
             SessionEvent::Terminated => self.sender.send_event(Event::terminated()),
         };
@@ -75,8 +110,10 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        plain: None,
         control: control.clone(),
         pending: PendingConfig::default(),
+        progress_events: false,
         token: token.map(str::to_string),
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -105,6 +142,9 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
                 if let Some(s) = adapter.session.take() {
                     s.disconnect(true);
                 }
+                if let Some(p) = adapter.plain.take() {
+                    p.terminate();
+                }
                 return Err(anyhow!("the editor connection failed: {e}"));
             }
         };
@@ -125,6 +165,9 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     }
     if let Some(s) = adapter.session.take() {
         s.disconnect(true);
+    }
+    if let Some(p) = adapter.plain.take() {
+        p.terminate();
     }
     Ok(())
 }
@@ -226,8 +269,12 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    /// A `noDebug` launch: the program runs without the debugger.
+    plain: Option<Arc<PlainRun>>,
     control: SharedControl,
     pending: PendingConfig,
+    /// The editor said `supportsProgressReporting`.
+    progress_events: bool,
     /// The secret the client has yet to present; `None` once it has (or when
     /// none is required).
     token: Option<String>,
@@ -274,16 +321,29 @@ impl Adapter {
         }
         let mut done = false;
         let result: Result<serde_json::Value> = match command {
-            Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
+            Command::Initialize(args) => {
+                self.progress_events = args.supports_progress_reporting.unwrap_or(false);
+                Ok(serde_json::to_value(capabilities()).unwrap_or_default())
+            }
             Command::Launch(args) => self.launch(&args.raw).map(|_| json!(null)),
             Command::Attach(_) => Err(anyhow!("attach is not supported yet: use a launch configuration")),
-            Command::ConfigurationDone => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
+            Command::ConfigurationDone => match &self.plain {
+                Some(p) => self.start_plain(p.clone()).map(|_| json!(null)),
+                None => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
+            },
+            Command::SetBreakpoints(args) if self.plain.is_some() => Ok(json!({
+                "breakpoints": args.breakpoints.iter().map(|b| json!({
+                    "verified": false, "line": b.line,
+                    "message": "the program runs without the debugger (noDebug)",
+                })).collect::<Vec<_>>()
+            })),
             Command::SetBreakpoints(args) => self.set_breakpoints(&args),
             Command::SetExceptionBreakpoints(args) => {
                 let raised = args.filters.iter().any(|f| f == "raised");
                 let uncaught = args.filters.iter().any(|f| f == "uncaught");
                 match &self.session {
                     Some(s) => s.set_exception_filters(raised, uncaught).map(|_| json!({})),
+                    None if self.plain.is_some() => Ok(json!({})),
                     None => {
                         self.pending.exception_filters = Some((raised, uncaught));
                         Ok(json!({}))
@@ -315,13 +375,19 @@ impl Adapter {
                 .and_then(|s| s.resume(Resume::StepOut))
                 .map(|_| json!(null)),
             Command::Pause(_) => self.session().and_then(|s| s.pause()).map(|_| json!(null)),
-            Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
+            Command::Evaluate(args) => match &self.plain {
+                Some(p) => convert::evaluate_without_debugger(p, &args),
+                None => self.session().and_then(|s| convert::evaluate(s, &args)),
+            },
             Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
             Command::Source(args) => self.session().and_then(|s| convert::source(s, &args)),
             Command::Terminate(_) => {
                 if let Some(s) = &self.session {
                     s.terminate();
+                }
+                if let Some(p) = &self.plain {
+                    p.terminate();
                 }
                 Ok(json!(null))
             }
@@ -330,6 +396,11 @@ impl Adapter {
                 if let Some(s) = self.session.take() {
                     // Launched programs end with the session unless told otherwise.
                     s.disconnect(args.terminate_debuggee.unwrap_or(true));
+                }
+                if let Some(p) = self.plain.take() {
+                    // Without the agent there is nothing to detach from the
+                    // program's streams: it ends with the session.
+                    p.terminate();
                 }
                 Ok(json!(null))
             }
@@ -355,18 +426,43 @@ impl Adapter {
     }
 
     fn launch(&mut self, raw: &serde_json::Value) -> Result<()> {
-        if self.session.is_some() {
+        if self.session.is_some() || self.plain.is_some() {
             return Err(anyhow!("a program is already being debugged"));
         }
-        let cfg = LaunchArgs::parse(raw)?.launch_config()?;
+        let args = LaunchArgs::parse(raw)?;
+        let cfg = args.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
+            progress_events: self.progress_events,
         });
+        for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
+            sink.console(notice).ok();
+        }
+        if args.no_debug {
+            self.plain = Some(PlainRun::launch(cfg, sink)?);
+            return Ok(());
+        }
         let session = Session::launch(cfg, sink)?;
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
-        if let Some(pid) = session.process_id() {
+        self.process_event(session.process_id());
+        if let Ok(mut c) = self.control.lock() {
+            c.session = Some(session.clone());
+        }
+        self.session = Some(session);
+        Ok(())
+    }
+
+    fn start_plain(&self, run: Arc<PlainRun>) -> Result<()> {
+        run.start()?;
+        self.process_event(run.process_id());
+        Ok(())
+    }
+
+    /// Tells the editor the interpreter's process id (VS Code shows it).
+    fn process_event(&self, pid: Option<u32>) {
+        if let Some(pid) = pid {
             self.sender
                 .send_event(Event::raw(
                     "process",
@@ -374,11 +470,6 @@ impl Adapter {
                 ))
                 .ok();
         }
-        if let Ok(mut c) = self.control.lock() {
-            c.session = Some(session.clone());
-        }
-        self.session = Some(session);
-        Ok(())
     }
 
     fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {

@@ -41,10 +41,23 @@ pub enum SessionEvent {
         text: Option<String>,
         breakpoint_ids: Vec<i64>,
     },
+    /// A wait the user should see (the first build, a slow start); one
+    /// `Start`, any `Update`s and one `End` share an id.
+    Progress {
+        id: String,
+        step: ProgressStep,
+    },
     Exited {
         code: i32,
     },
     Terminated,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgressStep {
+    Start { title: String },
+    Update { message: String },
+    End { message: Option<String> },
 }
 
 /// Receives session events, from the session's own threads.

@@ -3,6 +3,8 @@
 mod breakpoints;
 mod events;
 mod launch;
+mod nodebug;
+mod progress;
 mod pump;
 mod repr;
 mod sources;
@@ -10,8 +12,9 @@ mod utf8;
 mod variables;
 
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
-pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use launch::LaunchConfig;
+pub use nodebug::PlainRun;
 pub use variables::VarView;
 
 use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};

@@ -224,16 +224,9 @@ impl Session {
     }
 
     fn on_closed(&self) {
-        // The stream ends before the process is reaped; give it a moment.
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let mut process_code = None;
-        while Instant::now() < deadline {
-            process_code = self.transport.lock().ok().and_then(|mut t| t.exit_code());
-            if process_code.is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        let process_code = reap(Duration::from_secs(3), || {
+            self.transport.lock().ok().and_then(|mut t| t.exit_code())
+        });
         let code = {
             let Ok(mut st) = self.state() else { return };
             let code = st.exit_code.or(process_code).unwrap_or(0);
@@ -245,6 +238,19 @@ impl Session {
         self.changed.notify_all();
         self.sink.event(SessionEvent::Exited { code });
         self.sink.event(SessionEvent::Terminated);
+    }
+}
+
+/// The process's exit code, polled for up to `within`: its streams end a
+/// moment before it can be reaped.
+pub(super) fn reap(within: Duration, mut exit_code: impl FnMut() -> Option<i32>) -> Option<i32> {
+    let deadline = Instant::now() + within;
+    loop {
+        let code = exit_code();
+        if code.is_some() || Instant::now() >= deadline {
+            return code;
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
