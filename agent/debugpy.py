@@ -2,15 +2,26 @@
 # and mpdbg (not a DAP server on the board) debugs it. See docs/attach.md.
 import mpdbg
 
-wait_for_client = mpdbg.wait_for_client
-breakpoint = mpdbg.breakpoint
-is_client_connected = mpdbg.is_client_connected
-disconnect = mpdbg.disconnect
-
 
 def listen(port=5678, host="127.0.0.1", token=None):
     """Listens for a debugger; returns (host, port)."""
     return mpdbg.listen(port, host, token)
+
+
+def wait_for_client():
+    mpdbg.wait_for_client()
+
+
+def breakpoint():
+    mpdbg.breakpoint()
+
+
+def is_client_connected():
+    return mpdbg.is_client_connected()
+
+
+def disconnect():
+    mpdbg.disconnect()
 
 
 def debug_this_thread():

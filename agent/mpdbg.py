@@ -53,15 +53,14 @@ def _load(name):
     # One of the agent's modules, from the agent's folder only: a user's
     # mpdbg_stop.py beside the program (first on sys.path) must not replace it.
     m = sys.modules.get(name)
-    if m is not None and getattr(m, "__file__", "")[: len(_DIR)] == _DIR:
-        return m
-    sys.modules.pop(name, None)
-    path = sys.path[:]
-    sys.path[:] = [_DIR[:-1] or "."]
-    try:
-        m = __import__(name)
-    finally:
-        sys.path[:] = path
+    if m is None or getattr(m, "__file__", "")[: len(_DIR)] != _DIR:
+        sys.modules.pop(name, None)
+        path = sys.path[:]
+        sys.path[:] = [_DIR[:-1] or "."]
+        try:
+            m = __import__(name)
+        finally:
+            sys.path[:] = path
     if name == "mpdbg_stop":
         m.use(_link)  # where it reads the host
     return m
@@ -102,7 +101,7 @@ def _resume():
     if _attached:
         _mpdbg.watch(_link, _on_wake, 20)
     elif _server is not None:
-        _mpdbg.watch(_server, _on_accept, 50)
+        _mpdbg.watch(_server, _on_wake, 50)
 
 
 def _traced(frame, line):
@@ -202,20 +201,14 @@ def _condition(frame, bp):
         _mpdbg.deadline(0)
 
 
-def _on_accept(frame, event, arg):
-    # Armed by _mpdbg.watch() when a client connects to listen()'s socket.
-    try:
-        _load("mpdbg_attach").accept(globals(), frame)
-    except SystemExit:
-        raise
-    except BaseException as e:
-        _internal(e)
-
-
 def _on_wake(frame, event, arg):
-    # Armed by _mpdbg.watch() when the host sent something while we ran.
+    # Armed by _mpdbg.watch() when the host sent something while we ran, or
+    # when a client connects to listen()'s socket.
     try:
-        _load("mpdbg_stop").wake(globals(), frame, event, arg)
+        if _attached:
+            _load("mpdbg_stop").wake(globals(), frame, event, arg)
+        else:
+            _load("mpdbg_attach").accept(globals(), frame)
     except SystemExit:
         raise
     except BaseException as e:
@@ -241,37 +234,11 @@ def _scrub(n):
     return _scrub(n - 1) if n else _mpdbg.scrub()
 
 
-# The API of a program that waits for a debugger (mpdbg attach; the seed's
-# debugpy module wraps it). The work is in mpdbg_attach, loaded on use.
-
-
-def listen(port=5678, host="0.0.0.0", token=None):
-    """Listens for a debugger on TCP without blocking the program; returns
-    (host, port). A non-loopback host needs a token, which the debugger must
-    prove it knows."""
-    return _load("mpdbg_attach").listen(globals(), host, port, token)
-
-
-def wait_for_client():
-    """Blocks until a debugger has attached."""
-    _load("mpdbg_attach").wait(globals())
-
-
-def is_client_connected():
-    return _attached
-
-
-def breakpoint():
-    """Stops at the caller's next line when a debugger is attached."""
-    if _attached:
-        _load("mpdbg_attach").stop_caller(globals())
-
-
-def disconnect():
-    """Lets the debugger go: the program runs on untraced, listening again."""
-    if _attached and _link is not sys.stdin:
-        _load("mpdbg_stop")._detach(globals())
-        _resume()
+def __getattr__(name):
+    # mpdbg.listen(), wait_for_client(), breakpoint(), is_client_connected(),
+    # disconnect(): the API of a program that waits for a debugger lives in
+    # mpdbg_attach, loaded on use, so that it takes no heap otherwise.
+    return _load("mpdbg_attach").api(globals(), name)
 
 
 def run(path, args=()):

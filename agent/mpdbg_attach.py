@@ -135,3 +135,26 @@ def stop_caller(c):
             _mpdbg.arm(f, c["_on_line"], False)
             break
     c["_resume"]()
+
+
+def api(c, name):
+    """mpdbg.NAME for a program: listen, wait_for_client, breakpoint,
+    is_client_connected, disconnect."""
+    if name == "listen":
+        return lambda port=5678, host="0.0.0.0", token=None: listen(c, host, port, token)
+    if name == "wait_for_client":
+        return lambda: wait(c)
+    if name == "is_client_connected":
+        return lambda: c["_attached"]
+    if name == "breakpoint":
+        return lambda: c["_attached"] and stop_caller(c)
+    if name == "disconnect":
+        return lambda: disconnect(c)
+    raise AttributeError(name)
+
+
+def disconnect(c):
+    """Lets the debugger go: the program runs on untraced, listening again."""
+    if c["_attached"] and c["_link"] is not sys.stdin:
+        c["_load"]("mpdbg_stop")._detach(c)
+        c["_resume"]()

@@ -6,6 +6,7 @@
 #include "py/obj.h"
 
 const qstr_short_t mpdbg_agent_qstrs[] = {
+    MP_QSTR_AttributeError,
     MP_QSTR_BaseException,
     MP_QSTR_EOFError,
     MP_QSTR_FEATURES,
@@ -40,6 +41,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR___,
     MP_QSTR___dict__,
     MP_QSTR___file__,
+    MP_QSTR___getattr__,
     MP_QSTR___import__,
     MP_QSTR___init__,
     MP_QSTR___main__,
@@ -77,7 +79,6 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR__names,
     MP_QSTR__needs_trace,
     MP_QSTR__nonce,
-    MP_QSTR__on_accept,
     MP_QSTR__on_call,
     MP_QSTR__on_line,
     MP_QSTR__on_wake,
@@ -108,6 +109,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR__unload,
     MP_QSTR__value,
     MP_QSTR_accept,
+    MP_QSTR_api,
     MP_QSTR_append,
     MP_QSTR_arg,
     MP_QSTR_args,

@@ -191,6 +191,7 @@ impl Session {
             sink,
             root: PathMap,
             at_stop: Default::default(),
+            token: None,
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));
