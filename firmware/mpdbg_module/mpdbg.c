@@ -44,6 +44,7 @@
 //   deadline(ms, stream)  interrupt (KeyboardInterrupt) what the agent runs
 //                         for the host after ms, or when `stream` has input;
 //                         deadline(0) ends it
+//   sha256(data)          the SHA-256 digest of data (the attach handshake)
 //   stdin(fill)           serve the program's stdin from fill() while the
 //                         debugger owns the link (stdin.c); stdin(None) stops
 //   FEATURES              bits: which of mpdbg's core patches are built in
@@ -795,6 +796,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     #endif
     { MP_ROM_QSTR(MP_QSTR_stdin), MP_ROM_PTR(&mpdbg_stdin_obj) },
     { MP_ROM_QSTR(MP_QSTR_deadline), MP_ROM_PTR(&mpdbg_deadline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sha256), MP_ROM_PTR(&mpdbg_sha256_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
     { MP_ROM_QSTR(MP_QSTR_FEATURES), MP_ROM_INT(FEATURES) },
 };

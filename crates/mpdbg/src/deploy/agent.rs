@@ -8,22 +8,28 @@ use std::process::Command;
 /// The hidden folder on the board that holds the agent.
 pub const FOLDER: &str = ".mpdbg";
 
-/// The agent's file names as .py sources.
-pub fn names() -> Vec<String> {
+/// Agent files only a program that waits for a debugger over the network
+/// imports (`mpdbg.listen()`, the debugpy API): a launched session does not
+/// need them on the board.
+const ATTACH_ONLY: [&str; 2] = ["mpdbg_attach.py", "debugpy.py"];
+
+/// The agent's sources a launched session needs.
+fn sources() -> Vec<(&'static str, &'static [u8])> {
     crate::embedded::AGENT_FILES
         .iter()
-        .filter(|(n, _)| n.ends_with(".py"))
-        .map(|(n, _)| n.to_string())
+        .filter(|(n, _)| n.ends_with(".py") && !n.contains('/') && !ATTACH_ONLY.contains(n))
+        .map(|(n, b)| (*n, *b))
         .collect()
+}
+
+/// Their file names (as .py).
+pub fn names() -> Vec<String> {
+    sources().into_iter().map(|(n, _)| n.to_string()).collect()
 }
 
 /// (file name in the agent folder, bytes).
 pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
-    let sources: Vec<(&str, &[u8])> = crate::embedded::AGENT_FILES
-        .iter()
-        .filter(|(n, _)| n.ends_with(".py"))
-        .map(|(n, b)| (*n, *b))
-        .collect();
+    let sources = sources();
     if sources.is_empty() {
         return Err(anyhow!("this mpdbg was built without its agent"));
     }
@@ -149,6 +155,11 @@ mod tests {
     #[test]
     fn the_agent_is_sent_as_py_without_mpy_support() {
         let files = files(&BoardInfo::default()).unwrap();
-        assert!(files.iter().any(|(n, _)| n == "mpdbg.py"));
+        let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(
+            names.contains(&"mpdbg.py") && names.contains(&"mpdbg_stop.py"),
+            "{names:?}"
+        );
+        assert!(!names.contains(&"mpdbg_attach.py"), "{names:?}");
     }
 }

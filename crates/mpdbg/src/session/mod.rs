@@ -1,5 +1,6 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
+mod attach;
 mod board;
 mod breakpoint_state;
 mod breakpoints;
@@ -17,6 +18,7 @@ mod sources;
 mod utf8;
 mod variables;
 
+pub use attach::AttachConfig;
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
 pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use functions::FunctionBreakpointRequest;
@@ -172,6 +174,8 @@ pub struct Session {
     at_stop: std::sync::atomic::AtomicBool,
     /// Files only on the device, by source reference.
     device_files: Mutex<device_files::DeviceFiles>,
+    /// The secret an attached program's challenge asks us to prove.
+    token: Option<String>,
 }
 
 impl Session {

@@ -111,7 +111,10 @@ pub fn open_board(spec: &DeviceSpec, baud: u32) -> Result<Board> {
             "the emulated board (device \"qemu\") is not available in this mpdbg build yet: start one \
              yourself (qemu-system-arm -M mps2-an385 -serial pty ...) and name its pty, e.g. \"device\": \"/dev/pts/7\""
         ),
-        DeviceSpec::Tcp { .. } => bail!("TCP devices ({spec}) are for attach, which this mpdbg does not have yet"),
+        DeviceSpec::Tcp { host, port } => bail!(
+            "{spec}: a program on the network is debugged by attaching to it: use an attach configuration with \
+             \"connect\": {{\"host\": \"{host}\", \"port\": {port}}} (the program calls mpdbg.listen())"
+        ),
     };
     let link = serial::open(&path, baud)?;
     let mut repl = Repl::new(link, &path, baud);

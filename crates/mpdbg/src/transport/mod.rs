@@ -1,13 +1,15 @@
 //! Transports: how the host reaches a device's byte stream. Each gives a
 //! reader (device to host: program output and agent frames), a writer (host
 //! to device) and, where the device has one, a separate error stream. A
-//! serial port ([`serial`]) implements the same trait; TCP comes next.
+//! serial port ([`serial`]) and a TCP socket ([`tcp`]) implement the same trait.
 mod process;
 mod run_end;
 pub mod serial;
+mod tcp;
 
 pub use process::ProcessTransport;
 pub use serial::SerialTransport;
+pub use tcp::TcpTransport;
 
 use std::io::{Read, Write};
 
