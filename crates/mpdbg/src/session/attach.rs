@@ -70,6 +70,7 @@ impl Session {
             root: PathMap::new(cfg.path_mappings.clone()),
             at_stop: Default::default(),
             device_files: Default::default(),
+            attached: true,
             token: cfg.token.clone(),
             // The project folder stands for the program, which is the
             // device's: justMyCode shows the frames of the folder.
@@ -113,7 +114,7 @@ impl Session {
 
     /// Whether the program was attached to (it runs on after the session).
     pub fn is_attached(&self) -> bool {
-        self.transport.lock().is_ok_and(|t| t.process_id().is_none())
+        self.attached
     }
 
     /// The agent's challenge: prove we know the token, without sending it.

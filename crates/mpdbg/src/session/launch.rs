@@ -263,6 +263,7 @@ impl Session {
             just_my_code: cfg.just_my_code,
             at_stop: Default::default(),
             device_files: Default::default(),
+            attached: false,
             token: None,
         });
         let pumped = session.clone();

@@ -174,6 +174,9 @@ pub struct Session {
     at_stop: std::sync::atomic::AtomicBool,
     /// Files only on the device, by source reference.
     device_files: Mutex<device_files::DeviceFiles>,
+    /// Attached to a running program (which runs on when the editor
+    /// disconnects), not launched (a board's launch has no process id either).
+    attached: bool,
     /// The secret an attached program's challenge asks us to prove.
     token: Option<String>,
 }
