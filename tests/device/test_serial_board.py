@@ -284,6 +284,17 @@ def test_a_program_that_ignores_ctrl_c_gets_a_clear_message(board, tmp_path):
     assert took < 10, took
 
 
+def test_disconnect_ends_a_launched_program_on_the_board(board, tmp_path):
+    prog = "import time\nprint('looping')\nwhile True:\n    time.sleep_ms(1)\n"
+    proj = project(tmp_path, {"main.py": prog})
+    c = dap_launch(str(proj / "main.py"), board.path)
+    c.wait(lambda m: m.get("event") == "output" and "looping" in m["body"].get("output", ""), timeout=20)
+    c.request("disconnect")  # no terminateDebuggee: a launched program ends (debugpy's default)
+    c.proc.wait(timeout=10)
+    r = mpremote(board, "exec", "print(6 * 7)")
+    assert r.returncode == 0 and r.stdout == "42\n", r
+
+
 def test_after_a_session_the_board_is_at_its_repl_for_mpremote(board, tmp_path):
     proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
     c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
