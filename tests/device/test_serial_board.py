@@ -216,6 +216,21 @@ def console(c):
     return "".join(o.get("output", "") for o in c.output if o.get("category") == "console")
 
 
+def ends_promptly(c, ready, fault):
+    """Waits for `ready`, does `fault` to the board, asserts the session ends
+    within FAULT_BOUND; returns its console text."""
+    try:
+        c.wait(ready, timeout=20)
+        t0 = time.monotonic()
+        fault()
+        c.event("terminated", timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        c.close()
+    assert took <= FAULT_BOUND, took
+    return console(c)
+
+
 @pytest.mark.parametrize("when", ["stopped", "running"])
 def test_unplugging_ends_the_session_promptly(debug_mp, tmp_path, when):
     root = tmp_path / "board"
@@ -224,34 +239,17 @@ def test_unplugging_ends_the_session_promptly(debug_mp, tmp_path, when):
     proj = project(tmp_path, {"main.py": prog})
     b = PtyBoard(debug_mp, cwd=str(root))
     c = dap_launch(str(proj / "main.py"), b.path, breakpoints=[6] if when == "stopped" else [])
-    try:
-        if when == "stopped":
-            c.event("stopped", timeout=20)
-        else:
-            c.wait(lambda m: m.get("event") == "output" and "looping" in m["body"].get("output", ""), timeout=20)
-        t0 = time.monotonic()
-        b.close()
-        c.event("terminated", timeout=10)
-        took = time.monotonic() - t0
-    finally:
-        c.close()
-    assert took <= FAULT_BOUND, took
-    assert "went away during the session" in console(c), c.output
+    if when == "stopped":
+        ready = lambda m: m.get("event") == "stopped"  # noqa: E731
+    else:
+        ready = lambda m: m.get("event") == "output" and "looping" in m["body"].get("output", "")  # noqa: E731
+    assert "went away during the session" in ends_promptly(c, ready, b.close)
 
 
 def test_a_board_reset_ends_the_session_promptly(board, tmp_path):
     proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
     c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
-    try:
-        c.event("stopped", timeout=20)
-        t0 = time.monotonic()
-        board.reset()
-        c.event("terminated", timeout=10)
-        took = time.monotonic() - t0
-    finally:
-        c.close()
-    assert took <= FAULT_BOUND, took
-    assert "reset during the session" in console(c), c.output
+    assert "reset during the session" in ends_promptly(c, lambda m: m.get("event") == "stopped", board.reset)
     # The board works again for the next session.
     r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
