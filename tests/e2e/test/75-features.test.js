@@ -147,6 +147,14 @@ describe('features debugpy users reach for', function () {
 describe('justMyCode', function () {
   requireAdapter();
   let project; let main; let helper;
+  beforeEach(function () {
+    // The library is a folder outside the project, which no sync copies:
+    // only a board whose files are this machine's has it.
+    if (device.isBoard() && device.name() !== 'pty') {
+      this.currentTest.title += ' [local and pty board only: the library is a host folder]';
+      this.skip();
+    }
+  });
 
   before(function () {
     // A project folder with the program, and a library outside it.
