@@ -49,6 +49,7 @@ def wait(c):
     poll = __import__("select").poll()
     poll.register(s, 1)
     while not c["_attached"]:
+        _mpdbg.watch(None)  # we accept here; no wake may race us for it
         poll.poll(-1)
         accept(c, None)
 
@@ -92,6 +93,7 @@ def _proved(c, conn, stop):
 
 def accept(c, frame):
     """A client connects: the handshake, then the session starts here."""
+    _mpdbg.watch(None)  # nothing else may read the socket meanwhile
     try:
         conn, _ = c["_server"].accept()
     except OSError:
@@ -123,6 +125,8 @@ def accept(c, frame):
             continue
         traced = mode or c["_exc_raised"] or c["_traced"](f, _mpdbg.def_line(f))
         _mpdbg.arm(f, c["_on_line"] if traced else None, mode == 1)
+    # That may have disarmed a wake for what the host sent since: watch anew.
+    c["_resume"]()
     sys.modules.pop("mpdbg_attach", None)
 
 
