@@ -35,7 +35,7 @@ _bps = {}  # file -> {line: [condition code or None, slot names, fast, text]}
 _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = any
 _exc_raised = False
 _exc_uncaught = True
-_exc_depth = 0  # depth of the last exception stop, until the next line
+_exc_depth = 0  # depth of the last exception stop, until the next line; -1: deferred
 _attached = True
 
 
@@ -44,6 +44,10 @@ def _send(kind, *fields):
 
 
 def _stop(frame, reason, text=""):
+    # A stop needs far less stack than _scrub(24) takes: at the stack limit
+    # it fails here, before anything changed (the tracer's guard tells the
+    # host), not in the middle of serving the host.
+    _scrub(24)
     __import__("mpdbg_stop").serve(globals(), frame, reason, text)
     _scrub(24)
 
@@ -70,7 +74,11 @@ def _traced(frame, line):
     return calls is not None and (line in calls or 0 in calls)
 
 
-def _on_call(frame, event, arg):
+# The tracers are given to the VM through _mpdbg.guard() (see the end):
+# nothing they raise reaches the program, even where the call of a tracer
+# itself fails (the stack limit), and a resumed generator's repeated `yield`
+# line is dropped in C.
+def _call(frame, event, arg):
     try:
         if _mode == _STEP_IN or _mode == _PAUSE or _exc_raised:
             # Everything may stop, except the agent's own code.
@@ -82,7 +90,7 @@ def _on_call(frame, event, arg):
     return None
 
 
-def _on_line(frame, event, arg):
+def _line(frame, event, arg):
     global _mode, _exc_depth
     try:
         if event == "line":
@@ -96,7 +104,7 @@ def _on_line(frame, event, arg):
                     _mode = _STEP_IN
                     _stop(frame, "pause")
                     return _on_line
-                depth = len(_mpdbg.frames())
+                depth = _mpdbg.depth()
                 if depth < _step_depth or (mode == _STEP_OVER and depth == _step_depth):
                     _stop(frame, "step")
                     return _on_line
@@ -117,8 +125,17 @@ def _on_line(frame, event, arg):
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.
-            depth = len(_mpdbg.frames())
+            depth = _mpdbg.depth()
             if not _exc_depth or depth >= _exc_depth:
+                try:
+                    _scrub(26)  # room for _stop() and its own probe, one call down
+                except RuntimeError:
+                    # No room for a stop here (RecursionError): it is made
+                    # in the first frame the exception unwinds to that has.
+                    if _exc_depth >= 0:
+                        _send(b"M", "no stack left to stop at this exception; trying its callers")
+                    _exc_depth = -1
+                    return _on_line
                 _exc_depth = depth
                 # The exception itself, before the agent's own code handles
                 # any (sys.exc_info needs MICROPY_PY_SYS_EXC_INFO).
@@ -152,7 +169,7 @@ def _condition(frame, bp):
         return True  # a failing condition stops, as in CPython debuggers
 
 
-def _on_wake(frame, event, arg):
+def _wake(frame, event, arg):
     # Armed by _mpdbg.watch() when the host sent something while we ran.
     try:
         __import__("mpdbg_stop").wake(globals(), frame, event, arg)
@@ -164,7 +181,15 @@ def _on_wake(frame, event, arg):
 
 def _internal(e):
     # An error of the agent's own: tell the host, never the program.
-    _out.write(_mpdbg.pack(b"M", ("agent error " + repr(e),)))
+    # Out of stack (RecursionError) or heap, the event is skipped, stop or not.
+    t = repr(e)
+    if "recursion" in t:
+        t = "no stack left for it at an event: skipped"
+    elif isinstance(e, MemoryError):
+        t = "no memory left for it at an event: skipped"
+    else:
+        t = "agent error " + t
+    _out.write(_mpdbg.pack(b"M", (t,)))
 
 
 def _begin(path, args):
@@ -202,6 +227,10 @@ def run(path, args=()):
     micropython.kbd_intr(3)
     return status
 
+
+_on_call = _mpdbg.guard(_call, _internal)
+_on_line = _mpdbg.guard(_line, _internal)
+_on_wake = _mpdbg.guard(_wake, _internal)
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:

@@ -179,11 +179,12 @@ def _raised(e):
 def serve(c, frame, reason, text):
     """The program stops here until the host lets it go on."""
     global _frames
-    _mpdbg.watch(None)
+    # What may fail for want of memory comes first, before anything changed.
     if not isinstance(text, str):
         text = _raised(text)
     file = c["_FILE"]
     _frames = [f for f in _mpdbg.frames() if f.f_code.co_filename != file] if frame is not None else []
+    _mpdbg.watch(None)
     c["_send"](b"S", reason, len(_frames), text)
     while True:
         try:
@@ -194,7 +195,7 @@ def serve(c, frame, reason, text):
         if _handle(c, kind, f):
             break
     mode = c["_mode"]
-    c["_step_depth"] = len(_mpdbg.frames())
+    c["_step_depth"] = _mpdbg.depth()
     if mode in (2, 3) and frame is not None:
         # Untraced ancestors must report lines too: after a return, or after an
         # exception leaves the frame (no `return` event follows it then).

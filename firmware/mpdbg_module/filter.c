@@ -140,6 +140,7 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
         return self->tracer;
     }
     *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+    mpdbg_resume_note(frame);
     return MP_OBJ_NULL;
 }
 
@@ -179,6 +180,10 @@ static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr eve
         return route_call(self, frame, arg);
     }
     // A local event of a frame this filter let through.
+    if (event == MP_QSTR_line && mpdbg_resume_duplicate(frame)) {
+        *arg = MP_OBJ_FROM_PTR(self);
+        return MP_OBJ_NULL; // a resumed generator's repeated `yield` line
+    }
     mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
     if (now == MP_OBJ_NULL || self->line_tracer == MP_OBJ_NULL) {
         *arg = mp_const_none; // detached

@@ -7,6 +7,11 @@
 //   UNBOUND               sentinel for an unbound local or an empty cell
 //   frames()              live frames, innermost first (the tracer's own
 //                         frames, which have no frame object, are left out)
+//   depth()               len(frames()), allocating nothing
+//   guard(fn, report)     a trace callable that calls fn and lets nothing
+//                         but SystemExit escape; report(exc) gets what fn
+//                         raised at the next event (guard.c). It also drops
+//                         a resumed generator's duplicate `line` event
 //   live(frame)           True while the frame's function is running
 //   line(frame)           current line of a live frame
 //   slots(frame)          local slot values in local_num order, cells
@@ -217,6 +222,17 @@ static mp_obj_t mpdbg_frames(void) {
     return MP_OBJ_FROM_PTR(t);
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_frames_obj, mpdbg_frames);
+
+// len(frames()), without making a frame object or a tuple: the tracer asks
+// at every `exception` event and every line of a step over.
+static mp_obj_t mpdbg_depth(void) {
+    mp_int_t n = 0;
+    for (mp_code_state_t *cs = program_top(); cs != NULL; cs = cs->prev_state) {
+        n++;
+    }
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_depth_obj, mpdbg_depth);
 
 static mp_obj_t mpdbg_live(mp_obj_t frame_in) {
     return mp_obj_new_bool(mpdbg_find_live(get_frame(frame_in)) != NULL);
@@ -455,6 +471,15 @@ static void watch_fire(mp_sched_node_t *node) {
     if (!watch_active) {
         return;
     }
+    if (mp_prof_is_executing) {
+        // A trace function is running (the scheduler runs at its jumps too):
+        // the VM sets the traced frame's callback from the result of a
+        // `call` event and clears it at a `return`, which would undo the
+        // arming and lose the host's message for good. Try again at a check
+        // outside it.
+        mp_sched_schedule_node(&watch_node, watch_fire);
+        return;
+    }
     mp_code_state_t *cs = program_top();
     if (cs != NULL && state_frame(cs) == NULL) {
         // No memory for its frame object now: try again at the next check.
@@ -583,6 +608,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },
     { MP_ROM_QSTR(MP_QSTR_UNBOUND), MP_ROM_PTR(&unbound_obj) },
     { MP_ROM_QSTR(MP_QSTR_frames), MP_ROM_PTR(&mpdbg_frames_obj) },
+    { MP_ROM_QSTR(MP_QSTR_depth), MP_ROM_PTR(&mpdbg_depth_obj) },
     { MP_ROM_QSTR(MP_QSTR_live), MP_ROM_PTR(&mpdbg_live_obj) },
     { MP_ROM_QSTR(MP_QSTR_line), MP_ROM_PTR(&mpdbg_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_slots), MP_ROM_PTR(&mpdbg_slots_obj) },
@@ -592,6 +618,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_arm), MP_ROM_PTR(&mpdbg_arm_obj) },
     { MP_ROM_QSTR(MP_QSTR_watch), MP_ROM_PTR(&mpdbg_watch_obj) },
     { MP_ROM_QSTR(MP_QSTR_filter), MP_ROM_PTR(&mpdbg_filter_obj) },
+    { MP_ROM_QSTR(MP_QSTR_guard), MP_ROM_PTR(&mpdbg_guard_obj) },
     { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },

@@ -1,7 +1,9 @@
 """Speaks the device protocol (docs/protocol.md) to the agent directly."""
 
 import os
+import select
 import subprocess
+import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGENT = os.path.join(REPO, "agent", "mpdbg.py")
@@ -30,13 +32,21 @@ def parse(payload):
 
 
 class AgentLink:
-    """The agent running a program, with its stdin/stdout as the link."""
+    """The agent running a program, with its stdin/stdout as the link.
 
-    def __init__(self, interpreter, program, *args):
+    Every wait is bounded: `timeout` seconds (default 60) for the next frame.
+    """
+
+    def __init__(self, interpreter, program, *args, timeout=60):
         self.proc = subprocess.Popen(
-            [interpreter, AGENT, program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [interpreter, AGENT, program, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() on stdout then tells the truth
         )
         self.output = b""  # program output seen between frames
+        self.timeout = timeout
 
     def send(self, kind, *fields):
         self.proc.stdin.write(message(kind, *fields))
@@ -46,26 +56,38 @@ class AgentLink:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
-    def recv(self):
-        """The next frame's (kind, fields); program output is collected."""
-        out = self.proc.stdout
-        while True:
-            b = out.read(1)
-            if not b:
+    def _read(self, n, deadline):
+        data = b""
+        while len(data) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                raise TimeoutError(f"no frame from the agent within {self.timeout} s; output so far: {self.output[-300:]!r}")
+            chunk = self.proc.stdout.read(n - len(data))
+            if not chunk:
                 raise EOFError("the agent's output ended")
+            data += chunk
+        return data
+
+    def recv(self, timeout=None):
+        """The next frame's (kind, fields); program output is collected."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            b = self._read(1, deadline)
             if b != b"\xfe":
                 self.output += b
                 continue
-            head = out.read(4)
+            head = self._read(4, deadline)
             assert head[0] == 0xFD, head
             n = head[1] | head[2] << 8
-            payload = out.read(n)
-            out.read(2)
+            payload = self._read(n, deadline)
+            self._read(2, deadline)
             return parse(payload)
 
-    def until(self, kind):
+    def until(self, kind, timeout=None):
+        """The fields of the next frame of `kind` (others are skipped)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            k, f = self.recv()
+            k, f = self.recv(max(deadline - time.monotonic(), 0.001))
             if k == kind:
                 return f
 
