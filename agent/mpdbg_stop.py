@@ -251,7 +251,7 @@ def start(c, path, args):
     impl = "%s %s" % (sys.implementation.name, sys.version)
     # Features: w watch, s slots; the core patches: l lazy frames, f frame
     # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtex") if _mpdbg.FEATURES >> i & 1)
+    patched = "".join(x for i, x in enumerate("lfcrtexn") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
     with open(path) as src:
         code = compile(src.read(), path, "exec")

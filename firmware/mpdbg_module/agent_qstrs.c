@@ -168,7 +168,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR_keys,
     MP_QSTR_kind,
     MP_QSTR_len,
-    MP_QSTR_lfcrtex,
+    MP_QSTR_lfcrtexn,
     MP_QSTR_line,
     MP_QSTR_lines,
     MP_QSTR_list,

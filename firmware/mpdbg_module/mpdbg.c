@@ -565,7 +565,8 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 // FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
-// event filter, 64 unseen frames reused).
+// event filter, 64 unseen frames reused, 128 a tracer may raise at an
+// exception event).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -601,8 +602,13 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 #else
 #define FEATURE_FRAME_REUSE (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_EXCEPTION_EVENT_MAY_RAISE)
+#define FEATURE_EXCEPTION_EVENT (128)
+#else
+#define FEATURE_EXCEPTION_EVENT (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
-    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE)
+    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_EXCEPTION_EVENT)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

@@ -58,6 +58,7 @@ def features(micropython):
 LAZY_FRAMES = 1
 TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
+EXCEPTION_EVENT_MAY_RAISE = 128
 
 
 def run_script(interpreter, script, *args, stdin=None, timeout=60):
