@@ -127,6 +127,11 @@ def _line(frame, event, arg):
             # once, where it was raised.
             depth = _mpdbg.depth()
             if not _exc_depth or depth >= _exc_depth:
+                # The exception itself, before the agent's own code handles
+                # any or ends a `try` (sys.exc_info needs
+                # MICROPY_PY_SYS_EXC_INFO; a `try` clears it).
+                info = getattr(sys, "exc_info", None)
+                info = info()[1] if info else None
                 try:
                     _scrub(26)  # room for _stop() and its own probe, one call down
                 except RuntimeError:
@@ -137,10 +142,7 @@ def _line(frame, event, arg):
                     _exc_depth = -1
                     return _on_line
                 _exc_depth = depth
-                # The exception itself, before the agent's own code handles
-                # any (sys.exc_info needs MICROPY_PY_SYS_EXC_INFO).
-                info = getattr(sys, "exc_info", None)
-                _stop(frame, "exception", info()[1] if info else None)
+                _stop(frame, "exception", info)
             _exc_depth = depth
     except SystemExit:
         raise
