@@ -58,8 +58,10 @@ def _resume():
     # host is heard through _mpdbg.watch(), without any tracer.
     if _attached and (_mode in (_STEP_IN, _PAUSE) or _exc_raised):
         sys.settrace(_on_call)
-    elif _attached and _bps:
-        sys.settrace(_mpdbg.filter(_calls, _on_call, _bps, _on_line))
+    elif _attached and (_bps or _mode):
+        # Stepping over or out: generators resumed by their consumers must
+        # report their lines too (a resume starts untraced).
+        sys.settrace(_mpdbg.filter(_calls, _on_call, _bps, _on_line, _mode > _STEP_IN))
     else:
         sys.settrace(None)
     if _attached:
@@ -118,10 +120,19 @@ def _line(frame, event, arg):
             if _mode:
                 # Returning to a caller that may have no tracer: give it ours.
                 # CPython semantics: `next` lands on the caller's next line,
-                # `stepOut` on the line of the call.
+                # `stepOut` on the line of the call. Through generators, as
+                # debugpy steps: a yield goes on stepping where the consumer
+                # runs next, unless C code (list(), sum()) consumes it, which
+                # stops there at once; a generator's return to its `yield
+                # from` stops at that line on `stepIn`.
                 fs = _mpdbg.frames()
                 if len(fs) > 1 and fs[1].f_code.co_filename != _FILE:
-                    _mpdbg.arm(fs[1], _on_line, _mode == _STEP_OUT)
+                    at = _mpdbg.at(frame)
+                    back = _mpdbg.at(fs[1])
+                    if at == 1 and not back and _mode != _STEP_OUT and (_mode == _STEP_IN or len(fs) <= _step_depth):
+                        _stop(fs[1], "step")
+                    else:
+                        _mpdbg.arm(fs[1], _on_line, _mode == _STEP_OUT or _mode == _STEP_IN and not at and back == 2)
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.

@@ -184,6 +184,9 @@ def serve(c, frame, reason, text):
         text = _raised(text)
     file = c["_FILE"]
     _frames = [f for f in _mpdbg.frames() if f.f_code.co_filename != file] if frame is not None else []
+    # A stop at a yield shows the consumer on top, as debugpy does.
+    above = _frames.index(frame) if frame in _frames else 0
+    _frames = _frames[above:]
     _mpdbg.watch(None)
     c["_send"](b"S", reason, len(_frames), text)
     while True:
@@ -195,7 +198,7 @@ def serve(c, frame, reason, text):
         if _handle(c, kind, f):
             break
     mode = c["_mode"]
-    c["_step_depth"] = _mpdbg.depth()
+    c["_step_depth"] = _mpdbg.depth() - above
     if mode in (2, 3) and frame is not None:
         # Untraced ancestors must report lines too: after a return, or after an
         # exception leaves the frame (no `return` event follows it then).

@@ -33,7 +33,7 @@ void mpdbg_resume_note(mp_obj_frame_t *frame) {
     mpdbg_resumed_frame = NULL;
     // A call starts at the first opcode; a resume continues after a yield
     // (or at its `yield from`, which runs again).
-    if (cs != NULL && cs->frame == frame && cs->ip != cs->fun_bc->rc->prelude.opcodes) {
+    if (cs != NULL && cs->frame == frame && mpdbg_is_resume(cs)) {
         mpdbg_resumed_frame = frame;
         resumed_ip = cs->ip;
     }

@@ -14,6 +14,8 @@
 //                         a resumed generator's duplicate `line` event
 //   live(frame)           True while the frame's function is running
 //   line(frame)           current line of a live frame
+//   at(frame)             1 at a yield, 2 at a yield from, 3 at a FOR_ITER,
+//                         0 elsewhere (stepping through generators)
 //   slots(frame)          local slot values in local_num order, cells
 //                         dereferenced, unbound slots as UNBOUND
 //   cellmask(frame)       int, bit k set when slot k holds a cell
@@ -245,6 +247,16 @@ static mp_obj_t mpdbg_line(mp_obj_t frame_in) {
     return MP_OBJ_NEW_SMALL_INT(mp_prof_bytecode_lineno(rc, cs->ip - rc->prelude.opcodes));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_line_obj, mpdbg_line);
+
+// Where a live frame is, for stepping through generators: 1 at a yield (its
+// `return` event is a suspension), 2 at a `yield from` (delegating), 3 at a
+// FOR_ITER (a loop or comprehension consuming an iterator), 0 elsewhere (a
+// call: a generator it runs is consumed by C code such as list()).
+static mp_obj_t mpdbg_at(mp_obj_t frame_in) {
+    byte op = *live_state(frame_in)->ip;
+    return MP_OBJ_NEW_SMALL_INT(op == MP_BC_YIELD_VALUE ? 1 : op == MP_BC_YIELD_FROM ? 2 : op == MP_BC_FOR_ITER ? 3 : 0);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_at_obj, mpdbg_at);
 
 static mp_obj_t mpdbg_slots(mp_obj_t frame_in) {
     mp_code_state_t *cs = live_state(frame_in);
@@ -617,6 +629,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_depth), MP_ROM_PTR(&mpdbg_depth_obj) },
     { MP_ROM_QSTR(MP_QSTR_live), MP_ROM_PTR(&mpdbg_live_obj) },
     { MP_ROM_QSTR(MP_QSTR_line), MP_ROM_PTR(&mpdbg_line_obj) },
+    { MP_ROM_QSTR(MP_QSTR_at), MP_ROM_PTR(&mpdbg_at_obj) },
     { MP_ROM_QSTR(MP_QSTR_slots), MP_ROM_PTR(&mpdbg_slots_obj) },
     { MP_ROM_QSTR(MP_QSTR_cellmask), MP_ROM_PTR(&mpdbg_cellmask_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_slot), MP_ROM_PTR(&mpdbg_set_slot_obj) },

@@ -4,6 +4,7 @@
 #define MPDBG_MODULE_MPDBG_H
 
 #include "py/bc0.h"
+#include "py/objfun.h"
 #include "py/obj.h"
 #include "py/profile.h"
 
@@ -88,6 +89,11 @@ mp_obj_t mpdbg_condition_eval(const mpdbg_condition_t *c, size_t n_args, const m
 // `line` event MicroPython then gives for the same ip (CPython gives none)
 // is recognised as the duplicate and dropped.
 extern const mp_obj_frame_t *mpdbg_resumed_frame;
+// Whether a code state at its `call` event is a generator's resume (a call
+// starts at the first opcode; a resume continues after a yield).
+static inline bool mpdbg_is_resume(const mp_code_state_t *cs) {
+    return cs != NULL && cs->ip != cs->fun_bc->rc->prelude.opcodes;
+}
 void mpdbg_resume_note(mp_obj_frame_t *frame);
 bool mpdbg_resume_duplicate_check(mp_obj_frame_t *frame);
 static inline bool mpdbg_resume_duplicate(mp_obj_frame_t *frame) {
