@@ -40,6 +40,27 @@ pub struct ActiveBreakpoint {
     pub other_call_lines: Vec<u32>,
 }
 
+impl ActiveBreakpoint {
+    /// The breakpoint as the device's `B` request lists it: one entry per
+    /// code object that runs its line, the one whose slot names a condition
+    /// uses last (the device keeps one entry per line, the last). A
+    /// condition's slot names fit only that code object, so a conditional
+    /// breakpoint traces only it.
+    pub fn device_entries(&self) -> Vec<(u32, String, Vec<String>, u32)> {
+        let cond = self.condition.clone().unwrap_or_default();
+        let mut entries: Vec<_> = if cond.is_empty() {
+            self.other_call_lines
+                .iter()
+                .map(|&c| (self.line, String::new(), Vec::new(), c))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        entries.push((self.line, cond, self.names.clone(), self.call_line));
+        entries
+    }
+}
+
 /// `hitCondition` as VS Code users write it: `N`, `>= N`, `> N`, `== N`, `% N`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HitCondition {
@@ -112,13 +133,9 @@ pub fn resolve(
                         .collect();
                     (Some(l), None, names, call_line, others)
                 }
-                Resolved::Rejected { reason, .. } => (
-                    None,
-                    Some(format!("no code here: {reason}")),
-                    Vec::new(),
-                    0,
-                    Vec::new(),
-                ),
+                Resolved::Rejected { reason, .. } => {
+                    (None, Some(format!("no code here: {reason}")), Vec::new(), 0, Vec::new())
+                }
             },
         };
         let hit_condition = match req
@@ -247,5 +264,27 @@ mod tests {
         let names = active.iter().find(|b| b.line == 9).map(|b| b.names.clone());
         assert_eq!(names, Some(vec!["a".to_string(), "b".to_string()]));
         assert!(!results[4].verified && results[4].message.is_some());
+    }
+
+    #[test]
+    fn a_comprehension_line_traces_the_function_around_it_too() {
+        let src = "def f(xs):\n    y = 0\n    return sum(x for x in xs)\n";
+        let model = SourceModel::analyze(src).expect("parses");
+        let reqs = [BreakpointRequest {
+            line: 3,
+            ..Default::default()
+        }];
+        let mut id = 0;
+        let (_, active) = resolve(Ok(&model), &reqs, &mut id);
+        assert_eq!((active[0].call_line, active[0].other_call_lines.clone()), (3, vec![1]));
+        let entries = active[0].device_entries();
+        assert_eq!(entries.iter().map(|e| e.3).collect::<Vec<_>>(), vec![1, 3]);
+        // With a condition, only the code object whose slot names it uses.
+        let mut conditional = active[0].clone();
+        conditional.condition = Some("x > 1".into());
+        assert_eq!(
+            conditional.device_entries().iter().map(|e| e.3).collect::<Vec<_>>(),
+            vec![3]
+        );
     }
 }

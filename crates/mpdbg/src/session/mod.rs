@@ -175,7 +175,10 @@ impl Session {
             st.breakpoints.insert(path.to_path_buf(), active.clone());
             (results, active)
         };
-        let lines = active.iter().flat_map(device_breakpoints).collect();
+        let lines = active
+            .iter()
+            .flat_map(breakpoints::ActiveBreakpoint::device_entries)
+            .collect();
         let req = Request::SetBreakpoints {
             file: self.root.to_device(path),
             lines,
@@ -338,19 +341,4 @@ impl Session {
         }
         st.exit_code.unwrap_or(0)
     }
-}
-
-/// A breakpoint as the device's `B` request lists it: one entry per code
-/// object that runs its line, the one whose slot names a condition uses last
-/// (the device keeps one entry per line, the last). A condition's slot names
-/// fit only that code object, so a conditional breakpoint traces only it.
-fn device_breakpoints(b: &breakpoints::ActiveBreakpoint) -> Vec<(u32, String, Vec<String>, u32)> {
-    let cond = b.condition.clone().unwrap_or_default();
-    let mut entries: Vec<_> = if cond.is_empty() {
-        b.other_call_lines.iter().map(|&c| (b.line, String::new(), Vec::new(), c)).collect()
-    } else {
-        Vec::new()
-    };
-    entries.push((b.line, cond, b.names.clone(), b.call_line));
-    entries
 }
