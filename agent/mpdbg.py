@@ -118,21 +118,8 @@ def _line(frame, event, arg):
                     _stop(frame, "breakpoint")
         elif event == "return":
             if _mode:
-                # Returning to a caller that may have no tracer: give it ours.
-                # CPython semantics: `next` lands on the caller's next line,
-                # `stepOut` on the line of the call. Through generators, as
-                # debugpy steps: a yield goes on stepping where the consumer
-                # runs next, unless C code (list(), sum()) consumes it, which
-                # stops there at once; a generator's return to its `yield
-                # from` stops at that line on `stepIn`.
-                fs = _mpdbg.frames()
-                if len(fs) > 1 and fs[1].f_code.co_filename != _FILE:
-                    at = _mpdbg.at(frame)
-                    back = _mpdbg.at(fs[1])
-                    if at == 1 and not back and _mode != _STEP_OUT and (_mode == _STEP_IN or len(fs) <= _step_depth):
-                        _stop(fs[1], "step")
-                    else:
-                        _mpdbg.arm(fs[1], _on_line, _mode == _STEP_OUT or _mode == _STEP_IN and not at and back == 2)
+                # Stepping (mpdbg_stop stays loaded while the agent steps).
+                __import__("mpdbg_stop").returning(globals(), frame)
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.
@@ -149,7 +136,7 @@ def _line(frame, event, arg):
                     # No room for a stop here (RecursionError): it is made
                     # in the first frame the exception unwinds to that has.
                     if _exc_depth >= 0:
-                        _send(b"M", "no stack left to stop at this exception; trying its callers")
+                        _send(b"M", "no stack left to stop here: left to a caller")
                     _exc_depth = -1
                     return _on_line
                 _exc_depth = depth
@@ -197,9 +184,9 @@ def _internal(e):
     # Out of stack (RecursionError) or heap, the event is skipped, stop or not.
     t = repr(e)
     if "recursion" in t:
-        t = "no stack left for it at an event: skipped"
+        t = "no stack left: event skipped"
     elif isinstance(e, MemoryError):
-        t = "no memory left for it at an event: skipped"
+        t = "no memory left: event skipped"
     else:
         t = "agent error " + t
     _out.write(_mpdbg.pack(b"M", (t,)))

@@ -215,6 +215,26 @@ def _needs_trace(c, frame):
     return c["_mode"] or c["_exc_raised"] or c["_traced"](frame, _mpdbg.def_line(frame))
 
 
+def returning(c, frame):
+    """A traced frame returns or yields while the agent steps."""
+    # Returning to a caller that may have no tracer: give it ours. CPython
+    # semantics: `next` lands on the caller's next line, `stepOut` on the
+    # line of the call. Through generators, as debugpy steps: a yield goes on
+    # stepping where its consumer runs next, unless C code (list(), sum())
+    # consumes it, which stops there at once; a generator's return to its
+    # `yield from` stops at that line on `stepIn`.
+    fs = _mpdbg.frames()
+    if len(fs) < 2 or fs[1].f_code.co_filename == c["_FILE"]:
+        return
+    mode = c["_mode"]
+    at = _mpdbg.at(frame)
+    back = _mpdbg.at(fs[1])
+    if at == 1 and not back and mode != 3 and (mode == 1 or len(fs) <= c["_step_depth"]):
+        c["_stop"](fs[1], "step")
+    else:
+        _mpdbg.arm(fs[1], c["_on_line"], mode == 3 or mode == 1 and not at and back == 2)
+
+
 def wake(c, frame, event, arg):
     """The host sent something while the program ran (see _mpdbg.watch)."""
     try:

@@ -206,6 +206,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR_register,
     MP_QSTR_repr,
     MP_QSTR_return,
+    MP_QSTR_returning,
     MP_QSTR_rfind,
     MP_QSTR_rid,
     MP_QSTR_run,
