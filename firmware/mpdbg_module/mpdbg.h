@@ -106,4 +106,7 @@ MP_DECLARE_CONST_FUN_OBJ_2(mpdbg_guard_obj);
 // filter(calls, tracer[, bps, line_tracer]), in filter.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
 
+// stdin(fill), in stdin.c.
+MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_stdin_obj);
+
 #endif // MPDBG_MODULE_MPDBG_H

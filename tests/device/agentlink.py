@@ -64,24 +64,43 @@ class AgentLink:
                 raise TimeoutError(f"no frame from the agent within {self.timeout} s; output so far: {self.output[-300:]!r}")
             chunk = self.proc.stdout.read(n - len(data))
             if not chunk:
-                raise EOFError("the agent's output ended")
+                raise EOFError("the agent's output ended; output so far %r" % self.output)
             data += chunk
         return data
 
+    def _step(self, deadline):
+        """One byte of program output (collected; None) or one frame."""
+        b = self._read(1, deadline)
+        if b != b"\xfe":
+            self.output += b
+            return None
+        head = self._read(4, deadline)
+        assert head[0] == 0xFD, head
+        payload = self._read(head[1] | head[2] << 8, deadline)
+        self._read(2, deadline)
+        return parse(payload)
+
+    def _deadline(self, timeout):
+        return time.monotonic() + (self.timeout if timeout is None else timeout)
+
     def recv(self, timeout=None):
         """The next frame's (kind, fields); program output is collected."""
-        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        deadline = self._deadline(timeout)
         while True:
-            b = self._read(1, deadline)
-            if b != b"\xfe":
-                self.output += b
-                continue
-            head = self._read(4, deadline)
-            assert head[0] == 0xFD, head
-            n = head[1] | head[2] << 8
-            payload = self._read(n, deadline)
-            self._read(2, deadline)
-            return parse(payload)
+            frame = self._step(deadline)
+            if frame is not None:
+                return frame
+
+    def until_output(self, text, timeout=None):
+        """Reads until the program has printed `text` (bytes); returns the
+        frames that arrived meanwhile."""
+        deadline = self._deadline(timeout)
+        frames = []
+        while text not in self.output:
+            frame = self._step(deadline)
+            if frame is not None:
+                frames.append(frame)
+        return frames
 
     def until(self, kind, timeout=None):
         """The fields of the next frame of `kind` (others are skipped)."""
