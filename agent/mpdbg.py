@@ -169,11 +169,11 @@ def _line(frame, event, arg):
                 info = info()[1] if info else None
                 try:
                     _scrub(26)  # room for _stop() and its own probe, one call down
-                except RuntimeError:
+                except RuntimeError as e:
                     # No room for a stop here (RecursionError): it is made
                     # in the first frame the exception unwinds to that has.
                     if _exc_depth >= 0:
-                        _send(b"M", "no stack left to stop here: left to a caller")
+                        _internal(e)
                     _exc_depth = -1
                     return _on_line
                 _exc_depth = depth
@@ -224,15 +224,8 @@ def _wake(frame, event, arg):
 
 def _internal(e):
     # An error of the agent's own: tell the host, never the program.
-    # Out of stack (RecursionError) or heap, the event is skipped, stop or not.
-    t = repr(e)
-    if "recursion" in t:
-        t = "no stack left: event skipped"
-    elif isinstance(e, MemoryError):
-        t = "no memory left: event skipped"
-    else:
-        t = "agent error " + t
-    _out.write(_mpdbg.pack(b"M", (t,)))
+    # The host explains a RecursionError or MemoryError (the event skipped).
+    _out.write(_mpdbg.pack(b"M", ("agent error " + repr(e),)))
 
 
 def _begin(path, args):
