@@ -110,6 +110,20 @@ class AgentLink:
             if k == kind:
                 return f
 
+    def continue_to_end(self, rid=100):
+        """Continues the program at every stop until it ends: returns the
+        stops' fields, the agent's messages and the end message's fields."""
+        stops, messages = [], []
+        while True:
+            kind, fields = self.recv()
+            if kind == b"S":
+                stops.append(fields)
+                self.send(b"C", rid)
+            elif kind == b"M":
+                messages.append(fields[0].decode())
+            elif kind == b"D":
+                return stops, messages, fields
+
     def close(self):
         self.proc.kill()
         self.proc.wait(timeout=10)

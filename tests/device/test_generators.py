@@ -34,7 +34,6 @@ YIELD, AFTER, DELEGATE, SUB_YIELD = 2, 3, 5, 9
 
 
 def stops_at(micropython, path, line, call_line, filters):
-    stops = []
     with AgentLink(micropython, path) as link:
         link.until(b"S")
         link.send(b"B", 1, path, line, "", "", call_line)
@@ -42,15 +41,9 @@ def stops_at(micropython, path, line, call_line, filters):
         link.send(b"X", 2, filters)
         link.until(b"R")
         link.send(b"C", 3)
-        while True:
-            kind, fields = link.recv()
-            if kind == b"S":
-                stops.append(fields[0])
-                link.send(b"C", 4)
-            elif kind == b"D":
-                break
+        stops, _, _ = link.continue_to_end()
         assert b"[0, 1, -1, -2]\n[10, 11, -1, -2]" in link.output
-    return stops
+    return [s[0] for s in stops]
 
 
 @pytest.mark.parametrize("filters", ["", "r"], ids=["filter", "traced"])

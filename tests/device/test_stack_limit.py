@@ -18,22 +18,13 @@ FILTERS = {"none": "", "uncaught": "u", "raised": "r", "raised+uncaught": "ru"}
 
 def run(micropython, kind, n, filters):
     """Runs the script under the agent; returns (stdout lines, stops, agent messages)."""
-    stops, messages = [], []
     with AgentLink(micropython, SCRIPT, kind, str(n)) as link:
         link.until(b"S")
         link.send(b"X", 1, filters)
         link.until(b"R")
         link.send(b"C", 2)
-        while True:
-            kind_, fields = link.recv()
-            if kind_ == b"S":
-                stops.append(fields)
-                link.send(b"C", 3)
-            elif kind_ == b"M":
-                messages.append(fields[0].decode())
-            elif kind_ == b"D":
-                assert fields[:2] == [b"exit", b"0"], (fields, messages, link.output)
-                break
+        stops, messages, end = link.continue_to_end()
+        assert end[:2] == [b"exit", b"0"], (end, messages, link.output)
         link.proc.stdin.close()
         assert link.proc.wait(timeout=60) == 0, link.proc.stderr.read()
         return link.output.decode().splitlines(), stops, messages
