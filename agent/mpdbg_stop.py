@@ -227,6 +227,12 @@ def _program_frames(c):
 
 def wait_input(c):
     """The program waits in input(): serve one message from the host."""
+    # A wake may have run in _fill since it looked (its frame was armed
+    # before the watch stopped) and brought the input: then there is none to
+    # wait for. No wake can run from here on: the watch is off.
+    _mpdbg.watch(None)
+    if c["_input"]:
+        return
     try:
         kind, f = _recv()
     except EOFError:
