@@ -38,6 +38,7 @@ _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = an
 _exc_raised = False
 _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line; -1: deferred
+_kept = None  # without core patch 0009: [exception, frames it left...]
 _attached = True
 _input = []  # bytes the host sent for the program's stdin, not yet read
 _stopped_at = None  # (frame, line) of the last stop, until another line runs
@@ -157,6 +158,10 @@ def _line(frame, event, arg):
             if _mode:
                 # Stepping (mpdbg_stop stays loaded while the agent steps).
                 _load("mpdbg_stop").returning(globals(), frame)
+        elif event == "exception" and _kept is not None and _exc_uncaught and not _exc_raised:
+            # Firmware without core patch 0009: a traced frame an exception
+            # passes keeps its slots, for an uncaught stop.
+            _load("mpdbg_stop").keep(globals(), frame)
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.

@@ -3,7 +3,7 @@
 //
 // Nothing escapes it. A trace function that raises at an `exception` event
 // leaves the traced frame without unlinking its code state on firmware
-// without core patch 0009 (the VM gives that event where no nlr context
+// without core patch 0010 (the VM gives that event where no nlr context
 // catches), and the next walk of the frames reads a dead C stack; a raise
 // at any event switches tracing off for good on firmware without 0005. At
 // the stack limit even the call of `fn` raises (RecursionError), before any

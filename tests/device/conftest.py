@@ -58,7 +58,8 @@ def features(micropython):
 LAZY_FRAMES = 1
 TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
-EXCEPTION_EVENT_MAY_RAISE = 128
+UNWIND_HOOK = 128
+EXCEPTION_EVENT_MAY_RAISE = 256
 
 
 def run_script(interpreter, script, *args, stdin=None, timeout=60):

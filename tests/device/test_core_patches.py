@@ -57,7 +57,7 @@ def test_tracing_goes_on_after_a_tracer_raised(micropython, features):
 
 
 def test_a_tracer_raising_at_an_exception_event_leaves_the_frame_chain_intact(micropython, features):
-    # The VM gives the `exception` event where nothing catches: without 0009
+    # The VM gives the `exception` event where nothing catches: without 0010
     # the frame was left without unlinking its code state, and the next walk
     # of the frames read a dead C stack (SIGSEGV at a RecursionError).
     if not features & EXCEPTION_EVENT_MAY_RAISE:

@@ -52,12 +52,12 @@ pub struct Built {
 /// already holds one for this source package and these port files.
 /// Build progress goes to `log` (never stdout: in DAP mode it is the protocol).
 pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
-    let key = cache::build_key(source::SDIST_SHA256, flavour.name(), crate::embedded::FIRMWARE_FILES);
+    let (key, interpreter) = cached_path(flavour)?;
     let root = cache_root()?;
-    let final_dir = root
-        .join("micropython")
-        .join(format!("{}-{}", flavour.name(), &key[..16]));
-    let interpreter = final_dir.join("micropython");
+    let final_dir = interpreter
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.clone());
     if interpreter.is_file() {
         return Ok(Built {
             interpreter,
@@ -100,6 +100,21 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
         interpreter,
         cached: false,
     })
+}
+
+/// The cache key and interpreter path for `flavour` (built or not).
+fn cached_path(flavour: Flavour) -> Result<(String, PathBuf)> {
+    let key = cache::build_key(source::SDIST_SHA256, flavour.name(), crate::embedded::FIRMWARE_FILES);
+    let dir = cache_root()?
+        .join("micropython")
+        .join(format!("{}-{}", flavour.name(), &key[..16]));
+    Ok((key, dir.join("micropython")))
+}
+
+/// The interpreter for `flavour` if the cache holds one: no build needed.
+pub fn cached(flavour: Flavour) -> Result<Option<PathBuf>> {
+    let (_, interpreter) = cached_path(flavour)?;
+    Ok(interpreter.is_file().then_some(interpreter))
 }
 
 fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {

@@ -10,6 +10,12 @@ pub struct BreakpointRequest {
     pub condition: Option<String>,
     pub hit_condition: Option<String>,
     pub log_message: Option<String>,
+    /// Removed once it stops the program (pdb's `tbreak`).
+    pub temporary: bool,
+    /// Hits that pass before it stops (pdb's `ignore`).
+    pub ignore_count: u64,
+    /// The id it had in an earlier session (a restart keeps the editor's ids).
+    pub id: Option<i64>,
 }
 
 /// What the editor is told.
@@ -29,6 +35,9 @@ pub struct ActiveBreakpoint {
     pub hit_condition: Option<HitCondition>,
     pub log_message: Option<String>,
     pub hits: u64,
+    pub temporary: bool,
+    /// Hits still to pass without stopping.
+    pub ignore_left: u64,
     /// Slot names of the code object holding the line (for conditions).
     pub names: Vec<String>,
     /// The line that code object reports at its `call` event, so the device
@@ -38,27 +47,6 @@ pub struct ActiveBreakpoint {
     /// comprehension or generator expression shares its line with the
     /// function around it, whose frame runs the line first (as debugpy stops).
     pub other_call_lines: Vec<u32>,
-}
-
-impl ActiveBreakpoint {
-    /// The breakpoint as the device's `B` request lists it: one entry per
-    /// code object that runs its line, the one whose slot names a condition
-    /// uses last (the device keeps one entry per line, the last). A
-    /// condition's slot names fit only that code object, so a conditional
-    /// breakpoint traces only it.
-    pub fn device_entries(&self) -> Vec<(u32, String, Vec<String>, u32)> {
-        let cond = self.condition.clone().unwrap_or_default();
-        let mut entries: Vec<_> = if cond.is_empty() {
-            self.other_call_lines
-                .iter()
-                .map(|&c| (self.line, String::new(), Vec::new(), c))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        entries.push((self.line, cond, self.names.clone(), self.call_line));
-        entries
-    }
 }
 
 /// `hitCondition` as VS Code users write it: `N`, `>= N`, `> N`, `== N`, `% N`.
@@ -122,8 +110,11 @@ pub fn resolve(
     let mut results = Vec::new();
     let mut active = Vec::new();
     for req in requests {
-        *next_id += 1;
-        let id = *next_id;
+        let id = match req.id {
+            Some(id) => id,
+            None => *next_id + 1,
+        };
+        *next_id = (*next_id).max(id);
         let (line, message, names, call_line, other_call_lines) = match model {
             Err(e) => (
                 Some(req.line),
@@ -184,6 +175,8 @@ pub fn resolve(
                     hit_condition,
                     log_message: req.log_message.clone().filter(|m| !m.is_empty()),
                     hits: 0,
+                    temporary: req.temporary,
+                    ignore_left: req.ignore_count,
                     names,
                     call_line,
                     other_call_lines,
@@ -290,14 +283,5 @@ mod tests {
         let mut id = 0;
         let (_, active) = resolve(Ok(&model), &reqs, &mut id);
         assert_eq!((active[0].call_line, active[0].other_call_lines.clone()), (3, vec![1]));
-        let entries = active[0].device_entries();
-        assert_eq!(entries.iter().map(|e| e.3).collect::<Vec<_>>(), vec![1, 3]);
-        // With a condition, only the code object whose slot names it uses.
-        let mut conditional = active[0].clone();
-        conditional.condition = Some("x > 1".into());
-        assert_eq!(
-            conditional.device_entries().iter().map(|e| e.3).collect::<Vec<_>>(),
-            vec![3]
-        );
     }
 }
