@@ -107,6 +107,9 @@ MP_DECLARE_CONST_FUN_OBJ_2(mpdbg_guard_obj);
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
 
 // stdin(fill), in stdin.c.
-MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_stdin_obj);
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_stdin_obj);
+
+// sha256(data), in sha256.c.
+MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_sha256_obj);
 
 #endif // MPDBG_MODULE_MPDBG_H
