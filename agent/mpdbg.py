@@ -123,7 +123,7 @@ def _traced(frame, line):
 # nothing they raise reaches the program, even where the call of a tracer
 # itself fails (the stack limit), and a resumed generator's repeated `yield`
 # line is dropped in C.
-def _call(frame, event, arg):
+def _on_call(frame, event, arg):
     try:
         if _mode == _STEP_IN or _mode == _PAUSE or _exc_raised:
             # Everything may stop, except the agent's own code.
@@ -135,7 +135,7 @@ def _call(frame, event, arg):
     return None
 
 
-def _line(frame, event, arg):
+def _on_line(frame, event, arg):
     global _mode, _exc_depth, _stopped_at
     try:
         if event == "line":
@@ -223,7 +223,7 @@ def _condition(frame, bp):
         _mpdbg.deadline(0)
 
 
-def _wake(frame, event, arg):
+def _on_wake(frame, event, arg):
     # Armed by _mpdbg.watch() when the host sent something while we ran, or
     # when a client connects to listen()'s socket.
     try:
@@ -291,9 +291,10 @@ def run(path, args=()):
     return status
 
 
-_on_call = _mpdbg.guard(_call, _internal)
-_on_line = _mpdbg.guard(_line, _internal)
-_on_wake = _mpdbg.guard(_wake, _internal)
+# Each tracer in its guard, under its own name (no more globals).
+_on_call = _mpdbg.guard(_on_call, _internal)
+_on_line = _mpdbg.guard(_on_line, _internal)
+_on_wake = _mpdbg.guard(_on_wake, _internal)
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
