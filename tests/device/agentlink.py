@@ -1,7 +1,9 @@
 """Speaks the device protocol (docs/protocol.md) to the agent directly."""
 
 import os
+import select
 import subprocess
+import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGENT = os.path.join(REPO, "agent", "mpdbg.py")
@@ -30,13 +32,21 @@ def parse(payload):
 
 
 class AgentLink:
-    """The agent running a program, with its stdin/stdout as the link."""
+    """The agent running a program, with its stdin/stdout as the link.
 
-    def __init__(self, interpreter, program, *args):
+    Every wait is bounded: `timeout` seconds (default 60) for the next frame.
+    """
+
+    def __init__(self, interpreter, program, *args, timeout=60):
         self.proc = subprocess.Popen(
-            [interpreter, AGENT, program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [interpreter, AGENT, program, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: select() on stdout then tells the truth
         )
         self.output = b""  # program output seen between frames
+        self.timeout = timeout
 
     def send(self, kind, *fields):
         self.proc.stdin.write(message(kind, *fields))
@@ -46,43 +56,73 @@ class AgentLink:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
-    def _step(self):
+    def _read(self, n, deadline):
+        data = b""
+        while len(data) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                raise TimeoutError(f"no frame from the agent within {self.timeout} s; output so far: {self.output[-300:]!r}")
+            chunk = self.proc.stdout.read(n - len(data))
+            if not chunk:
+                raise EOFError("the agent's output ended; output so far %r" % self.output)
+            data += chunk
+        return data
+
+    def _step(self, deadline):
         """One byte of program output (collected; None) or one frame."""
-        out = self.proc.stdout
-        b = out.read(1)
-        if not b:
-            raise EOFError("the agent's output ended; output so far %r" % self.output)
+        b = self._read(1, deadline)
         if b != b"\xfe":
             self.output += b
             return None
-        head = out.read(4)
+        head = self._read(4, deadline)
         assert head[0] == 0xFD, head
-        payload = out.read(head[1] | head[2] << 8)
-        out.read(2)
+        payload = self._read(head[1] | head[2] << 8, deadline)
+        self._read(2, deadline)
         return parse(payload)
 
-    def recv(self):
+    def _deadline(self, timeout):
+        return time.monotonic() + (self.timeout if timeout is None else timeout)
+
+    def recv(self, timeout=None):
         """The next frame's (kind, fields); program output is collected."""
+        deadline = self._deadline(timeout)
         while True:
-            frame = self._step()
+            frame = self._step(deadline)
             if frame is not None:
                 return frame
 
-    def until_output(self, text):
+    def until_output(self, text, timeout=None):
         """Reads until the program has printed `text` (bytes); returns the
         frames that arrived meanwhile."""
+        deadline = self._deadline(timeout)
         frames = []
         while text not in self.output:
-            frame = self._step()
+            frame = self._step(deadline)
             if frame is not None:
                 frames.append(frame)
         return frames
 
-    def until(self, kind):
+    def until(self, kind, timeout=None):
+        """The fields of the next frame of `kind` (others are skipped)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            k, f = self.recv()
+            k, f = self.recv(max(deadline - time.monotonic(), 0.001))
             if k == kind:
                 return f
+
+    def continue_to_end(self, rid=100):
+        """Continues the program at every stop until it ends: returns the
+        stops' fields, the agent's messages and the end message's fields."""
+        stops, messages = [], []
+        while True:
+            kind, fields = self.recv()
+            if kind == b"S":
+                stops.append(fields)
+                self.send(b"C", rid)
+            elif kind == b"M":
+                messages.append(fields[0].decode())
+            elif kind == b"D":
+                return stops, messages, fields
 
     def close(self):
         self.proc.kill()

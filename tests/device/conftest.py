@@ -59,6 +59,7 @@ LAZY_FRAMES = 1
 TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
 UNWIND_HOOK = 128
+EXCEPTION_EVENT_MAY_RAISE = 256
 
 
 def run_script(interpreter, script, *args, stdin=None, timeout=60):
