@@ -281,6 +281,9 @@ def run(path, args=(), source=None):
         _send(b"D", "exit", status, "")
     except BaseException as e:
         status = 1
+        # The program is over: no wake may arm the agent's own frames now
+        # (one in _load would unload mpdbg_stop under it).
+        _mpdbg.watch(None)
         _mpdbg.stdin(None)
         _load("mpdbg_stop").uncaught(globals(), e)
     sys.settrace(None)
