@@ -153,7 +153,7 @@ fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: 
     .ok();
     let output = Command::new("make")
         .arg("-C")
-        .arg(firmware.join("hostport"))
+        .arg(firmware.join("ports").join("unix-host"))
         .arg(format!("-j{jobs}"))
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))
