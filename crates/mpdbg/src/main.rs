@@ -3,6 +3,7 @@ mod cli;
 mod dap;
 mod device;
 mod embedded;
+mod emulator;
 mod micropython;
 mod session;
 mod transport;
@@ -45,6 +46,16 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
     },
+    /// Start the emulated board (our MicroPython firmware in QEMU's mps2-an385,
+    /// a Cortex-M3): prints the path of its UART's pseudo-terminal as one line
+    /// on stdout, then runs until interrupted (or the firmware exits).
+    Emulate {
+        #[arg(long, value_enum, default_value = "debug")]
+        flavour: micropython::Flavour,
+        /// Open QEMU's gdb stub on 127.0.0.1:PORT.
+        #[arg(long, value_name = "PORT")]
+        gdb: Option<u16>,
+    },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
         #[command(subcommand)]
@@ -54,25 +65,52 @@ enum Command {
 
 #[derive(Subcommand)]
 enum MicropythonCommand {
-    /// Build (or reuse from the cache) the interpreter; prints its path as the last line.
+    /// Build (or reuse from the cache) the interpreter, or with `--board qemu`
+    /// the emulated board's firmware (an ELF); prints its path as the last line.
     Build {
         #[arg(long, value_enum, default_value = "debug")]
         flavour: micropython::Flavour,
+        #[arg(long, value_enum, default_value = "host")]
+        board: micropython::Board,
     },
+}
+
+/// `mpdbg emulate`: the board runs until QEMU ends; a signal that ends mpdbg
+/// ends QEMU too (see `emulator`).
+fn emulate(flavour: micropython::Flavour, gdb: Option<u16>) -> anyhow::Result<i32> {
+    use std::io::Write as _;
+    let firmware = micropython::ensure_built_for(micropython::Board::Qemu, flavour, &mut std::io::stderr())?;
+    let mut board = emulator::EmulatedBoard::start_with(&emulator::EmulatorOptions {
+        firmware: firmware.interpreter,
+        gdb_port: gdb,
+    })?;
+    eprintln!(
+        "mpdbg: the emulated board runs {}; its UART (the REPL) is the pseudo-terminal below. Ctrl-C stops it.",
+        board.firmware().display()
+    );
+    if let Some(port) = gdb {
+        eprintln!("mpdbg: QEMU's gdb stub listens on 127.0.0.1:{port}");
+    }
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", board.pty_path().display())?;
+    out.flush()?;
+    let status = board.wait()?;
+    Ok(status.code().unwrap_or(1))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Micropython {
-            command: MicropythonCommand::Build { flavour },
-        } => micropython::ensure_built(flavour, &mut std::io::stderr()).map(|built| {
+            command: MicropythonCommand::Build { flavour, board },
+        } => micropython::ensure_built_for(board, flavour, &mut std::io::stderr()).map(|built| {
             if built.cached {
                 eprintln!("mpdbg: using the cached build");
             }
             println!("{}", built.interpreter.display());
             0
         }),
+        Command::Emulate { flavour, gdb } => emulate(flavour, gdb),
         Command::Dap { listen } => dap::run(listen).map(|_| 0),
         Command::Run {
             breakpoints,
