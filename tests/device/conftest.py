@@ -60,6 +60,18 @@ TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
 
 
+@pytest.fixture
+def free_port():
+    """A loopback TCP port that nothing listens on."""
+    import socket
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
 def run_script(interpreter, script, *args, stdin=None, timeout=60):
     """Runs a script file; returns CompletedProcess with text output."""
     return subprocess.run(

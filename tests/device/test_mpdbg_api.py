@@ -65,3 +65,10 @@ def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
         proc.kill()
     # The spin loop is a single-line `while`; the armed frame stops at its body.
     assert out.decode().strip() == "stopped at 2 b'x'", err
+
+
+def test_watch_polls_the_descriptor_of_a_stream_whose_poll_fails(micropython, free_port):
+    # Upstream's unix port: sys.stdin's MP_STREAM_POLL always errors, but it
+    # has a file descriptor; watch() must still wake the loop.
+    r = run_script(micropython, script("api_watch_fd.py"), str(free_port), timeout=30)
+    assert r.stdout.split() == ["poll", "fails", "True", "watch", "True", "woken", "True"], r.stderr
