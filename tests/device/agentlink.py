@@ -33,9 +33,15 @@ class AgentLink:
     """The agent running a program, with its stdin/stdout as the link."""
 
     def __init__(self, interpreter, program, *args):
-        self.proc = subprocess.Popen(
-            [interpreter, AGENT, program, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        if not isinstance(interpreter, str):  # the emulated board (qemuboard.py)
+            self.proc = interpreter.popen(AGENT, program, *args, files=[program])
+        else:
+            self.proc = subprocess.Popen(
+                [interpreter, AGENT, program, *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         self.output = b""  # program output seen between frames
 
     def send(self, kind, *fields):

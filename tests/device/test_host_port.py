@@ -4,8 +4,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import run_script
 from ptyboard import PtyBoard
+
+# The emulated board's own behaviour is in test_board.py.
+pytestmark = pytest.mark.host_only
 
 MODULES_CHECK = r"""
 import sys, select, socket, time, os, gc, micropython

@@ -1,9 +1,10 @@
 """_mpdbg: writing slots, stale frames, arming running frames, watch()."""
 
 import os
-import subprocess
 
-from conftest import run_script
+import pytest
+
+from conftest import run_script, spawn
 
 SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 
@@ -49,12 +50,7 @@ def test_arming_a_running_frame_gives_line_events_in_its_loop(micropython):
 
 
 def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
-    proc = subprocess.Popen(
-        [micropython, script("api_watch.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn(micropython, script("api_watch.py"))
     try:
         assert proc.stdout.readline() == b"watch True\n"
         assert proc.stdout.readline() == b"ready\n"
@@ -67,6 +63,7 @@ def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
     assert out.decode().strip() == "stopped at 2 b'x'", err
 
 
+@pytest.mark.host_only
 def test_watch_polls_the_descriptor_of_a_stream_whose_poll_fails(micropython, free_port):
     # Upstream's unix port: sys.stdin's MP_STREAM_POLL always errors, but it
     # has a file descriptor; watch() must still wake the loop.

@@ -42,7 +42,7 @@ static void vm_init(void) {
     mp_init();
     mp_obj_list_init(MP_OBJ_TO_PTR(mp_sys_path), 0);
     mp_obj_list_append(mp_sys_path, MP_OBJ_NEW_QSTR(MP_QSTR_));
-    mp_obj_list_append(mp_sys_path, MP_OBJ_NEW_QSTR(MP_QSTR__slash_lib));
+    mp_obj_list_append(mp_sys_path, mp_obj_new_str_via_qstr("/lib", 4));
     mp_obj_list_init(MP_OBJ_TO_PTR(mp_sys_argv), 0);
     readline_init0();
 }

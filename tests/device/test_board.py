@@ -1,0 +1,123 @@
+"""The emulated board (`mpdbg emulate`) behaves like a board on its UART:
+friendly and raw REPL, mpremote's file and run commands, Ctrl-C from the RX
+interrupt, soft reset with boot.py/main.py, the modules a board offers, and
+the semihosting exit."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, mpdbg_command
+from qemuboard import QemuBoard
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("MPDBG_NO_BOARD")), reason="MPDBG_NO_BOARD is set")
+
+
+@pytest.fixture(scope="module")
+def board():
+    b = QemuBoard(mpdbg_command(), "debug", REPO)
+    yield b
+    b.close()
+
+
+def mpremote(board, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", board.path, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+MODULES_CHECK = r"""
+import sys, select, time, os, gc, micropython, board
+assert sys.platform == 'qemu-mps2'
+assert hasattr(sys.stdin, 'buffer') and hasattr(sys.stdout, 'buffer')
+mpy = sys.implementation._mpy
+assert mpy & 0xff == 6 and (mpy >> 10) & 15 > 0, mpy  # mpy version 6, an ARM architecture
+t0 = time.ticks_ms(); time.sleep_ms(20); dt = time.ticks_diff(time.ticks_ms(), t0)
+assert 15 <= dt < 1000, dt
+assert time.ticks_diff(time.ticks_add(5, -10), 5) == -10
+assert time.ticks_us() >= 0
+os.mkdir('/d'); os.chdir('/d'); assert os.getcwd() == '/d'
+with open('f.txt', 'w') as f:
+    f.write('hello\n')
+os.rename('f.txt', 'g.txt')
+assert os.listdir() == ['g.txt'] and os.stat('g.txt')[6] == 6
+with open('/d/g.txt') as f:
+    assert f.read() == 'hello\n'
+with open('/lib/helper.py', 'w') as f:
+    f.write('VALUE = 42\n')
+import helper
+assert helper.VALUE == 42
+os.remove('g.txt'); os.chdir('/'); os.rmdir('/d'); os.remove('/lib/helper.py')
+p = select.poll(); p.register(sys.stdin, select.POLLIN)
+assert p.poll(0) == []
+assert 150 * 1024 < gc.mem_free() + gc.mem_alloc() <= board.heap_size()
+print('ok')
+"""
+
+
+def test_modules_a_board_offers(board, tmp_path):
+    path = tmp_path / "check.py"
+    path.write_text(MODULES_CHECK)
+    r = board.run(str(path))
+    assert (r.returncode, r.stdout) == (0, "ok\n"), r.stderr
+
+
+def test_mpremote_exec_run_cp_ls(board, tmp_path):
+    src = tmp_path / "prog.py"
+    src.write_text("print('ran', sum(range(10)))\n")
+    r = mpremote(board, "exec", "import sys; print(sys.platform, 6 * 7)")
+    assert r.returncode == 0 and r.stdout == "qemu-mps2 42\n", r
+    r = mpremote(board, "run", str(src))
+    assert r.returncode == 0 and r.stdout == "ran 45\n", r
+    r = mpremote(board, "cp", str(src), ":/lib/copied.py", "+", "ls", ":/lib")
+    assert r.returncode == 0 and "copied.py" in r.stdout, r
+    r = mpremote(board, "exec", "import copied")
+    assert r.returncode == 0 and r.stdout == "ran 45\n", r
+    big = tmp_path / "big.py"  # raw-paste mode with flow control
+    big.write_text("x = 0\n" + "x += 1\n" * 3000 + "print(x)\n")
+    r = mpremote(board, "run", str(big))
+    assert r.returncode == 0 and r.stdout == "3000\n", r
+    mpremote(board, "rm", ":/lib/copied.py")
+
+
+def test_ctrl_c_interrupts_a_loop_that_makes_no_calls(board):
+    board.raw_repl()
+    board.write(b"\x02")  # friendly REPL
+    board.read_until(b">>> ")
+    # Ctrl-C only once the loop runs (bytes that came before are input).
+    board.write(b"if print('spinning') is None:\r while True: pass\r\r")
+    board.read_until(b"spinning\r\n")
+    board.write(b"\x03")
+    tail = board.read_until(b">>> ", timeout=10)
+    assert b"KeyboardInterrupt" in tail, tail
+
+
+def test_soft_reset_runs_boot_py_then_main_py(board):
+    board.raw_repl()
+    board.exec_raw(
+        "f = open('/boot.py', 'w'); f.write('print(\"boot ran\")\\n'); f.close()\n"
+        "f = open('/main.py', 'w'); f.write('print(\"main ran\")\\n'); f.close()"
+    )
+    board.write(b"\x02")
+    board.read_until(b">>> ")
+    board.write(b"\x04")  # Ctrl-D in the friendly REPL
+    after = board.read_until(b">>> ", timeout=20)
+    board.raw_repl()
+    board.exec_raw("import os; os.remove('/boot.py'); os.remove('/main.py')")
+    assert b"boot ran" in after and b"main ran" in after, after
+    assert after.index(b"boot ran") < after.index(b"main ran"), after
+
+
+def test_semihosting_exit_ends_qemu_with_the_status():
+    b = QemuBoard(mpdbg_command(), "debug", REPO)
+    try:
+        b.raw_repl()
+        b.send_raw("import board; board.exit(7)")
+        assert b.proc.wait(timeout=30) == 7  # `mpdbg emulate` returns QEMU's status
+    finally:
+        b.close()
