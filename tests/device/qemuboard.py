@@ -150,6 +150,8 @@ try:
 except SystemExit as e:
     _v = e.args[0] if e.args else None
     _st = 0 if _v is None else (_v & 255 if isinstance(_v, int) else 1)
+finally:
+    sys.settrace(None)  # a process would end here, its tracer with it
 """
 
 
