@@ -27,8 +27,13 @@ class BoardError(AssertionError):
 class QemuBoard:
     def __init__(self, mpdbg_command, flavour, cwd):
         self.flavour = flavour
+        self._command = (mpdbg_command, cwd)
+        self._start()
+
+    def _start(self):
+        mpdbg_command, cwd = self._command
         self.proc = subprocess.Popen(
-            mpdbg_command + ["emulate", "--flavour", flavour],
+            mpdbg_command + ["emulate", "--flavour", self.flavour],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -138,6 +143,12 @@ class QemuBoard:
         self.proc.kill()
         self.proc.wait(timeout=10)
 
+    def power_cycle(self):
+        """A new QEMU: for a program that ignores Ctrl-C (the agent turns it
+        off, since the link's bytes are binary). The RAM file system is new."""
+        self.close()
+        self._start()
+
 
 # Runs a file as __main__ as `micropython FILE ARGS` does; keeps the exit
 # status for the driver to ask for.
@@ -188,6 +199,7 @@ class BoardProcess:
         self.stdin = _Stdin(board)
         self.stdout = _Stdout(self)
         self.returncode = None
+        self._all = b""  # everything received since the launch
         self._out = b""  # received, not yet consumed
         self._done = False
         self._err = b""
@@ -197,13 +209,15 @@ class BoardProcess:
         """Reads more from the UART; at the end marker the program is done."""
         data = self._board._buf or self._board.read_some(deadline)
         self._board._buf = b""
+        self._all += data
         self._out += data
-        end = self._out.rfind(b"\x04>")
-        if end >= 0 and end == len(self._out) - 2:
-            start = self._out.rfind(b"\x04", 0, end)
+        end = len(self._all) - 2
+        if self._all.endswith(b"\x04>"):
+            start = self._all.rfind(b"\x04", 0, end)
             if start >= 0:
-                self._err = self._out[start + 1 : end]
-                self._out = self._out[:start]
+                self._err = self._all[start + 1 : end]
+                handed_out = len(self._all) - len(self._out)
+                self._out = self._all[handed_out:start]
                 self._finish()
 
     def _finish(self):
@@ -216,7 +230,7 @@ class BoardProcess:
 
     def _read(self, n, timeout=60):
         deadline = time.monotonic() + timeout
-        while not self._done and (n < 0 or len(self._out) < n + 2):
+        while not self._done and (n < 0 or len(self._out) < n):
             self._fill(deadline)
         if n < 0:
             n = len(self._out)
@@ -250,5 +264,5 @@ class BoardProcess:
 
     def kill(self):
         if not self._done:
-            self._board.raw_repl()
+            self._board.power_cycle()
             self._done = True

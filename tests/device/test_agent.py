@@ -191,8 +191,8 @@ def test_the_agent_leaves_the_program_within_8_kb_of_heap(micropython, program):
         assert link.proc.wait(timeout=30) == 0, link.proc.stderr.read()
         out = link.output + link.proc.stdout.read()
     attached = int(out.split(b"heap ")[1].split()[0])
-    print("agent heap attached", attached - base)
     base = int(plain.stdout.split()[1])
+    print("agent heap attached", attached - base)
     assert attached - base <= 8192, (attached, base)
 
 
