@@ -25,15 +25,15 @@ class BoardError(AssertionError):
 
 
 class QemuBoard:
-    def __init__(self, mpdbg_command, flavour, cwd):
+    def __init__(self, mpdbg_command, flavour, cwd, options=()):
         self.flavour = flavour
-        self._command = (mpdbg_command, cwd)
+        self._command = (mpdbg_command, cwd, list(options))
         self._start()
 
     def _start(self):
-        mpdbg_command, cwd = self._command
+        mpdbg_command, cwd, options = self._command
         self.proc = subprocess.Popen(
-            mpdbg_command + ["emulate", "--flavour", self.flavour],
+            mpdbg_command + ["emulate", "--flavour", self.flavour, *options],
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

@@ -55,6 +55,11 @@ enum Command {
         /// Open QEMU's gdb stub on 127.0.0.1:PORT.
         #[arg(long, value_name = "PORT")]
         gdb: Option<u16>,
+        /// Count instructions instead of host time (QEMU's -icount shift=N:
+        /// each instruction takes 2^N ns of the board's time), for timings
+        /// that do not depend on the host's load.
+        #[arg(long, value_name = "SHIFT", value_parser = clap::value_parser!(u8).range(0..=10))]
+        icount: Option<u8>,
     },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
@@ -77,12 +82,13 @@ enum MicropythonCommand {
 
 /// `mpdbg emulate`: the board runs until QEMU ends; a signal that ends mpdbg
 /// ends QEMU too (see `emulator`).
-fn emulate(flavour: micropython::Flavour, gdb: Option<u16>) -> anyhow::Result<i32> {
+fn emulate(flavour: micropython::Flavour, gdb: Option<u16>, icount: Option<u8>) -> anyhow::Result<i32> {
     use std::io::Write as _;
     let firmware = micropython::ensure_built_for(micropython::Board::Qemu, flavour, &mut std::io::stderr())?;
     let mut board = emulator::EmulatedBoard::start_with(&emulator::EmulatorOptions {
         firmware: firmware.interpreter,
         gdb_port: gdb,
+        icount_shift: icount,
     })?;
     eprintln!(
         "mpdbg: the emulated board runs {}; its UART (the REPL) is the pseudo-terminal below. Ctrl-C stops it.",
@@ -110,7 +116,7 @@ fn main() -> ExitCode {
             println!("{}", built.interpreter.display());
             0
         }),
-        Command::Emulate { flavour, gdb } => emulate(flavour, gdb),
+        Command::Emulate { flavour, gdb, icount } => emulate(flavour, gdb, icount),
         Command::Dap { listen } => dap::run(listen).map(|_| 0),
         Command::Run {
             breakpoints,

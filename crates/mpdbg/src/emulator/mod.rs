@@ -41,6 +41,10 @@ pub struct EmulatorOptions {
     pub firmware: PathBuf,
     /// Open QEMU's gdb stub on 127.0.0.1:PORT.
     pub gdb_port: Option<u16>,
+    /// QEMU's `-icount shift=N`: the board's clocks count executed
+    /// instructions (2^N ns each) instead of host time, so timings compare
+    /// instruction counts, whatever else loads the host.
+    pub icount_shift: Option<u8>,
 }
 
 /// A running emulated board; dropping it stops QEMU.
@@ -61,6 +65,7 @@ impl EmulatedBoard {
         EmulatedBoard::start_with(&EmulatorOptions {
             firmware: built.interpreter,
             gdb_port: None,
+            icount_shift: None,
         })
     }
 
@@ -82,6 +87,9 @@ impl EmulatedBoard {
             .arg(&options.firmware);
         if let Some(port) = options.gdb_port {
             command.arg("-gdb").arg(format!("tcp:127.0.0.1:{port}"));
+        }
+        if let Some(shift) = options.icount_shift {
+            command.arg("-icount").arg(format!("shift={shift}"));
         }
         command
             .stdin(Stdio::null())
