@@ -18,9 +18,11 @@ import _mpdbg
 from micropython import const
 
 _FILE = __file__
+# The agent's folder, with its slash: mpdbg_stop lives beside this file, and
+# nothing of the program may be in it.
+_DIR = _FILE[: _FILE.rfind("/") + 1]
 _UNBOUND = _mpdbg.UNBOUND
 _out = sys.stdout.buffer
-sys.path.append(_FILE[: _FILE.rfind("/") + 1] or ".")  # mpdbg_stop lives beside this file
 
 # Run state, read by the tracers and set by mpdbg_stop.
 # Modes (const: inlined by the compiler, no globals).
@@ -37,15 +39,49 @@ _exc_raised = False
 _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line
 _attached = True
+_input = []  # bytes the host sent for the program's stdin, not yet read
+_stopped_at = None  # (frame, line) of the last stop, until another line runs
 
 
 def _send(kind, *fields):
     _out.write(_mpdbg.pack(kind, fields))
 
 
+def _load(name):
+    # One of the agent's modules, from the agent's folder only: a user's
+    # mpdbg_stop.py beside the program (first on sys.path) must not replace it.
+    m = sys.modules.get(name)
+    if m is not None and getattr(m, "__file__", "")[: len(_DIR)] == _DIR:
+        return m
+    sys.modules.pop(name, None)
+    path = sys.path[:]
+    sys.path[:] = [_DIR[:-1] or "."]
+    try:
+        return __import__(name)
+    finally:
+        sys.path[:] = path
+
+
 def _stop(frame, reason, text=""):
-    __import__("mpdbg_stop").serve(globals(), frame, reason, text)
+    global _stopped_at
+    _stopped_at = (frame, frame.f_lineno) if frame is not None else None
+    _load("mpdbg_stop").serve(globals(), frame, reason, text)
     _scrub(24)
+
+
+def _fill():
+    # The program reads stdin, which is the host's link: its bytes come in
+    # the host's input messages. Serve the host until some arrive.
+    while not _input:
+        if not _attached:
+            return b""
+        # The agent's own calls are never traced, and it reads the link
+        # itself now: no wake may run (and unload mpdbg_stop) meanwhile.
+        sys.settrace(None)
+        _mpdbg.watch(None)
+        _load("mpdbg_stop").wait_input(globals())
+    _resume()
+    return _input.pop(0)
 
 
 def _resume():
@@ -83,10 +119,11 @@ def _on_call(frame, event, arg):
 
 
 def _on_line(frame, event, arg):
-    global _mode, _exc_depth
+    global _mode, _exc_depth, _stopped_at
     try:
         if event == "line":
             _exc_depth = 0
+            _stopped_at = None
             mode = _mode
             if mode:
                 if mode == _STEP_IN:
@@ -147,15 +184,21 @@ def _condition(frame, bp):
         for n, v in zip(bp[1], _mpdbg.slots(frame) if bp[1] else ()):
             if v is not _UNBOUND:
                 d[n] = v
+        _mpdbg.deadline(1000)  # a condition that never ends stops instead,
         return bool(eval(bp[0], frame.f_globals, d))
+    except KeyboardInterrupt:
+        bp[2] = False  # and is never run again from C, where nothing bounds it
+        return True
     except BaseException:
         return True  # a failing condition stops, as in CPython debuggers
+    finally:
+        _mpdbg.deadline(0)
 
 
 def _on_wake(frame, event, arg):
     # Armed by _mpdbg.watch() when the host sent something while we ran.
     try:
-        __import__("mpdbg_stop").wake(globals(), frame, event, arg)
+        _load("mpdbg_stop").wake(globals(), frame, event, arg)
     except SystemExit:
         raise
     except BaseException as e:
@@ -171,7 +214,7 @@ def _begin(path, args):
     # A frame of its own: the GC scans dead value-stack slots of running
     # frames, and run() runs for ever; a reference left there would keep
     # mpdbg_stop alive while the program runs.
-    return __import__("mpdbg_stop").start(globals(), path, args)
+    return _load("mpdbg_stop").start(globals(), path, args)
 
 
 def _scrub(n):
@@ -186,6 +229,7 @@ def run(path, args=()):
     code, g = _begin(path, args)
     _scrub(24)
     status = 0
+    _mpdbg.stdin(_fill)
     try:
         exec(code, g)
         _send(b"D", "exit", 0, "")
@@ -194,9 +238,11 @@ def run(path, args=()):
         _send(b"D", "exit", status, "")
     except BaseException as e:
         status = 1
-        __import__("mpdbg_stop").uncaught(globals(), e)
+        _mpdbg.stdin(None)
+        _load("mpdbg_stop").uncaught(globals(), e)
     sys.settrace(None)
     _mpdbg.watch(None)
+    _mpdbg.stdin(None)
     import micropython
 
     micropython.kbd_intr(3)

@@ -3,9 +3,12 @@
 # it at the first such request and drops it with itself when the program
 # continues; a separate module keeps the compiler's peak heap small enough
 # for boards with 64 KB.
+import sys
+
 import _mpdbg
 
 _LIMIT = 256  # repr bytes per value
+_BUDGET = 500  # ms of device time per value shown (repr, len, a property)
 _UNBOUND = _mpdbg.UNBOUND
 _refs = []  # objects the host may expand, by reference number - 1
 _scratch = {}  # names a debug-console statement made, per frame
@@ -23,16 +26,70 @@ def _ref(v):
     return len(_refs)
 
 
-def _value(v):
-    if v is _UNBOUND:
-        return (b"-", b"", 0, -1)
+class _Failed:
+    # An attribute whose value could not be had: shown as the error.
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _interrupted(e):
+    # A per-value budget ran out (go on) or the host interrupts the request
+    # (give up): the host is then waiting with a cancel or a pause.
+    p = __import__("select").poll()
+    p.register(sys.stdin, 1)  # POLLIN
+    if p.poll(0):
+        raise e
+    return "<took over %d ms>" % _BUDGET
+
+
+def _bounded(fn, *args):
+    # fn(*args) with at most _BUDGET ms of the device's time; an error or
+    # the budget running out becomes the result's text.
+    _mpdbg.deadline(_BUDGET, sys.stdin)
     try:
-        r = repr(v)
-    except BaseException as e:  # a user __repr__ that fails
-        r = "<repr failed: %s>" % type(e).__name__
-    b = r.encode()
-    if len(b) > _LIMIT:
-        b = r[:_LIMIT].encode()[:_LIMIT]
+        return fn(*args)
+    except KeyboardInterrupt as e:
+        return _Failed(_interrupted(e))
+    except BaseException as e:
+        m = str(e)
+        return _Failed("<%s%s>" % (type(e).__name__, ": " + m if m else ""))
+    finally:
+        _mpdbg.deadline(0, sys.stdin)
+
+
+def _repr(v, room):
+    # repr(v), cut near `room` bytes, with work bounded by room too: a
+    # million-item list is formatted up to the limit, not whole and then cut.
+    t = type(v)
+    if t in (str, bytes, bytearray):
+        return repr(v[:room])
+    if t not in (list, tuple, dict, set, frozenset) or not v:
+        return repr(v)
+    opening, closing = {list: "[]", tuple: "()", dict: "{}"}.get(t, "{}")
+    if t is frozenset:
+        opening, closing = "frozenset({", "})"
+    parts = []
+    used = len(opening)
+    for x in v.items() if t is dict else v:
+        p = _repr(x[0], room - used) + ": " + _repr(x[1], room - used) if t is dict else _repr(x, room - used)
+        parts.append(p)
+        used += len(p) + 2
+        if used >= room:
+            parts.append("...")
+            break
+    if t is tuple and len(v) == 1:
+        closing = ",)"
+    return opening + ", ".join(parts) + closing
+
+
+def _facts(v):
+    # (repr, length or -1, expandable) of a value.
+    if isinstance(v, _Failed):
+        return v.text, -1, False
+    r = _repr(v, _LIMIT)
     try:
         n = len(v)
     except BaseException:
@@ -44,7 +101,21 @@ def _value(v):
         expand = False
     else:
         expand = hasattr(v, "__dict__")
-    return (t.__name__, b, _ref(v) if expand else 0, n)
+    return r, n, expand
+
+
+def _value(v):
+    if v is _UNBOUND:
+        return (b"-", b"", 0, -1)
+    facts = _bounded(_facts, v)
+    if isinstance(facts, _Failed):
+        facts = ("<repr failed: %s>" % facts.text.strip("<>").split(":")[0], -1, False)
+    r, n, expand = facts
+    b = r.encode()
+    if len(b) > _LIMIT:
+        b = r[:_LIMIT].encode()[:_LIMIT]
+    t = "error" if isinstance(v, _Failed) else type(v).__name__
+    return (t, b, _ref(v) if expand else 0, n)
 
 
 def _items(pairs):
@@ -67,13 +138,15 @@ def _children(obj, start, count):
         vals = list(obj)
         return len(vals), [(str(start + i), v) for i, v in enumerate(vals[start : start + count])]
     attrs = []
-    for n in dir(obj):
+    # Not dir(obj): it reads every attribute to see that it exists, which runs
+    # every property, unbounded. The class's names and the instance's own are
+    # read without running anything; each value is then read with a budget.
+    names = set(dir(type(obj)))
+    names.update(getattr(obj, "__dict__", ()))
+    for n in sorted(names):
         if n.startswith("__"):
             continue
-        try:
-            v = getattr(obj, n)
-        except BaseException:
-            continue
+        v = _bounded(getattr, obj, n)
         if type(v).__name__ != "bound_method":
             attrs.append((n, v))
     return len(attrs), attrs[start : start + count]

@@ -8,7 +8,7 @@ import sys
 import _mpdbg
 import select
 
-PROTOCOL = "1"
+PROTOCOL = "2"
 VERSION = "0.1.0"
 _in = sys.stdin.buffer
 _poll = select.poll()
@@ -107,6 +107,7 @@ def _detach(c):
     c["_bps"].clear()
     sys.settrace(None)
     _mpdbg.watch(None)
+    _mpdbg.stdin(None)  # the program reads the port's stdin again
     for f in _mpdbg.frames():
         _mpdbg.arm(f, None)
 
@@ -120,7 +121,13 @@ def _handle(c, kind, f):
             c["_mode"] = {b"C": 0, b"N": 2, b"I": 1, b"O": 3}[kind]
             return True
         if kind in b"TLGAES":
-            __import__("mpdbg_inspect").inspect(c, kind, f, _frames)
+            # Until it answers, anything from the host (a cancel, a pause)
+            # interrupts it; listings also bound each value's cost.
+            _mpdbg.deadline(0, sys.stdin)
+            try:
+                c["_load"]("mpdbg_inspect").inspect(c, kind, f, _frames)
+            finally:
+                _mpdbg.deadline(0)
         elif kind == b"B":
             _set_breakpoints(c, f)
             send(b"R", rid, 1, "")
@@ -138,8 +145,11 @@ def _handle(c, kind, f):
             raise SystemExit(0)
     except SystemExit:
         raise
+    except KeyboardInterrupt:
+        send(b"E", rid, 0, "interrupted")
     except BaseException as e:
-        send(b"E", rid, 0, "%s: %s" % (type(e).__name__, e))
+        m = str(e)
+        send(b"E", rid, 0, type(e).__name__ + (": " + m if m else ""))
     return False
 
 
@@ -182,8 +192,7 @@ def serve(c, frame, reason, text):
     _mpdbg.watch(None)
     if not isinstance(text, str):
         text = _raised(text)
-    file = c["_FILE"]
-    _frames = [f for f in _mpdbg.frames() if f.f_code.co_filename != file] if frame is not None else []
+    _frames = _program_frames(c) if frame is not None else []
     c["_send"](b"S", reason, len(_frames), text)
     while True:
         try:
@@ -200,11 +209,33 @@ def serve(c, frame, reason, text):
         # exception leaves the frame (no `return` event follows it then).
         # CPython semantics: `next` off the end of a function stops at the
         # caller's next line, `stepOut` at the line of the call.
-        for f in _mpdbg.frames():
-            if f.f_code.co_filename != file:
-                _mpdbg.arm(f, c["_on_line"], mode == 3 and f is not frame)
+        for f in _program_frames(c):
+            _mpdbg.arm(f, c["_on_line"], mode == 3 and f is not frame)
     _unload(c)
     c["_resume"]()
+
+
+def _program_frames(c):
+    # The running frames but the agent's own (its files are in its folder).
+    d = c["_DIR"]
+    return [f for f in _mpdbg.frames() if f.f_code.co_filename[: len(d)] != d]
+
+
+def wait_input(c):
+    """The program waits in input(): serve one message from the host."""
+    try:
+        kind, f = _recv()
+    except EOFError:
+        _detach(c)
+        return
+    if kind == b"U":
+        c["_input"].append(f[1] if len(f) > 1 else b"")
+    elif kind == b"P":
+        fs = _program_frames(c)
+        c["_mode"] = 1
+        serve(c, fs[0] if fs else None, "pause", "")
+    elif kind in b"BXQZ":
+        _handle(c, kind, f)
 
 
 def _needs_trace(c, frame):
@@ -218,6 +249,8 @@ def wake(c, frame, event, arg):
             kind, f = _recv()
             if kind == b"P":
                 c["_mode"] = 4
+            elif kind == b"U":
+                c["_input"].append(f[1] if len(f) > 1 else b"")
             elif kind in b"BXQZ":
                 _handle(c, kind, f)
                 if kind in b"QZ":
@@ -234,7 +267,10 @@ def wake(c, frame, event, arg):
         return
     _unload(c)
     c["_resume"]()
-    if event == "line":
+    # The wake's own line event repeats the line the program stopped at (the
+    # watch arms it "fresh"): that stop must not come again.
+    at = c["_stopped_at"]
+    if event == "line" and not (at and at[0] is frame and at[1] == frame.f_lineno):
         c["_on_line"](frame, event, arg)
 
 

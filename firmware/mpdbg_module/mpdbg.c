@@ -38,6 +38,11 @@
 //                         with `bps`, it also keeps line events away from
 //                         Python except on breakpoint lines (filter.c;
 //                         conditions in condition.c)
+//   deadline(ms, stream)  interrupt (KeyboardInterrupt) what the agent runs
+//                         for the host after ms, or when `stream` has input;
+//                         deadline(0) ends it
+//   stdin(fill)           serve the program's stdin from fill() while the
+//                         debugger owns the link (stdin.c); stdin(None) stops
 //   FEATURES              bits: which of mpdbg's core patches are built in
 //
 // Safety: a frame object outlives its function, and its code_state then
@@ -562,6 +567,80 @@ MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_stream);
 MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
 #endif
 
+// deadline(ms, stream): what the agent runs for the host while stopped
+// (an evaluation, a repr, a property, a condition) may run for ever. Until
+// deadline(0), a KeyboardInterrupt is raised in it once `ms` milliseconds
+// have passed (0: no time limit) or once the host sends anything on
+// `stream` (a cancel, a pause), so the agent can answer "interrupted" and
+// serve the host again. Polled like watch(), from a static scheduler node.
+// Returns False where the port has no static scheduler nodes.
+#if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES && MICROPY_KBD_EXCEPTION
+static mp_sched_node_t deadline_node;
+static volatile bool deadline_active;
+static mp_uint_t deadline_start_ms;
+static mp_uint_t deadline_ms;
+static mp_uint_t deadline_polled_ms;
+static uint8_t deadline_countdown;
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_deadline_stream);
+
+static void deadline_poll(mp_sched_node_t *node) {
+    if (!deadline_active) {
+        return;
+    }
+    if (--deadline_countdown == 0) {
+        deadline_countdown = 32;
+        mp_uint_t now = mp_hal_ticks_ms();
+        bool expired = deadline_ms != 0 && now - deadline_start_ms >= deadline_ms;
+        mp_obj_t stream = MP_STATE_VM(mpdbg_deadline_stream);
+        if (!expired && stream != MP_OBJ_NULL && now - deadline_polled_ms >= 20) {
+            deadline_polled_ms = now;
+            expired = stream_has_input(stream);
+        }
+        if (expired) {
+            deadline_active = false;
+            MP_STATE_VM(mpdbg_deadline_stream) = MP_OBJ_NULL;
+            mp_sched_keyboard_interrupt();
+            return;
+        }
+    }
+    mp_sched_schedule_node(node, deadline_poll);
+}
+#endif
+
+static mp_obj_t mpdbg_deadline(size_t n_args, const mp_obj_t *args) {
+    #if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES && MICROPY_KBD_EXCEPTION
+    mp_int_t ms = mp_obj_get_int(args[0]);
+    mp_obj_t stream = n_args > 1 && args[1] != mp_const_none ? args[1] : MP_OBJ_NULL;
+    deadline_active = false;
+    MP_STATE_VM(mpdbg_deadline_stream) = MP_OBJ_NULL;
+    if (ms == 0 && stream == MP_OBJ_NULL) {
+        // Off: an interrupt raised but not yet delivered must not hit the agent.
+        if (MP_STATE_THREAD(mp_pending_exception) == MP_OBJ_FROM_PTR(&MP_STATE_VM(mp_kbd_exception))) {
+            MP_STATE_THREAD(mp_pending_exception) = MP_OBJ_NULL;
+        }
+        return mp_const_true;
+    }
+    if (stream != MP_OBJ_NULL) {
+        mp_get_stream_raise(stream, MP_STREAM_OP_IOCTL);
+    }
+    if (MP_STATE_VM(sched_head) == NULL) {
+        deadline_node.callback = NULL; // as in watch(): stale after a soft reset
+    }
+    MP_STATE_VM(mpdbg_deadline_stream) = stream;
+    deadline_ms = ms < 0 ? 0 : ms;
+    deadline_start_ms = deadline_polled_ms = mp_hal_ticks_ms();
+    deadline_countdown = 1;
+    deadline_active = true;
+    mp_sched_schedule_node(&deadline_node, deadline_poll);
+    return mp_const_true;
+    #else
+    (void)n_args;
+    (void)args;
+    return mp_const_false;
+    #endif
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadline);
+
 // FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
@@ -620,6 +699,8 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },
+    { MP_ROM_QSTR(MP_QSTR_stdin), MP_ROM_PTR(&mpdbg_stdin_obj) },
+    { MP_ROM_QSTR(MP_QSTR_deadline), MP_ROM_PTR(&mpdbg_deadline_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
     { MP_ROM_QSTR(MP_QSTR_FEATURES), MP_ROM_INT(FEATURES) },
 };

@@ -87,4 +87,7 @@ mp_obj_t mpdbg_condition_eval(const mpdbg_condition_t *c, size_t n_args, const m
 // filter(calls, tracer[, bps, line_tracer]), in filter.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
 
+// stdin(fill), in stdin.c.
+MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_stdin_obj);
+
 #endif // MPDBG_MODULE_MPDBG_H

@@ -52,22 +52,37 @@ class AgentLink:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
+    def _step(self):
+        """One byte of program output (collected; None) or one frame."""
+        out = self.proc.stdout
+        b = out.read(1)
+        if not b:
+            raise EOFError("the agent's output ended; output so far %r" % self.output)
+        if b != b"\xfe":
+            self.output += b
+            return None
+        head = out.read(4)
+        assert head[0] == 0xFD, head
+        payload = out.read(head[1] | head[2] << 8)
+        out.read(2)
+        return parse(payload)
+
     def recv(self):
         """The next frame's (kind, fields); program output is collected."""
-        out = self.proc.stdout
         while True:
-            b = out.read(1)
-            if not b:
-                raise EOFError("the agent's output ended")
-            if b != b"\xfe":
-                self.output += b
-                continue
-            head = out.read(4)
-            assert head[0] == 0xFD, head
-            n = head[1] | head[2] << 8
-            payload = out.read(n)
-            out.read(2)
-            return parse(payload)
+            frame = self._step()
+            if frame is not None:
+                return frame
+
+    def until_output(self, text):
+        """Reads until the program has printed `text` (bytes); returns the
+        frames that arrived meanwhile."""
+        frames = []
+        while text not in self.output:
+            frame = self._step()
+            if frame is not None:
+                frames.append(frame)
+        return frames
 
     def until(self, kind):
         while True:

@@ -31,7 +31,7 @@ def test_program_runs_on_when_the_host_goes_away(micropython, program):
         """
     )
     with AgentLink(micropython, path) as link:
-        assert link.until(b"H")[0] == b"1"
+        assert link.until(b"H")[0] == b"2"
         link.until(b"S")
         link.send(b"B", 1, path, 4, "", "i,total", 0)  # a breakpoint at the print
         link.until(b"R")

@@ -9,6 +9,13 @@
 //! alone, and blank lines between messages are skipped. When a header block is
 //! broken it reports a [`DapError`] and then re-synchronises on the next
 //! `Content-Length` header it sees, so one bad message does not end a session.
+//!
+//! On a socket that tolerance is a hole: a web page can make a browser send
+//! an HTTP request whose body carries DAP frames after a junk line. A strict
+//! reader ([`FrameReader::strict`]) accepts only `Content-Length` and
+//! `Content-Type` header lines from the first byte and never
+//! re-synchronises: anything else is [`DapError::NotDap`], which ends the
+//! stream.
 
 use std::io::{self, BufRead, Read, Write};
 
@@ -25,6 +32,10 @@ pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
 const MAX_HEADER_LINE: usize = 8 * 1024;
 
 const CONTENT_LENGTH: &[u8] = b"content-length";
+const CONTENT_TYPE: &[u8] = b"content-type";
+
+/// The longest header line a strict reader accepts (a real one is ~25 bytes).
+const STRICT_MAX_HEADER_LINE: usize = 256;
 
 /// Reads `Content-Length`-framed message bodies from a byte stream.
 #[derive(Debug)]
@@ -38,6 +49,8 @@ pub struct FrameReader<R> {
     resyncing: bool,
     /// End of stream reached: always report a clean EOF from now on.
     eof: bool,
+    /// Socket mode: only DAP headers, no re-synchronisation.
+    strict: bool,
 }
 
 /// One line read by [`read_line_tail`].
@@ -66,7 +79,23 @@ impl<R: BufRead> FrameReader<R> {
             pending: None,
             resyncing: false,
             eof: false,
+            strict: false,
         }
+    }
+
+    /// A reader for untrusted peers (sockets): only `Content-Length` and
+    /// `Content-Type` header lines, from the first byte on; any other byte
+    /// sequence is [`DapError::NotDap`] and ends the stream.
+    pub fn strict(inner: R, max_size: usize) -> Self {
+        FrameReader {
+            strict: true,
+            ..Self::with_max_size(inner, max_size)
+        }
+    }
+
+    /// Whether this reader is strict (see [`FrameReader::strict`]).
+    pub fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// The wrapped reader.
@@ -101,7 +130,12 @@ impl<R: BufRead> FrameReader<R> {
         if self.eof {
             return Ok(None);
         }
-        let length = match self.read_header()? {
+        let header = if self.strict {
+            self.read_header_strict()
+        } else {
+            self.read_header()
+        };
+        let length = match header? {
             Some(n) => n,
             None => return Ok(None),
         };
@@ -124,6 +158,83 @@ impl<R: BufRead> FrameReader<R> {
             });
         }
         Ok(Some(body))
+    }
+
+    /// Reads one header block of a strict reader: `Content-Length` and
+    /// `Content-Type` lines ending in CRLF, then a blank line.
+    fn read_header_strict(&mut self) -> Result<Option<usize>, DapError> {
+        let mut length = None;
+        let mut first = true;
+        loop {
+            let Some(line) = self.read_strict_line(first)? else {
+                return Ok(None);
+            };
+            first = false;
+            if line.is_empty() {
+                return match length {
+                    Some(n) if n > self.max_size => Err(self.not_dap(&format!(
+                        "a message of {n} bytes, over the maximum of {}",
+                        self.max_size
+                    ))),
+                    Some(n) => Ok(Some(n)),
+                    None => Err(self.not_dap("a header block without Content-Length")),
+                };
+            }
+            let Some((name, value)) = parse_header_line(&line) else {
+                return Err(self.not_dap(&format!("{:?}", String::from_utf8_lossy(&line))));
+            };
+            if name.eq_ignore_ascii_case(CONTENT_LENGTH) && length.is_none() {
+                length = Some(parse_length(value).map_err(|e| self.not_dap(&e))?);
+            } else if !name.eq_ignore_ascii_case(CONTENT_TYPE) {
+                return Err(self.not_dap(&format!("the header {:?}", String::from_utf8_lossy(name))));
+            }
+        }
+    }
+
+    /// One header line of a strict reader, without its CRLF. Judged byte by
+    /// byte as it arrives, so that a peer sending something else (or
+    /// nothing useful, slowly) is turned away at once: the name must be
+    /// `Content-Length` or `Content-Type`, the line short. `None` at a clean
+    /// end of stream before a message.
+    fn read_strict_line(&mut self, first: bool) -> Result<Option<Vec<u8>>, DapError> {
+        let mut line = Vec::new();
+        loop {
+            let byte = match self.inner.fill_buf() {
+                Ok([]) => {
+                    self.eof = true;
+                    if first && line.is_empty() {
+                        return Ok(None);
+                    }
+                    return Err(DapError::NotDap("the stream ended inside a header".into()));
+                }
+                Ok(b) => b[0],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            self.inner.consume(1);
+            if byte == b'\n' {
+                return match line.pop() {
+                    Some(b'\r') => Ok(Some(line)),
+                    _ => Err(self.not_dap("a header line that does not end in CRLF")),
+                };
+            }
+            line.push(byte);
+            let name_end = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+            let name = &line[..name_end.min(line.len())];
+            let plausible = [CONTENT_LENGTH, CONTENT_TYPE]
+                .iter()
+                .any(|h| name.len() <= h.len() && h[..name.len()].eq_ignore_ascii_case(name))
+                || (line.len() == 1 && byte == b'\r');
+            if !plausible || line.len() > STRICT_MAX_HEADER_LINE {
+                return Err(self.not_dap(&format!("{:?}", String::from_utf8_lossy(&line))));
+            }
+        }
+    }
+
+    /// Ends a strict stream at bytes that are not DAP.
+    fn not_dap(&mut self, what: &str) -> DapError {
+        self.eof = true;
+        DapError::NotDap(what.chars().take(120).collect())
     }
 
     /// Reads one header block; returns the announced body length.
@@ -614,5 +725,68 @@ mod tests {
             (Some(12), Some("threads".into()))
         );
         assert_eq!(sniff("not json"), (None, None));
+    }
+
+    fn strict_frames(bytes: &[u8]) -> Vec<Result<Vec<u8>, String>> {
+        let mut r = FrameReader::strict(bytes, 1024);
+        let mut out = Vec::new();
+        loop {
+            match r.read_frame() {
+                Ok(Some(b)) => out.push(Ok(b)),
+                Ok(None) => return out,
+                Err(e) => out.push(Err(e.to_string())),
+            }
+        }
+    }
+
+    #[test]
+    fn strict_reads_dap_frames() {
+        let got = strict_frames(b"Content-Length: 2\r\n\r\n{}content-length: 3\r\nContent-Type: x\r\n\r\n[1]");
+        assert_eq!(got, vec![Ok(b"{}".to_vec()), Ok(b"[1]".to_vec())]);
+        assert!(strict_frames(b"").is_empty());
+    }
+
+    #[test]
+    fn strict_rejects_a_browser_post_at_its_first_line() {
+        // What a cross-origin text/plain fetch() sends: an HTTP request whose
+        // body hides DAP frames after a junk line.
+        let body = b"junk\r\nContent-Length: 2\r\n\r\n{}";
+        let mut post = format!(
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1:5678\r\nOrigin: http://evil.example\r\n\
+             Content-Type: text/plain;charset=UTF-8\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        post.extend_from_slice(body);
+        let got = strict_frames(&post);
+        assert_eq!(got.len(), 1, "{got:?}");
+        let err = got[0].as_ref().unwrap_err();
+        // Turned away at the first byte that cannot start a DAP header.
+        assert_eq!(err, "not the Debug Adapter Protocol: \"P\"");
+    }
+
+    #[test]
+    fn strict_rejects_other_headers_bare_newlines_junk_and_oversize() {
+        for bad in [
+            &b"Origin: http://x\r\nContent-Length: 2\r\n\r\n{}"[..],
+            b"Content-Length: 2\r\nHost: x\r\n\r\n{}",
+            b"Content-Length: 2\n\n{}",
+            b"\r\nContent-Length: 2\r\n\r\n{}",
+            b"xContent-Length: 2\r\n\r\n{}",
+            b"Content-Length: 2x\r\n\r\n{}",
+            b"Content-Type: a\r\n\r\n{}",
+            b"Content-Length: 4096\r\n\r\n{}",
+            b"Content-Length: 2\r\n",
+        ] {
+            let got = strict_frames(bad);
+            assert!(
+                matches!(got.as_slice(), [Err(_)]),
+                "{:?} gave {got:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        // Nothing after a bad frame is read: no re-synchronisation.
+        let got = strict_frames(b"Content-Length: 2x\r\n\r\nContent-Length: 2\r\n\r\n{}");
+        assert_eq!(got.len(), 1);
     }
 }

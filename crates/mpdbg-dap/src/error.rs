@@ -64,6 +64,10 @@ pub enum DapError {
         /// The `command`, if present.
         command: Option<String>,
     },
+    /// A strict (socket) reader met bytes that are not a DAP header: an HTTP
+    /// request line, a browser's `Origin:` header, junk. Not recoverable: the
+    /// connection must be closed with nothing parsed or run.
+    NotDap(String),
     /// An outgoing message could not be serialised.
     Encode(serde_json::Error),
 }
@@ -73,7 +77,7 @@ impl DapError {
     pub fn is_recoverable(&self) -> bool {
         !matches!(
             self,
-            DapError::Io(_) | DapError::UnexpectedEof { .. } | DapError::Encode(_)
+            DapError::Io(_) | DapError::UnexpectedEof { .. } | DapError::NotDap(_) | DapError::Encode(_)
         )
     }
 
@@ -130,6 +134,7 @@ impl fmt::Display for DapError {
             DapError::InvalidMessage { message, .. } => {
                 write!(f, "invalid DAP message: {message}")
             }
+            DapError::NotDap(what) => write!(f, "not the Debug Adapter Protocol: {what}"),
             DapError::Encode(e) => write!(f, "cannot encode DAP message: {e}"),
         }
     }

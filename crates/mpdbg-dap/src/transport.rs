@@ -17,6 +17,10 @@ use crate::codec::{self, FrameReader, DEFAULT_MAX_MESSAGE_SIZE};
 use crate::error::DapError;
 use crate::messages::{Event, ProtocolMessage, Request, Response};
 
+/// The largest message a socket peer may send (an editor's biggest, a
+/// `setBreakpoints` of a long file, is a few KB).
+pub const SOCKET_MAX_MESSAGE_SIZE: usize = 1024 * 1024;
+
 /// The reading half of a connection.
 pub struct DapReader {
     frames: FrameReader<Box<dyn BufRead + Send>>,
@@ -28,6 +32,16 @@ impl DapReader {
     /// Reads from `reader` with the default message size cap.
     pub fn new(reader: impl BufRead + Send + 'static) -> Self {
         Self::with_max_size(reader, DEFAULT_MAX_MESSAGE_SIZE)
+    }
+
+    /// Reads an untrusted peer (a socket): strict framing, and any malformed
+    /// message ends the stream instead of being skipped.
+    pub fn strict(reader: impl BufRead + Send + 'static) -> Self {
+        let boxed: Box<dyn BufRead + Send> = Box::new(reader);
+        DapReader {
+            frames: FrameReader::strict(boxed, SOCKET_MAX_MESSAGE_SIZE),
+            done: false,
+        }
     }
 
     /// Reads from `reader`, rejecting bodies over `max_size` bytes.
@@ -56,6 +70,11 @@ impl DapReader {
             }
         };
         let decoded = codec::decode_message(&body);
+        if let (Err(e), true) = (&decoded, self.frames.is_strict()) {
+            // A socket peer that sends a broken message is not our editor.
+            self.done = true;
+            return Err(DapError::NotDap(e.to_string()));
+        }
         if let Err(DapError::InvalidJson { .. } | DapError::InvalidUtf8 { .. }) = decoded {
             // A length that was too long swallows the next frame: recover it.
             self.frames.push_back_embedded_frame(&body);
@@ -225,7 +244,7 @@ impl Connection {
             let _ = control.shutdown(Shutdown::Both);
         });
         Ok(Connection {
-            reader: DapReader::new(BufReader::new(read_half)),
+            reader: DapReader::strict(BufReader::new(read_half)),
             sender: DapSender::build(Box::new(stream), Some(shutdown)),
         })
     }

@@ -43,8 +43,22 @@ enum Command {
     /// Serve the Debug Adapter Protocol to an editor (stdio, or TCP with --listen).
     Dap {
         /// Listen on this address (for example 127.0.0.1:5678) instead of stdio.
+        /// Loopback addresses only, unless --allow-remote is given.
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
+        /// With --listen: clients must send this secret as "token" in their
+        /// launch or attach configuration before anything else is obeyed.
+        #[arg(
+            long,
+            value_name = "SECRET",
+            env = "MPDBG_DAP_TOKEN",
+            hide_env_values = true,
+            requires = "listen"
+        )]
+        token: Option<String>,
+        /// With --listen: accept a non-loopback address (needs --token).
+        #[arg(long, requires = "listen")]
+        allow_remote: bool,
     },
     /// Start the emulated board (our MicroPython firmware in QEMU's mps2-an385,
     /// a Cortex-M3): prints the path of its UART's pseudo-terminal as one line
@@ -117,7 +131,16 @@ fn main() -> ExitCode {
             0
         }),
         Command::Emulate { flavour, gdb, icount } => emulate(flavour, gdb, icount),
-        Command::Dap { listen } => dap::run(listen).map(|_| 0),
+        Command::Dap {
+            listen,
+            token,
+            allow_remote,
+        } => dap::run(listen.map(|addr| dap::listen::ListenOptions {
+            addr,
+            token,
+            allow_remote,
+        }))
+        .map(|_| 0),
         Command::Run {
             breakpoints,
             micropython,

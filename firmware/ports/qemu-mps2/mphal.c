@@ -9,6 +9,9 @@
 #include "board.h"
 #include "posix_port.h"
 #include "ramfs.h"
+#if MPDBG_SETTRACE
+#include "mpdbg_port.h"
+#endif
 
 #define SYSTICK_RELOAD (BOARD_CPU_HZ / 1000 - 1)
 // The board has no real-time clock: wall time starts at 2000-01-01.
@@ -102,6 +105,12 @@ void mp_hal_delay_us(mp_uint_t us) {
 }
 
 int mp_hal_stdin_rx_chr(void) {
+    #if MPDBG_SETTRACE
+    int served = mpdbg_stdin_rx_chr(); // the program's input while a debugger owns the UART
+    if (served >= 0) {
+        return served;
+    }
+    #endif
     for (;;) {
         int c = uart_read_byte();
         if (c >= 0) {

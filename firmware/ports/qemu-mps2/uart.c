@@ -31,7 +31,7 @@ static volatile uint32_t rx_head; // written by the interrupt
 static volatile uint32_t rx_tail; // written by the reader
 
 #if MICROPY_MPDBG_INPUT_NOTIFY
-void mpdbg_input_pending(void);
+#include "mpdbg_port.h"
 #endif
 
 void uart_init(void) {

@@ -13,6 +13,9 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "mphal_host.h"
+#if MPDBG_SETTRACE
+#include "mpdbg_port.h"
+#endif
 
 bool mp_hal_stdin_eof;
 
@@ -43,6 +46,12 @@ void mp_hal_stdio_mode_orig(void) {
 }
 
 int mp_hal_stdin_rx_chr(void) {
+    #if MPDBG_SETTRACE
+    int served = mpdbg_stdin_rx_chr();
+    if (served >= 0) {
+        return served;
+    }
+    #endif
     for (;;) {
         unsigned char c;
         ssize_t n = read(0, &c, 1);
@@ -132,7 +141,6 @@ static void sigint_handler(int signum) {
 
 #if MICROPY_MPDBG_INPUT_NOTIFY
 #include <fcntl.h>
-void mpdbg_input_pending(void);
 
 static void sigio_handler(int signum) {
     (void)signum;

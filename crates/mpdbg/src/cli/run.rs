@@ -136,6 +136,7 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         }
     }
     session.configuration_done()?;
+    forward_stdin(session.clone());
     while let Ok(Some((reason, description))) = rx.recv() {
         if let Err(e) = report(&session, reason, &description) {
             eprintln!("mpdbg: {e:#}");
@@ -143,6 +144,28 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         session.resume(Resume::Continue).ok();
     }
     Ok(session.wait())
+}
+
+/// Our stdin (a pipe or the terminal) is the program's: the device's own
+/// stdin is the debugger's link, so it travels in input messages.
+fn forward_stdin(session: Arc<Session>) {
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = [0u8; 4096];
+        loop {
+            match std::io::Read::read(&mut stdin, &mut buf) {
+                Ok(0) | Err(_) => {
+                    session.send_input(&[]).ok();
+                    return;
+                }
+                Ok(n) => {
+                    if session.send_input(&buf[..n]).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
 }
 
 #[cfg(test)]

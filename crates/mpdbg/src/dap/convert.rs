@@ -89,8 +89,13 @@ pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
 }
 
 pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {
-    let frame = frame_index(args.frame_id.unwrap_or(1))?;
     let repl = matches!(args.context, Some(EvaluateContext::Repl));
+    if repl && args.frame_id.is_none() && s.is_running() {
+        // Typed in the debug console while the program runs: a line of its stdin.
+        s.send_input(format!("{}\n", args.expression).as_bytes())?;
+        return Ok(json!({ "result": "", "variablesReference": 0 }));
+    }
+    let frame = frame_index(args.frame_id.unwrap_or(1))?;
     let v = match s.evaluate(frame, &args.expression, false) {
         Ok(v) => v,
         // In the debug console a statement (`y = 5`) is fine too.
@@ -125,12 +130,12 @@ pub fn exception_info(s: &Session) -> Result<Value> {
     }))
 }
 
-pub fn source(args: &SourceArguments) -> Result<Value> {
+pub fn source(session: &Session, args: &SourceArguments) -> Result<Value> {
     let path = args
         .source
         .as_ref()
         .and_then(|s| s.path.clone())
         .ok_or_else(|| anyhow!("this source is only on the device; mpdbg cannot fetch it yet"))?;
-    let content = std::fs::read_to_string(&path).map_err(|e| anyhow!("cannot read {path}: {e}"))?;
+    let content = session.source_text(std::path::Path::new(&path))?;
     Ok(json!({ "content": content }))
 }

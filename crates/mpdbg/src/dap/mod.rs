@@ -1,9 +1,13 @@
 //! `mpdbg dap`: the Debug Adapter Protocol front end of a session. Requests
 //! are read on this thread; session events become DAP events from the
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
+mod config;
 mod convert;
+pub mod listen;
 
-use crate::session::{BreakpointRequest, EventSink, LaunchConfig, OutputKind, Resume, Session, SessionEvent};
+use config::LaunchArgs;
+
+use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -11,7 +15,7 @@ use mpdbg_dap::{
 };
 use serde_json::json;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 const THREAD_ID: i64 = 1;
 
@@ -61,19 +65,26 @@ impl EventSink for DapSink {
     }
 }
 
-/// Runs one debug session over `conn` until the editor disconnects.
-pub fn serve(conn: Connection) -> Result<()> {
-    let Connection { mut reader, sender } = conn;
+/// Runs one debug session over `conn` until the editor disconnects (the
+/// caller closes the connection: see [`listen`]). With a
+/// `token`, the client must send it in its `launch`/`attach` arguments: until
+/// then only `initialize` is answered, and anything else closes the connection.
+pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
+    let Connection { reader, sender } = conn;
+    let control: SharedControl = Arc::default();
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        control: control.clone(),
         pending: PendingConfig::default(),
+        token: token.map(str::to_string),
     };
-    loop {
-        let request = match reader.read_message() {
-            Ok(Some(ProtocolMessage::Request(r))) => r,
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || read_requests(reader, control, tx));
+    for incoming in rx {
+        let request = match incoming {
+            Ok(ProtocolMessage::Request(r)) => r,
+            Ok(_) => continue,
             Err(e) if e.is_recoverable() => {
                 match e.error_response() {
                     Some(r) => {
@@ -88,9 +99,26 @@ pub fn serve(conn: Connection) -> Result<()> {
                 }
                 continue;
             }
-            Err(e) => return Err(anyhow!("the editor connection failed: {e}")),
+            Err(e) => {
+                // A socket peer that does not speak DAP: the caller closes
+                // the connection, having run nothing.
+                if let Some(s) = adapter.session.take() {
+                    s.disconnect(true);
+                }
+                return Err(anyhow!("the editor connection failed: {e}"));
+            }
         };
+        let runs = adapter.control.lock().map_or(true, |mut c| c.start(&request));
+        if !runs {
+            sender
+                .send_response(mpdbg_dap::Response::error(&request, "cancelled"))
+                .ok();
+            continue;
+        }
         let done = adapter.handle(&request);
+        if let Ok(mut c) = adapter.control.lock() {
+            c.finish();
+        }
         if done {
             break;
         }
@@ -98,8 +126,95 @@ pub fn serve(conn: Connection) -> Result<()> {
     if let Some(s) = adapter.session.take() {
         s.disconnect(true);
     }
-    sender.shutdown();
     Ok(())
+}
+
+/// What the reader thread shares with the handler: the session, and which
+/// request runs now, so that a `cancel` or a `pause` interrupts it.
+#[derive(Default)]
+struct Control {
+    session: Option<Arc<Session>>,
+    running: Option<i64>,
+    /// Cancelled before they ran: answered "cancelled" without running.
+    cancelled: std::collections::HashSet<i64>,
+    /// Requests before this one came ahead of a pause at a stop: they are
+    /// interrupted (a looping evaluation must not hold the pause up).
+    interrupt_below: i64,
+}
+
+type SharedControl = Arc<std::sync::Mutex<Control>>;
+
+impl Control {
+    /// What a `cancel` or a `pause` does before it is handled in turn.
+    fn interrupt_for(&mut self, r: &Request) {
+        let Some(session) = self.session.clone() else { return };
+        match r.command.as_str() {
+            "cancel" => {
+                let Some(target) = r.arguments.get("requestId").and_then(serde_json::Value::as_i64) else {
+                    return;
+                };
+                if self.running == Some(target) {
+                    session.interrupt().ok();
+                } else {
+                    self.cancelled.insert(target);
+                }
+            }
+            "pause" if session.at_stop() => {
+                self.interrupt_below = self.interrupt_below.max(r.seq);
+                if self.running.is_some_and(|seq| seq < r.seq) {
+                    session.interrupt().ok();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Marks `r` as running; false when it was cancelled before it ran.
+    fn start(&mut self, r: &Request) -> bool {
+        if self.cancelled.remove(&r.seq) {
+            return false;
+        }
+        self.running = Some(r.seq);
+        if r.seq < self.interrupt_below {
+            if let Some(s) = &self.session {
+                s.interrupt().ok();
+            }
+        }
+        true
+    }
+
+    fn finish(&mut self) {
+        self.running = None;
+        if let Some(s) = &self.session {
+            s.interrupt_done();
+        }
+    }
+}
+
+/// Reads the editor's messages on a thread of its own, so that a `cancel` or
+/// a `pause` reaches the device while a request (a looping evaluation) still
+/// runs: they interrupt it at once; every message is then handled in order.
+fn read_requests(
+    mut reader: mpdbg_dap::DapReader,
+    control: SharedControl,
+    tx: std::sync::mpsc::Sender<Result<ProtocolMessage, mpdbg_dap::DapError>>,
+) {
+    loop {
+        let message = match reader.read_message() {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => return,
+            Err(e) => Err(e),
+        };
+        let fatal = message.as_ref().is_err_and(|e| !e.is_recoverable());
+        if let Ok(ProtocolMessage::Request(r)) = &message {
+            if let Ok(mut c) = control.lock() {
+                c.interrupt_for(r);
+            }
+        }
+        if tx.send(message).is_err() || fatal {
+            return;
+        }
+    }
 }
 
 /// Breakpoint and filter settings that arrive before the program is launched.
@@ -111,7 +226,11 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    control: SharedControl,
     pending: PendingConfig,
+    /// The secret the client has yet to present; `None` once it has (or when
+    /// none is required).
+    token: Option<String>,
 }
 
 impl Adapter {
@@ -127,9 +246,32 @@ impl Adapter {
             Ok(c) => c,
             Err(e) => {
                 self.sender.send_response(e.response()).ok();
-                return false;
+                return self.token.is_some();
             }
         };
+        if let Some(expected) = &self.token {
+            let presented = match &command {
+                Command::Initialize(_) => None,
+                Command::Launch(a) | Command::Attach(a) => Some(a.get_str("token").unwrap_or_default()),
+                _ => Some(""),
+            };
+            if let Some(presented) = presented {
+                if !listen::token_matches(expected, presented) {
+                    let why = if presented.is_empty() {
+                        format!("mpdbg: '{}' before authentication: this adapter needs \"token\" in the launch or attach configuration; closing the connection\n", req.command)
+                    } else {
+                        "mpdbg: wrong \"token\" in the launch or attach configuration; closing the connection\n"
+                            .to_string()
+                    };
+                    eprint!("{why}");
+                    self.sender
+                        .send_event(Event::raw("output", json!({ "category": "important", "output": why })))
+                        .ok();
+                    return true;
+                }
+                self.token = None;
+            }
+        }
         let mut done = false;
         let result: Result<serde_json::Value> = match command {
             Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
@@ -176,7 +318,7 @@ impl Adapter {
             Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
             Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
-            Command::Source(args) => convert::source(&args),
+            Command::Source(args) => self.session().and_then(|s| convert::source(s, &args)),
             Command::Terminate(_) => {
                 if let Some(s) = &self.session {
                     s.terminate();
@@ -191,9 +333,12 @@ impl Adapter {
                 }
                 Ok(json!(null))
             }
+            // The reader thread has interrupted the request it cancels.
+            Command::Cancel(_) => Ok(json!(null)),
             Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
             _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
+        let launched = req.command == "launch" && result.is_ok();
         let sent = match result {
             Ok(body) if body.is_null() => self.sender.ack(req),
             Ok(body) => self.sender.respond(req, body),
@@ -203,7 +348,7 @@ impl Adapter {
             eprintln!("mpdbg dap: cannot answer the editor: {e}");
             return true;
         }
-        if req.command == "launch" && self.session.is_some() {
+        if launched {
             self.sender.send_event(Event::initialized()).ok();
         }
         done
@@ -213,24 +358,7 @@ impl Adapter {
         if self.session.is_some() {
             return Err(anyhow!("a program is already being debugged"));
         }
-        let text = |k: &str| raw.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let program = text("program").ok_or_else(|| anyhow!("the launch configuration has no \"program\""))?;
-        let args = match raw.get("args") {
-            Some(serde_json::Value::Array(a)) => a
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect(),
-            Some(serde_json::Value::String(s)) => s.split_whitespace().map(str::to_string).collect(),
-            _ => Vec::new(),
-        };
-        let cfg = LaunchConfig {
-            program: PathBuf::from(program),
-            args,
-            cwd: text("cwd").filter(|c| !c.is_empty()).map(PathBuf::from),
-            stop_on_entry: raw.get("stopOnEntry").and_then(|v| v.as_bool()).unwrap_or(false),
-            micropython: text("micropython").filter(|c| !c.is_empty()).map(PathBuf::from),
-            heap_size: text("heapSize").filter(|c| !c.is_empty()),
-        };
+        let cfg = LaunchArgs::parse(raw)?.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
         });
@@ -245,6 +373,9 @@ impl Adapter {
                     json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
                 ))
                 .ok();
+        }
+        if let Ok(mut c) = self.control.lock() {
+            c.session = Some(session.clone());
         }
         self.session = Some(session);
         Ok(())
@@ -290,6 +421,7 @@ fn capabilities() -> Capabilities {
         supports_exception_info_request: Some(true),
         support_terminate_debuggee: Some(true),
         supports_delayed_stack_trace_loading: Some(true),
+        supports_cancel_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),
             filter("uncaught", "Uncaught Exceptions", true),
@@ -299,21 +431,9 @@ fn capabilities() -> Capabilities {
 }
 
 /// `mpdbg dap` on stdio, or on a TCP port for editors that connect.
-pub fn run(listen: Option<String>) -> Result<()> {
+pub fn run(listen: Option<listen::ListenOptions>) -> Result<()> {
     match listen {
-        None => serve(Connection::stdio()),
-        Some(addr) => {
-            let listener = mpdbg_dap::DapListener::bind(addr.as_str())?;
-            eprintln!("mpdbg dap: listening on {}", listener.local_addr()?);
-            let lock = Mutex::new(());
-            loop {
-                let (conn, peer) = listener.accept()?;
-                eprintln!("mpdbg dap: editor connected from {peer}");
-                let _one_at_a_time = lock.lock();
-                if let Err(e) = serve(conn) {
-                    eprintln!("mpdbg dap: session ended with an error: {e:#}");
-                }
-            }
-        }
+        None => serve(Connection::stdio(), None),
+        Some(options) => listen::run(options),
     }
 }

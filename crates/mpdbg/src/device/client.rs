@@ -4,9 +4,9 @@
 use super::frame::{self, Demux, Piece};
 use super::message::{decode, DeviceMessage, Request};
 use crate::transport::LinkStreams;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use std::io::{Read, Write};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::thread;
@@ -34,6 +34,11 @@ pub struct DeviceClient {
     writer: Mutex<Box<dyn Write + Send>>,
     replies: Mutex<Receiver<DeviceMessage>>,
     next_id: AtomicU32,
+    /// A request waits for its reply.
+    in_flight: AtomicBool,
+    /// The front end's request was interrupted: its device requests fail
+    /// until [`DeviceClient::interrupt_done`].
+    interrupted: AtomicBool,
 }
 
 impl DeviceClient {
@@ -42,10 +47,14 @@ impl DeviceClient {
         let (reply_tx, reply_rx) = channel();
         let (chunk_tx, chunk_rx) = channel::<Option<Vec<u8>>>();
         spawn_reader(streams.reader, chunk_tx);
+        // `Closed` must come after the last of the error stream too (a
+        // SyntaxError's message arrives there just before the end).
+        let (stderr_done_tx, stderr_done) = channel::<()>();
         let ev = events.clone();
-        thread::spawn(move || demux_loop(chunk_rx, reply_tx, ev));
+        thread::spawn(move || demux_loop(chunk_rx, reply_tx, ev, stderr_done));
         if let Some(mut err) = streams.stderr {
             thread::spawn(move || {
+                let _done = stderr_done_tx;
                 let mut buf = [0u8; 4096];
                 while let Ok(n) = err.read(&mut buf) {
                     if n == 0
@@ -65,15 +74,14 @@ impl DeviceClient {
             writer: Mutex::new(streams.writer),
             replies: Mutex::new(reply_rx),
             next_id: AtomicU32::new(1),
+            in_flight: AtomicBool::new(false),
+            interrupted: AtomicBool::new(false),
         }
     }
 
     fn write(&self, req: &Request, id: u32) -> Result<()> {
-        let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
         let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
-        w.write_all(&bytes)
-            .and_then(|_| w.flush())
-            .map_err(|e| anyhow!("cannot write to the device: {e}"))
+        write_to(&mut **w, req, id)
     }
 
     /// Sends a request that has no reply (continue, step, detach...).
@@ -91,18 +99,80 @@ impl DeviceClient {
         // Replies to requests that timed out earlier are stale: drop them.
         while replies.try_recv().is_ok() {}
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.write(req, id)?;
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match replies.recv_timeout(left) {
-                Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
-                Ok(_) => continue,
-                Err(RecvTimeoutError::Timeout) => {
-                    bail!("the device did not answer within {:.1} s", timeout.as_secs_f32())
-                }
-                Err(RecvTimeoutError::Disconnected) => bail!("the device link is closed"),
+        {
+            // Under the writer's lock, as in interrupt(): a cancel is
+            // either seen here or written after this request.
+            let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
+            if self.interrupted.load(Ordering::SeqCst) {
+                return Err(anyhow!("interrupted"));
             }
+            write_to(&mut **w, req, id)?;
+            self.in_flight.store(true, Ordering::SeqCst);
+        }
+        let reply = wait_reply(&replies, id, timeout);
+        let reply = match reply {
+            Err(ReplyError::Timeout) => {
+                // Whatever the agent runs for us (a loop in an evaluation, a
+                // slow repr) must not wedge the session: interrupt it, so
+                // that the next request is served and answered in turn.
+                self.write(&Request::Cancel, 0).ok();
+                match wait_reply(&replies, id, INTERRUPT_GRACE) {
+                    Ok(_) | Err(ReplyError::Timeout) => Err(anyhow!(
+                        "interrupted: the device did not answer within {:.1} s",
+                        timeout.as_secs_f32()
+                    )),
+                    Err(ReplyError::Closed) => Err(anyhow!("the device link is closed")),
+                }
+            }
+            Err(ReplyError::Closed) => Err(anyhow!("the device link is closed")),
+            Ok(msg) => Ok(msg),
+        };
+        self.in_flight.store(false, Ordering::SeqCst);
+        reply
+    }
+
+    /// Interrupts the request in flight, if any (DAP `cancel`, a `pause`
+    /// during an evaluation); its reply then says "interrupted".
+    pub fn interrupt(&self) -> Result<bool> {
+        let mut w = self.writer.lock().map_err(|_| anyhow!("device writer poisoned"))?;
+        self.interrupted.store(true, Ordering::SeqCst);
+        if !self.in_flight.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        write_to(&mut **w, &Request::Cancel, 0).map(|_| true)
+    }
+
+    /// The front end's request is over: later requests run again.
+    pub fn interrupt_done(&self) {
+        self.interrupted.store(false, Ordering::SeqCst);
+    }
+}
+
+fn write_to(w: &mut (dyn Write + Send), req: &Request, id: u32) -> Result<()> {
+    let bytes = frame::encode(&req.encode(id)).map_err(|e| anyhow!(e))?;
+    w.write_all(&bytes)
+        .and_then(|_| w.flush())
+        .map_err(|e| anyhow!("cannot write to the device: {e}"))
+}
+
+/// How long an interrupted request may take to answer.
+const INTERRUPT_GRACE: Duration = Duration::from_millis(1500);
+
+enum ReplyError {
+    Timeout,
+    Closed,
+}
+
+/// The reply to request `id`; replies to earlier requests are skipped.
+fn wait_reply(replies: &Receiver<DeviceMessage>, id: u32, timeout: Duration) -> Result<DeviceMessage, ReplyError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match replies.recv_timeout(left) {
+            Ok(msg) if msg.reply_id() == Some(id) => return Ok(msg),
+            Ok(_) => continue,
+            Err(RecvTimeoutError::Timeout) => return Err(ReplyError::Timeout),
+            Err(RecvTimeoutError::Disconnected) => return Err(ReplyError::Closed),
         }
     }
 }
@@ -126,7 +196,15 @@ fn spawn_reader(mut reader: Box<dyn Read + Send>, tx: Sender<Option<Vec<u8>>>) {
     });
 }
 
-fn demux_loop(chunks: Receiver<Option<Vec<u8>>>, replies: Sender<DeviceMessage>, events: Sender<DeviceEvent>) {
+/// How long the end of the link waits for the error stream to end too.
+const STDERR_DRAIN: Duration = Duration::from_secs(2);
+
+fn demux_loop(
+    chunks: Receiver<Option<Vec<u8>>>,
+    replies: Sender<DeviceMessage>,
+    events: Sender<DeviceEvent>,
+    stderr_done: Receiver<()>,
+) {
     let mut demux = Demux::default();
     let emit = |piece: Piece| match piece {
         Piece::Output(bytes) => {
@@ -157,6 +235,8 @@ fn demux_loop(chunks: Receiver<Option<Vec<u8>>>, replies: Sender<DeviceMessage>,
                 while demux.holding() {
                     demux.flush().into_iter().for_each(emit);
                 }
+                // Disconnected (not a message) is the error stream's end.
+                stderr_done.recv_timeout(STDERR_DRAIN).ok();
                 events.send(DeviceEvent::Closed).ok();
                 break;
             }

@@ -269,7 +269,14 @@ pub enum Request {
     },
     Detach,
     Terminate,
+    /// Bytes for the program's stdin; empty: the end of its input.
+    Input(Vec<u8>),
+    /// Interrupt what the agent runs for the host (an evaluation, a repr).
+    Cancel,
 }
+
+/// The most program input one `Input` request carries.
+pub const INPUT_CHUNK: usize = 4096;
 
 /// Where `Request::Set` writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -353,6 +360,8 @@ impl Request {
             }
             Request::Detach => p(b'Q'),
             Request::Terminate => p(b'Z'),
+            Request::Input(data) => p(b'U').field(data),
+            Request::Cancel => p(b'J'),
         }
         .into_bytes()
     }

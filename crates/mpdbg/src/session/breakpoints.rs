@@ -76,6 +76,19 @@ impl HitCondition {
 
 /// Resolves requested lines against the model; returns the editor's view and
 /// the breakpoints to activate.
+/// Every breakpoint of a file that cannot hold any, unverified with `why`.
+pub fn rejected(requests: &[BreakpointRequest], why: &str) -> Vec<BreakpointResult> {
+    requests
+        .iter()
+        .map(|r| BreakpointResult {
+            id: 0,
+            verified: false,
+            line: r.line,
+            message: Some(why.to_string()),
+        })
+        .collect()
+}
+
 pub fn resolve(
     model: Result<&SourceModel, &str>,
     requests: &[BreakpointRequest],

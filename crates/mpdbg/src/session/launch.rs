@@ -1,6 +1,6 @@
 //! Starting a program on the built-in debug MicroPython (or an interpreter
 //! the user names) with the agent, up to the point where breakpoints can be set.
-use super::{pump, PathMap, Phase, Session, State};
+use super::{pump, sources::Sources, PathMap, Phase, Session, State};
 use crate::device::DeviceClient;
 use crate::micropython::{self, Flavour};
 use crate::transport::{ProcessTransport, Transport};
@@ -160,9 +160,10 @@ impl Session {
             transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
-            sources: Mutex::new(Default::default()),
+            sources: Mutex::new(Sources::for_program(&program)),
             sink,
             root: PathMap,
+            at_stop: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

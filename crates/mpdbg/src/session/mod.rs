@@ -72,6 +72,17 @@ pub struct ExceptionView {
     pub uncaught: bool,
 }
 
+impl ExceptionView {
+    /// "Type: message", or just "Type" when the message is empty.
+    pub fn summary(&self) -> String {
+        if self.message.is_empty() {
+            self.type_name.clone()
+        } else {
+            format!("{}: {}", self.type_name, self.message)
+        }
+    }
+}
+
 struct State {
     phase: Phase,
     stop_on_entry: bool,
@@ -118,6 +129,9 @@ pub struct Session {
     sink: Arc<dyn EventSink>,
     /// Where the program's files are on the device, by host path and back.
     root: PathMap,
+    /// The program is stopped: read without the state's lock, which a
+    /// request holds while the device works for it.
+    at_stop: std::sync::atomic::AtomicBool,
 }
 
 /// Maps host paths to the device's and back. Local launches run the host's
@@ -161,6 +175,11 @@ impl Session {
 
     /// Sets the breakpoints of one file (replacing its previous ones).
     pub fn set_breakpoints(&self, path: &Path, requests: &[BreakpointRequest]) -> Vec<BreakpointResult> {
+        if let Some(why) = sources::unusable_source(path) {
+            if path.exists() {
+                return breakpoints::rejected(requests, &why);
+            }
+        }
         let model = self.sources.lock().map(|mut s| s.model(path)).ok();
         let (results, active) = {
             let Ok(mut st) = self.state() else {
@@ -221,6 +240,7 @@ impl Session {
             return Ok(());
         }
         st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.first_stop = true;
         let req = if st.stop_on_entry {
             Request::StepIn
@@ -234,6 +254,7 @@ impl Session {
     pub fn resume(&self, how: Resume) -> Result<()> {
         let mut st = self.require_stopped()?;
         st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.frames.clear();
         st.handles.clear();
         st.exception = None;
@@ -244,6 +265,40 @@ impl Session {
             Resume::StepIn => Request::StepIn,
             Resume::StepOut => Request::StepOut,
         })
+    }
+
+    /// Bytes for the program's standard input (the device's stdin is the
+    /// link, so they travel as protocol messages); empty: end of input.
+    pub fn send_input(&self, data: &[u8]) -> Result<()> {
+        if data.is_empty() {
+            return self.device.send(&Request::Input(Vec::new()));
+        }
+        for chunk in data.chunks(crate::device::INPUT_CHUNK) {
+            self.device.send(&Request::Input(chunk.to_vec()))?;
+        }
+        Ok(())
+    }
+
+    /// Interrupts what the device runs for a request now (an evaluation, a
+    /// repr that takes too long): DAP `cancel`. False when none is running.
+    pub fn interrupt(&self) -> Result<bool> {
+        self.device.interrupt()
+    }
+
+    /// Whether the program is stopped (a pause then interrupts what runs
+    /// for the front end instead of stopping the program).
+    pub fn at_stop(&self) -> bool {
+        self.at_stop.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The front end's request is over (see [`Session::interrupt`]).
+    pub fn interrupt_done(&self) {
+        self.device.interrupt_done();
+    }
+
+    /// Whether the program runs (so that debug console input is its stdin).
+    pub fn is_running(&self) -> bool {
+        self.state().is_ok_and(|s| s.phase == Phase::Running)
     }
 
     pub fn pause(&self) -> Result<()> {
@@ -273,7 +328,12 @@ impl Session {
                 device_file: f.file.clone(),
                 line: f.line,
             })
-            .collect();
+            .collect::<Vec<_>>();
+        if let Ok(mut sources) = self.sources.lock() {
+            for path in views.iter().filter_map(|v| v.path.as_deref()) {
+                sources.show(path);
+            }
+        }
         Ok((views, total))
     }
 
@@ -301,6 +361,12 @@ impl Session {
             bail!("the device returned no frame {index}");
         }
         Ok(st.frames[index].clone())
+    }
+
+    /// The text of one of the session's sources, for the editor's `source` request.
+    pub fn source_text(&self, path: &Path) -> Result<String> {
+        let sources = self.sources.lock().map_err(|_| anyhow!("sources poisoned"))?;
+        sources.text(path).map_err(|e| anyhow!(e))
     }
 
     pub fn exception(&self) -> Option<ExceptionView> {

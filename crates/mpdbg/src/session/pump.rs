@@ -60,7 +60,10 @@ fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
 /// line, "Type: message" (raised).
 fn exception_view(text: &str, uncaught: bool) -> ExceptionView {
     let last = text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
-    let (type_name, message) = last.split_once(": ").unwrap_or((last, ""));
+    // `raise ValueError("")` prints "ValueError: " (trimmed to "ValueError:").
+    let (type_name, message) = last
+        .split_once(": ")
+        .unwrap_or((last.strip_suffix(':').unwrap_or(last), ""));
     ExceptionView {
         type_name: type_name.into(),
         message: message.into(),
@@ -97,9 +100,10 @@ impl Session {
                 implementation,
                 ..
             } => {
-                if protocol.split('.').next() != Some("1") {
+                if protocol.split('.').next() != Some(crate::device::PROTOCOL) {
                     self.console(&format!(
-                        "mpdbg: the device runs agent protocol {protocol}, this mpdbg speaks 1: deploy the agent of this mpdbg"
+                        "mpdbg: the device runs agent protocol {protocol}, this mpdbg speaks {}: deploy the agent of this mpdbg",
+                        crate::device::PROTOCOL
                     ));
                     self.terminate();
                 } else {
@@ -130,6 +134,7 @@ impl Session {
         let reason = {
             let Ok(mut st) = self.state() else { return };
             st.phase = super::Phase::Stopped;
+            self.at_stop.store(true, std::sync::atomic::Ordering::SeqCst);
             st.depth = depth;
             st.frames.clear();
             st.handles.clear();
@@ -170,13 +175,13 @@ impl Session {
         }
         let exception = self.exception();
         let description = match &exception {
-            Some(e) => format!("{}: {}", e.type_name, e.message),
+            Some(e) => e.summary(),
             None => format!("Paused on {}", reason.as_str()),
         };
         self.sink.event(SessionEvent::Stopped {
             reason,
             description,
-            text: exception.map(|e| format!("{}: {}", e.type_name, e.message)),
+            text: exception.map(|e| e.summary()),
             breakpoint_ids,
         });
     }
@@ -234,6 +239,7 @@ impl Session {
             let code = st.exit_code.or(process_code).unwrap_or(0);
             st.exit_code = Some(code);
             st.phase = Phase::Ended;
+            self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
             code
         };
         self.changed.notify_all();
@@ -265,5 +271,11 @@ mod tests {
         );
         let e = exception_view("StopIteration", false);
         assert_eq!((e.type_name.as_str(), e.message.as_str()), ("StopIteration", ""));
+        assert_eq!(e.summary(), "StopIteration");
+        let e = exception_view("Traceback...\nValueError: \n", true);
+        assert_eq!(
+            (e.type_name.as_str(), e.summary().as_str()),
+            ("ValueError", "ValueError")
+        );
     }
 }

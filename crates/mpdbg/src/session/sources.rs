@@ -1,6 +1,6 @@
 //! Source models of the files the device runs, read from the host's copy.
 use mpdbg_source::{CodeMatch, DeviceFacts, FrameQuery, SourceModel, Verdict};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -9,9 +9,64 @@ use crate::device::{DeviceFrame, Locals};
 
 type Cached = (Option<SystemTime>, Arc<Result<SourceModel, String>>);
 
+/// The largest source file mpdbg reads (a 5,000-line program is ~200 KB).
+pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
+
 #[derive(Default)]
 pub struct Sources {
     models: HashMap<PathBuf, Cached>,
+    /// Files the editor may fetch with `source`: the program's and those of
+    /// frames the session has shown, never any other file of the host.
+    shown: HashSet<PathBuf>,
+}
+
+/// Opens a source file: a regular file of at most [`MAX_SOURCE_BYTES`].
+/// Devices (`/dev/zero`), FIFOs and directories are refused without blocking.
+fn open_source(path: &Path) -> Result<(std::fs::File, u64), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading would block until a writer comes.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", path.display()));
+    }
+    if meta.len() > MAX_SOURCE_BYTES {
+        return Err(format!(
+            "{} is {} bytes, over mpdbg's limit of {MAX_SOURCE_BYTES} bytes for a source file",
+            path.display(),
+            meta.len()
+        ));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Why breakpoints cannot be set in `path` at all, if they cannot.
+pub fn unusable_source(path: &Path) -> Option<String> {
+    open_source(path).err()
+}
+
+/// Reads a source file (see [`open_source`] for what is refused).
+pub fn read_source(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let (file, len) = open_source(path)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(format!("{} grew past mpdbg's limit while it was read", path.display()));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
 }
 
 /// How a frame's slots are named.
@@ -23,6 +78,12 @@ pub struct SlotNames {
 }
 
 impl Sources {
+    pub fn for_program(program: &Path) -> Sources {
+        let mut sources = Sources::default();
+        sources.show(program);
+        sources
+    }
+
     /// The model of `path`, re-read when the file changed.
     pub fn model(&mut self, path: &Path) -> Arc<Result<SourceModel, String>> {
         let mtime = std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -31,14 +92,31 @@ impl Sources {
                 return m.clone();
             }
         }
-        let model = match std::fs::read_to_string(path) {
-            Ok(text) => SourceModel::analyze(&text)
-                .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line(), e.column(), e.message())),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-        };
+        let model = read_source(path).and_then(|text| {
+            SourceModel::analyze(&text)
+                .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line(), e.column(), e.message()))
+        });
         let model = Arc::new(model);
         self.models.insert(path.to_path_buf(), (mtime, model.clone()));
         model
+    }
+
+    /// Lets the editor fetch `path` (the program, a frame's file).
+    pub fn show(&mut self, path: &Path) {
+        if !self.shown.contains(path) {
+            self.shown.insert(path.to_path_buf());
+        }
+    }
+
+    /// The text of a file the session has shown; any other path is refused.
+    pub fn text(&self, path: &Path) -> Result<String, String> {
+        if !self.shown.contains(path) {
+            return Err(format!(
+                "{} is not a source of this debug session; mpdbg serves only the program's files and those of frames it showed",
+                path.display()
+            ));
+        }
+        read_source(path)
     }
 
     /// Names for a frame's slots, from the source when it matches the device.

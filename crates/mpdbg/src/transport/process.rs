@@ -21,7 +21,9 @@ impl ProcessTransport {
         args: &[String],
         cwd: &Path,
     ) -> Result<Self> {
-        let child = Command::new(interpreter)
+        let mut command = Command::new(interpreter);
+        end_with_this_process(&mut command);
+        let child = command
             .args(options)
             .arg(agent)
             .arg(program)
@@ -34,6 +36,39 @@ impl ProcessTransport {
             .with_context(|| format!("cannot start the interpreter {}", interpreter.display()))?;
         Ok(ProcessTransport { child, status: None })
     }
+}
+
+/// A local interpreter must not outlive the adapter that launched it (an
+/// editor's kill -9 of the adapter would leave it running, maybe at 100 %
+/// CPU): on Linux the kernel kills it when its parent goes. Its own process
+/// group keeps the terminal's Ctrl-C for mpdbg, which decides what it means.
+fn end_with_this_process(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        #[cfg(target_os = "linux")]
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        let parent = unsafe { libc::getpid() };
+        // SAFETY: prctl, getppid, kill and setpgid are async-signal-safe.
+        unsafe {
+            command.pre_exec(move || {
+                #[cfg(target_os = "linux")]
+                {
+                    if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    // The parent may have died before the prctl took effect.
+                    if libc::getppid() != parent {
+                        libc::kill(libc::getpid(), libc::SIGKILL);
+                    }
+                }
+                libc::setpgid(0, 0);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = command;
 }
 
 impl Transport for ProcessTransport {

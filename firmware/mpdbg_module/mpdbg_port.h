@@ -1,0 +1,22 @@
+// What a port calls into _mpdbg (each a line or two in its HAL; see
+// docs/mpdbg-module.md, "Port hooks").
+#ifndef MPDBG_MODULE_MPDBG_PORT_H
+#define MPDBG_MODULE_MPDBG_PORT_H
+
+#include "py/misc.h"
+
+// From the REPL stream's receive path (RX interrupt, SIGIO): input arrived,
+// so a watching agent hears the host without polling.
+void mpdbg_input_pending(void);
+
+// First thing in mp_hal_stdin_rx_chr(): the next byte of the program's
+// input when the debugger serves it (the link carries the host's frames),
+// or -1 when the port should read its stream as usual.
+int mpdbg_stdin_rx_chr(void);
+
+// First thing in a port's mp_hal_readline() (input()): a line without
+// echo when the debugger serves stdin: 0, or CHAR_CTRL_D at the end of the
+// input; -1 when the port should read the line itself.
+int mpdbg_stdin_readline(vstr_t *line);
+
+#endif // MPDBG_MODULE_MPDBG_PORT_H

@@ -1,0 +1,3 @@
+# Not the agent's module: if the debugger imported this, it would say so.
+print("USER FILE mpdbg_inspect.py WAS IMPORTED")
+raise SystemExit(99)
