@@ -33,7 +33,8 @@ class AgentLink:
     """The agent running a program, with its stdin/stdout as the link."""
 
     def __init__(self, interpreter, program, *args):
-        if not isinstance(interpreter, str):  # the emulated board (qemuboard.py)
+        self._board = not isinstance(interpreter, str)  # the emulated board (qemuboard.py)
+        if self._board:
             self.proc = interpreter.popen(AGENT, program, *args, files=[program])
         else:
             self.proc = subprocess.Popen(
@@ -42,7 +43,13 @@ class AgentLink:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
-        self.output = b""  # program output seen between frames
+        self._output = b""  # program output seen between frames
+
+    @property
+    def output(self):
+        # A board's REPL prints "\r\n" where the host port, run as a
+        # script, prints "\n": the text is the same.
+        return self._output.replace(b"\r\n", b"\n") if self._board else self._output
 
     def send(self, kind, *fields):
         self.proc.stdin.write(message(kind, *fields))
@@ -59,7 +66,7 @@ class AgentLink:
         if not b:
             raise EOFError("the agent's output ended; output so far %r" % self.output)
         if b != b"\xfe":
-            self.output += b
+            self._output += b
             return None
         head = out.read(4)
         assert head[0] == 0xFD, head
