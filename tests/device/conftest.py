@@ -139,3 +139,15 @@ def spawn(interpreter, script, *args):
     return subprocess.Popen(
         [interpreter, script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+
+
+def mpremote(port, *args):
+    """Runs PyPI's mpremote on a serial port path (a pty board)."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", port, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

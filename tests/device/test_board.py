@@ -4,12 +4,10 @@ interrupt, soft reset with boot.py/main.py, the modules a board offers, and
 the semihosting exit."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import REPO, mpdbg_command
+from conftest import REPO, mpdbg_command, mpremote
 from qemuboard import QemuBoard
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("MPDBG_NO_BOARD")), reason="MPDBG_NO_BOARD is set")
@@ -20,15 +18,6 @@ def board():
     b = QemuBoard(mpdbg_command(), "debug", REPO)
     yield b
     b.close()
-
-
-def mpremote(board, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "mpremote", "connect", board.path, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 MODULES_CHECK = r"""
@@ -70,19 +59,19 @@ def test_modules_a_board_offers(board, tmp_path):
 def test_mpremote_exec_run_cp_ls(board, tmp_path):
     src = tmp_path / "prog.py"
     src.write_text("print('ran', sum(range(10)))\n")
-    r = mpremote(board, "exec", "import sys; print(sys.platform, 6 * 7)")
+    r = mpremote(board.path, "exec", "import sys; print(sys.platform, 6 * 7)")
     assert r.returncode == 0 and r.stdout == "qemu-mps2 42\n", r
-    r = mpremote(board, "run", str(src))
+    r = mpremote(board.path, "run", str(src))
     assert r.returncode == 0 and r.stdout == "ran 45\n", r
-    r = mpremote(board, "cp", str(src), ":/lib/copied.py", "+", "ls", ":/lib")
+    r = mpremote(board.path, "cp", str(src), ":/lib/copied.py", "+", "ls", ":/lib")
     assert r.returncode == 0 and "copied.py" in r.stdout, r
-    r = mpremote(board, "exec", "import copied")
+    r = mpremote(board.path, "exec", "import copied")
     assert r.returncode == 0 and r.stdout == "ran 45\n", r
     big = tmp_path / "big.py"  # raw-paste mode with flow control
     big.write_text("x = 0\n" + "x += 1\n" * 3000 + "print(x)\n")
-    r = mpremote(board, "run", str(big))
+    r = mpremote(board.path, "run", str(big))
     assert r.returncode == 0 and r.stdout == "3000\n", r
-    mpremote(board, "rm", ":/lib/copied.py")
+    mpremote(board.path, "rm", ":/lib/copied.py")
 
 
 def test_ctrl_c_interrupts_a_loop_that_makes_no_calls(board):

@@ -3,7 +3,6 @@
 // on UART0 with raw and raw-paste mode; Ctrl-D soft-resets the VM (a fresh
 // heap; the RAM file system stays).
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "py/builtin.h"
 #include "py/cstack.h"
@@ -12,7 +11,6 @@
 #include "py/mphal.h"
 #include "py/runtime.h"
 #include "shared/readline/readline.h"
-#include "shared/runtime/gchelper.h"
 #include "shared/runtime/pyexec.h"
 
 #include "board.h"
@@ -62,20 +60,6 @@ int main(void) {
         gc_sweep_all();
         mp_deinit();
     }
-}
-
-void gc_collect(void) {
-    gc_collect_start();
-    gc_helper_collect_regs_and_stack();
-    gc_collect_end();
-}
-
-mp_import_stat_t mp_import_stat(const char *path) {
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        return S_ISDIR(st.st_mode) ? MP_IMPORT_STAT_DIR : MP_IMPORT_STAT_FILE;
-    }
-    return MP_IMPORT_STAT_NO_EXIST;
 }
 
 void nlr_jump_fail(void *val) {

@@ -4,7 +4,7 @@
 //! firmware), and caching the result.
 mod cache;
 mod source;
-pub mod tools;
+mod tools;
 
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};

@@ -41,7 +41,7 @@ fn has_newlib() -> bool {
 }
 
 /// The Debian packages the qemu board needs that are not installed.
-pub fn missing_qemu_board_packages() -> Vec<&'static str> {
+fn missing_qemu_board_packages() -> Vec<&'static str> {
     let mut missing = Vec::new();
     for (program, args, package) in QEMU_BOARD_TOOLS {
         if !runs(program, args) {
