@@ -110,3 +110,54 @@ def test_semihosting_exit_ends_qemu_with_the_status():
         assert b.proc.wait(timeout=30) == 7  # `mpdbg emulate` returns QEMU's status
     finally:
         b.close()
+
+
+POLL_STDIN = r"""
+import select, sys
+p = select.poll()
+p.register(sys.stdin, select.POLLIN)
+print('waiting', p.poll(0))
+ready = p.poll(10000)  # the UART's RX interrupt ends the wait (WFI)
+print('ready', ready == [(sys.stdin, select.POLLIN)], sys.stdin.buffer.read(3))
+"""
+
+
+def test_select_poll_waits_for_the_uart(board, tmp_path):
+    path = tmp_path / "poll.py"
+    path.write_text(POLL_STDIN)
+    proc = board.popen(str(path))
+    assert proc.stdout.readline() == b"waiting []\n"
+    proc.stdin.write(b"tty")
+    out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, out) == (0, b"ready True b'tty'\n"), err
+
+
+def gdb_packet(sock, command):
+    """One exchange of gdb's remote serial protocol; returns the reply's data."""
+    checksum = sum(command.encode()) & 0xFF
+    sock.sendall(b"$%s#%02x" % (command.encode(), checksum))
+    reply = b""
+    while not (b"$" in reply and b"#" in reply[reply.index(b"$") :] and len(reply) >= reply.rindex(b"#") + 3):
+        chunk = sock.recv(4096)
+        assert chunk, "QEMU's gdb stub closed the connection"
+        reply += chunk
+    sock.sendall(b"+")
+    start = reply.index(b"$") + 1
+    return reply[start : reply.index(b"#", start)].decode()
+
+
+def test_gdb_stub_on_loopback_halts_the_board_and_reads_its_registers(free_port):
+    import socket
+
+    b = QemuBoard(mpdbg_command(), "debug", REPO, ["--gdb", str(free_port)])
+    try:
+        with socket.create_connection(("127.0.0.1", free_port), timeout=10) as sock:
+            assert gdb_packet(sock, "?")[0] in "ST"  # halted: a stop reply
+            registers = gdb_packet(sock, "g")  # r0-r15 (little-endian hex), then more
+            pc = int.from_bytes(bytes.fromhex(registers[15 * 8 : 16 * 8]), "little")
+            assert pc < 0x400000, hex(pc)  # in the firmware's code (SSRAM1)
+            gdb_packet(sock, "D")  # detach: the board runs on
+        b.raw_repl()
+        assert b.exec_raw("print(6 * 7)") == b"42\r\n"
+    finally:
+        b.close()

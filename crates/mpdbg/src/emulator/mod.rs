@@ -85,9 +85,12 @@ impl EmulatedBoard {
             .args(["-serial", "pty", "-semihosting-config", "enable=on,target=native"])
             .arg("-kernel")
             .arg(&options.firmware);
-        if let Some(port) = options.gdb_port {
-            command.arg("-gdb").arg(format!("tcp:127.0.0.1:{port}"));
-        }
+        // mpdbg binds the gdb stub's loopback socket and hands it to QEMU, so
+        // it accepts connections as soon as start_with returns.
+        let _gdb_listener = match options.gdb_port {
+            Some(port) => Some(process::pass_listener(&mut command, port)?),
+            None => None,
+        };
         if let Some(shift) = options.icount_shift {
             command.arg("-icount").arg(format!("shift={shift}"));
         }

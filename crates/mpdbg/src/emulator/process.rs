@@ -1,6 +1,8 @@
 //! Starting QEMU so that it never outlives mpdbg: its own process group
 //! (so that a terminal's Ctrl-C reaches mpdbg only) and, on Linux, the
 //! parent-death signal.
+use anyhow::{Context, Result};
+use std::net::TcpListener;
 use std::process::{Child, Command};
 
 #[cfg(target_os = "linux")]
@@ -51,4 +53,36 @@ pub fn kill_group(child: &mut Child) {
     }
     child.kill().ok();
     child.wait().ok();
+}
+
+/// Binds 127.0.0.1:`port` and makes the listening socket QEMU's gdb stub
+/// (`-chardev socket,fd=N,server=on`); the caller keeps the listener until
+/// QEMU has started.
+#[cfg(unix)]
+pub fn pass_listener(command: &mut Command, port: u16) -> Result<TcpListener> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port} for the gdb stub (in use?)"))?;
+    let fd = listener.as_raw_fd();
+    command
+        .arg("-chardev")
+        .arg(format!("socket,id=gdb,fd={fd},server=on,wait=off"))
+        .args(["-gdb", "chardev:gdb"]);
+    // SAFETY: fcntl on a descriptor we own, between fork and exec.
+    unsafe {
+        command.pre_exec(move || {
+            // Keep the socket open across exec (std opens it close-on-exec).
+            if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Ok(listener)
+}
+
+#[cfg(not(unix))]
+pub fn pass_listener(_command: &mut Command, _port: u16) -> Result<TcpListener> {
+    anyhow::bail!("QEMU's gdb stub through mpdbg needs a Unix host")
 }
