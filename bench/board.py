@@ -34,7 +34,7 @@ from matrix import hot_breakpoint  # noqa: E402
 from qemuboard import QemuBoard  # noqa: E402
 
 IMPORT_HEAP = "import gc, sys\nsys.path.append({folder!r})\ngc.collect()\na = gc.mem_alloc()\nimport mpdbg\ngc.collect()\nprint(gc.mem_alloc() - a)\n"
-ATTACH_HEAP = "import gc\n\n\ndef never_called():\n    return 0  # line 5\n\n\ngc.collect()\nprint('heap', gc.mem_alloc())\n"
+ATTACH_HEAP = "import gc\n\n\ndef never_called():  # line 4\n    return 0  # line 5\n\n\ngc.collect()\nprint('heap', gc.mem_alloc())\n"
 
 
 def firmware_sizes(exe):
@@ -63,7 +63,7 @@ def agent_heap(board, tmp):
     plain = int(board.run(path).stdout.split()[1])
     with AgentLink(board, path) as link:
         link.until(b"S")
-        link.send(b"B", 1, path, 5, "", "", 5)
+        link.send(b"B", 1, path, 5, "", "", 4)  # line 5, in the code object of line 4
         link.until(b"R")
         link.send(b"C", 2)
         link.until(b"D")
