@@ -38,6 +38,7 @@ _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = an
 _exc_raised = False
 _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line
+_kept = None  # without core patch 0009: [exception, frames it left...]
 _attached = True
 _input = []  # bytes the host sent for the program's stdin, not yet read
 _stopped_at = None  # (frame, line) of the last stop, until another line runs
@@ -151,6 +152,10 @@ def _on_line(frame, event, arg):
                 fs = _mpdbg.frames()
                 if len(fs) > 1 and fs[1].f_code.co_filename != _FILE:
                     _mpdbg.arm(fs[1], _on_line, _mode == _STEP_OUT)
+        elif event == "exception" and _kept is not None and _exc_uncaught and not _exc_raised:
+            # Firmware without core patch 0009: a traced frame an exception
+            # passes keeps its slots, for an uncaught stop.
+            __import__("mpdbg_stop").keep(globals(), frame)
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.

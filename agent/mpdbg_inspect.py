@@ -152,20 +152,30 @@ def _children(obj, start, count):
     return len(attrs), attrs[start : start + count]
 
 
+# A frame an uncaught exception left is a tuple the firmware kept: (file,
+# name, line, def_line, code_info, slots, cellmask, globals); a live frame
+# is a frame object.
+def _slots(fr):
+    return fr[5] if type(fr) is tuple else _mpdbg.slots(fr)
+
+
 def _run_code(c, frame, mode, text, names):
-    g = frame.f_globals
+    kept = type(frame) is tuple
+    g = frame[7] if kept else frame.f_globals
     if not names:  # module level: locals are the globals
         if mode == b"x":
             exec(text, g)
             return None
         return eval(text, g)
     d = {}
-    for n, v in zip(names, _mpdbg.slots(frame)):
+    for n, v in zip(names, _slots(frame)):
         if v is not _UNBOUND:
             d[n] = v
     d.update(_scratch.get(id(frame), ()))
     if mode == b"x":
         exec(text, g, d)
+        if kept:
+            return None  # the frame is gone: nothing to write back
         # Write changed locals back to their slots; keep new names for this stop.
         slots = _mpdbg.slots(frame)
         for i in range(min(len(names), len(slots))):
@@ -181,6 +191,8 @@ def _run_code(c, frame, mode, text, names):
 
 def _assign(c, f, _frames):
     fr = _frames[int(f[1])]
+    if type(fr) is tuple:
+        raise ValueError("the exception has unwound this frame: its variables are a record now")
     target, key = f[2], f[3]
     value = _run_code(c, fr, b"e", f[4].decode(), _names(f[5] if len(f) > 5 else b""))
     if target == b"s":
@@ -212,6 +224,9 @@ def inspect(c, kind, f, _frames):
         start, count = int(f[1]), int(f[2])
         out = []
         for fr in _frames[start : start + count]:
+            if type(fr) is tuple:
+                out += fr[:4]
+                continue
             co = fr.f_code
             try:
                 line = _mpdbg.line(fr)
@@ -221,13 +236,17 @@ def inspect(c, kind, f, _frames):
         send(b"K", rid, len(_frames), *out)
     elif kind == b"L":
         fr = _frames[int(f[1])]
-        info = _mpdbg.code_info(fr)
+        kept = type(fr) is tuple
+        info = fr[4] if kept else _mpdbg.code_info(fr)
         vals = []
-        for v in _mpdbg.slots(fr):
+        for v in _slots(fr):
             vals += _value(v)
-        send(b"V", rid, info[0], info[1], info[2], info[3], ",".join(info[4]), info[6], _mpdbg.cellmask(fr), *vals)
+        mask = fr[6] if kept else _mpdbg.cellmask(fr)
+        send(b"V", rid, info[0], info[1], info[2], info[3], ",".join(info[4]), info[6], mask, *vals)
     elif kind == b"G":
-        items = [(k, v) for k, v in _frames[int(f[1])].f_globals.items() if not k.startswith("__")]
+        fr = _frames[int(f[1])]
+        g = fr[7] if type(fr) is tuple else fr.f_globals
+        items = [(k, v) for k, v in g.items() if not k.startswith("__")]
         send(b"W", rid, len(items), *_items(items))
     elif kind == b"A":
         total, items = _children(_refs[int(f[1]) - 1], int(f[2]), int(f[3]))

@@ -101,7 +101,45 @@ def _set_breakpoints(c, f):
     # The tracer is set when the program resumes.
 
 
+def _keep_unwound(on):
+    # Firmware with core patch 0009 keeps the frames an exception leaves,
+    # with their slots, so that an uncaught exception's stop shows them.
+    keep = getattr(_mpdbg, "keep_unwound", None)
+    if keep:
+        keep(on)
+
+
+def keep(c, frame):
+    """Without core patch 0009: a traced frame that an exception passes (an
+    `exception` event) is kept as _mpdbg.unwound() would keep it."""
+    exc_info = getattr(sys, "exc_info", None)
+    e = exc_info()[1] if exc_info else None
+    kept = c["_kept"]
+    if not kept or kept[0] is not e:
+        kept[:] = [e]
+    file = frame.f_code.co_filename
+    line = _mpdbg.line(frame)
+    for r in kept[1:]:
+        if r[0] == file and r[2] == line and r[1] == frame.f_code.co_name:
+            return  # the same frame again (a re-raise)
+    kept.append((file, frame.f_code.co_name, line, _mpdbg.def_line(frame), _mpdbg.code_info(frame),
+                 _mpdbg.slots(frame), _mpdbg.cellmask(frame), frame.f_globals))
+
+
+def _kept_frames(c, e, text):
+    # The frames of an uncaught exception that the firmware (0009) or, without
+    # it, the tracer kept; the latter only when it saw every one of them.
+    unwound = getattr(_mpdbg, "unwound", None)
+    if unwound:
+        return [r for r in unwound(e) if r[0] != c["_FILE"]]
+    kept = c["_kept"] or [None]
+    frames = [r for r in kept[1:] if r[0] != c["_FILE"]] if kept[0] is e else []
+    c["_kept"] = []
+    return frames if len(frames) == text.count('  File "') else []
+
+
 def _detach(c):
+    _keep_unwound(False)
     c["_attached"] = False
     c["_mode"] = 0
     c["_bps"].clear()
@@ -134,6 +172,7 @@ def _handle(c, kind, f):
         elif kind == b"X":
             c["_exc_raised"] = b"r" in f[1]
             c["_exc_uncaught"] = b"u" in f[1]
+            _keep_unwound(c["_exc_uncaught"])
             send(b"R", rid, 1, "")
         elif kind == b"P":
             send(b"R", rid, 1, "already stopped")
@@ -286,8 +325,11 @@ def start(c, path, args):
     impl = "%s %s" % (sys.implementation.name, sys.version)
     # Features: w watch, s slots; the core patches: l lazy frames, f frame
     # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtex") if _mpdbg.FEATURES >> i & 1)
+    patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
+    _keep_unwound(c["_exc_uncaught"])
+    if not hasattr(_mpdbg, "unwound"):
+        c["_kept"] = []  # the tracer keeps what it sees (see keep())
     with open(path) as src:
         code = compile(src.read(), path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
@@ -307,8 +349,12 @@ def uncaught(c, e):
     # The agent's own frames are no part of the program's traceback.
     text = "\n".join(line for line in buf.getvalue().split("\n") if c["_FILE"] not in line)
     if c["_attached"] and c["_exc_uncaught"]:
-        # The stack has unwound: the host shows the traceback's frames.
-        c["_send"](b"S", "exception", 0, text)
+        # The stack has unwound: the frames the firmware kept as the
+        # exception left them (core patch 0009), innermost first, stand in
+        # for it; without them the host shows the traceback's frames.
+        global _frames
+        _frames = _kept_frames(c, e, text)
+        c["_send"](b"S", "exception", len(_frames), text)
         while True:
             try:
                 kind, f = _recv()

@@ -38,6 +38,9 @@
 //                         with `bps`, it also keeps line events away from
 //                         Python except on breakpoint lines (filter.c;
 //                         conditions in condition.c)
+//   keep_unwound(on), unwound(exc)
+//                         with core patch 0009: the frames an exception
+//                         left, with their slots as it left them (below)
 //   deadline(ms, stream)  interrupt (KeyboardInterrupt) what the agent runs
 //                         for the host after ms, or when `stream` has input;
 //                         deadline(0) ends it
@@ -55,6 +58,7 @@
 
 #include "py/bc.h"
 #include "py/bc0.h"
+#include "py/gc.h"
 #include "py/mphal.h"
 #include "py/objfun.h"
 #include "py/objstr.h"
@@ -283,10 +287,9 @@ static mp_obj_t mpdbg_set_slot(mp_obj_t frame_in, mp_obj_t k_in, mp_obj_t value)
 }
 static MP_DEFINE_CONST_FUN_OBJ_3(mpdbg_set_slot_obj, mpdbg_set_slot);
 
-static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
-    mp_code_state_t *cs = live_state(frame_in);
-    const mp_raw_code_t *rc = cs->fun_bc->rc;
-    const mp_module_context_t *context = cs->fun_bc->context;
+static mp_obj_t code_info_of(const mp_obj_fun_bc_t *fun) {
+    const mp_raw_code_t *rc = fun->rc;
+    const mp_module_context_t *context = fun->context;
     code_facts_t f;
     decode_code(rc, &f);
     size_t n_args = f.n_pos_args + f.n_kwonly_args;
@@ -306,6 +309,10 @@ static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
         MP_OBJ_NEW_SMALL_INT(rc->line_of_definition),
     };
     return mp_obj_new_tuple(7, items);
+}
+
+static mp_obj_t mpdbg_code_info(mp_obj_t frame_in) {
+    return code_info_of(live_state(frame_in)->fun_bc);
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_code_info_obj, mpdbg_code_info);
 
@@ -562,6 +569,109 @@ static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_watch_obj, 1, 3, mpdbg_watch);
 
+// keep_unwound(on) and unwound(exc): with core patch 0009, the frames an
+// exception left without a handler, each kept as the exception left it, so
+// that an uncaught exception's stop can show their locals. While on, the
+// VM's unwinding calls unwind_hook for each such frame: it copies the
+// frame's state array (cells as they are) into a tuple (function, line,
+// state...) if the heap gives one without a collection raising; a new
+// exception forgets the previous one's frames. unwound(exc) returns exc's frames,
+// innermost first, as (file, name, line, def_line, code_info, slots,
+// cellmask, globals), and forgets them.
+#if defined(MICROPY_PY_SYS_SETTRACE_UNWIND_HOOK)
+#define UNWOUND_MAX (32)
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_unwound_exc);
+MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_unwound[32]);
+static size_t unwound_count;
+
+static void unwound_forget(void) {
+    for (size_t i = 0; i < UNWOUND_MAX; i++) {
+        MP_STATE_VM(mpdbg_unwound)[i] = MP_OBJ_NULL;
+    }
+    unwound_count = 0;
+    MP_STATE_VM(mpdbg_unwound_exc) = MP_OBJ_NULL;
+}
+
+static void unwind_hook(const mp_code_state_t *cs, mp_obj_t exc) {
+    if (exc != MP_STATE_VM(mpdbg_unwound_exc)) {
+        unwound_forget();
+        MP_STATE_VM(mpdbg_unwound_exc) = exc;
+    }
+    if (unwound_count >= UNWOUND_MAX || gc_is_locked()) {
+        return;
+    }
+    // The whole state array: which of its slots are locals is decoded only
+    // if the host asks (unwound()); copying is cheaper than that.
+    size_t n = 2 + cs->n_state;
+    mp_obj_tuple_t *t = m_new_obj_var_maybe(mp_obj_tuple_t, items, mp_obj_t, n);
+    if (t == NULL) {
+        return; // out of memory (perhaps the very exception): keep what we have
+    }
+    t->base.type = &mp_type_tuple;
+    t->len = n;
+    const mp_raw_code_t *rc = cs->fun_bc->rc;
+    t->items[0] = MP_OBJ_FROM_PTR(cs->fun_bc);
+    t->items[1] = MP_OBJ_NEW_SMALL_INT(mp_prof_bytecode_lineno(rc, cs->ip - rc->prelude.opcodes));
+    for (size_t k = 0; k < cs->n_state; k++) {
+        t->items[2 + k] = cs->state[cs->n_state - 1 - k]; // never shown as is (unbound, stack words)
+    }
+    MP_STATE_VM(mpdbg_unwound)[unwound_count++] = MP_OBJ_FROM_PTR(t);
+}
+
+static mp_obj_t mpdbg_keep_unwound(mp_obj_t on) {
+    unwound_forget();
+    mp_prof_unwind_hook = mp_obj_is_true(on) ? unwind_hook : NULL;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_keep_unwound_obj, mpdbg_keep_unwound);
+
+static mp_obj_t unwound_record(const mp_obj_tuple_t *t) {
+    const mp_obj_fun_bc_t *fun = MP_OBJ_TO_PTR(t->items[0]);
+    const mp_module_context_t *context = fun->context;
+    const byte *ip = fun->rc->fun_data;
+    MP_BC_PRELUDE_SIG_DECODE(ip);
+    MP_BC_PRELUDE_SIZE_DECODE(ip);
+    qstr name = MP_CODE_QSTR_MAP(context, mpdbg_decode_uint(&ip));
+    code_facts_t f;
+    decode_code(fun->rc, &f);
+    size_t n = f.n_locals; // the rest of the state array is the value stack
+    mp_obj_tuple_t *slots = MP_OBJ_TO_PTR(mp_obj_new_tuple(n, NULL));
+    mp_obj_t mask = MP_OBJ_NEW_SMALL_INT(0);
+    for (size_t k = 0; k < n; k++) {
+        mp_obj_t v = t->items[2 + k];
+        if (mpdbg_is_cell(v)) {
+            v = mp_obj_cell_get(v);
+            mp_obj_t bit = mp_binary_op(MP_BINARY_OP_LSHIFT, MP_OBJ_NEW_SMALL_INT(1), MP_OBJ_NEW_SMALL_INT(k));
+            mask = mp_binary_op(MP_BINARY_OP_OR, mask, bit);
+        }
+        slots->items[k] = v == MP_OBJ_NULL ? UNBOUND : v;
+    }
+    mp_obj_t items[8] = {
+        MP_OBJ_NEW_QSTR(MP_CODE_QSTR_MAP(context, 0)),
+        MP_OBJ_NEW_QSTR(name),
+        t->items[1],
+        MP_OBJ_NEW_SMALL_INT(mpdbg_definition_line(fun->rc)),
+        code_info_of(fun),
+        MP_OBJ_FROM_PTR(slots),
+        mask,
+        MP_OBJ_FROM_PTR(context->module.globals),
+    };
+    return mp_obj_new_tuple(8, items);
+}
+
+static mp_obj_t mpdbg_unwound_frames(mp_obj_t exc) {
+    mp_obj_t out = mp_obj_new_list(0, NULL);
+    if (exc == MP_STATE_VM(mpdbg_unwound_exc)) {
+        for (size_t i = 0; i < unwound_count; i++) {
+            mp_obj_list_append(out, unwound_record(MP_OBJ_TO_PTR(MP_STATE_VM(mpdbg_unwound)[i])));
+        }
+    }
+    unwound_forget();
+    return out;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_unwound_frames_obj, mpdbg_unwound_frames);
+#endif
+
 #if MICROPY_ENABLE_SCHEDULER && MICROPY_SCHEDULER_STATIC_NODES
 MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_stream);
 MP_REGISTER_ROOT_POINTER(mp_obj_t mpdbg_watch_callback);
@@ -644,7 +754,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 // FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
-// event filter, 64 unseen frames reused).
+// event filter, 64 unseen frames reused, 128 unwound frames kept).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -680,8 +790,13 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_FRAME_REUSE (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_UNWIND_HOOK)
+#define FEATURE_UNWIND_HOOK (128)
+#else
+#define FEATURE_UNWIND_HOOK (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
-    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE)
+    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },
@@ -699,6 +814,10 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },
+    #if defined(MICROPY_PY_SYS_SETTRACE_UNWIND_HOOK)
+    { MP_ROM_QSTR(MP_QSTR_keep_unwound), MP_ROM_PTR(&mpdbg_keep_unwound_obj) },
+    { MP_ROM_QSTR(MP_QSTR_unwound), MP_ROM_PTR(&mpdbg_unwound_frames_obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_stdin), MP_ROM_PTR(&mpdbg_stdin_obj) },
     { MP_ROM_QSTR(MP_QSTR_deadline), MP_ROM_PTR(&mpdbg_deadline_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },

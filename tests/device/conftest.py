@@ -93,6 +93,7 @@ def features(micropython):
 LAZY_FRAMES = 1
 TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
+UNWIND_HOOK = 128
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from agentlink import AGENT, AgentLink
-from conftest import run_script
+from conftest import UNWIND_HOOK, run_script
 
 
 @pytest.fixture
@@ -103,14 +103,23 @@ def test_a_failing_repr_and_a_failing_evaluation_do_not_hurt_the_program(micropy
         assert b"result 1" in link.output
 
 
+def run_to_breakpoint(link, path, line, condition=""):
+    """From the start: a breakpoint at `line` of `path`, continue, stopped there."""
+    link.until(b"S")
+    link.send(b"B", 1, path, line, condition, "", 0)
+    link.until(b"R")
+    link.send(b"C", 2)
+    assert link.until(b"S")[0] == b"breakpoint"
+
+
+# An uncaught exception two calls deep.
+UNWINDING = "def inner(a):\n    b = [a]\n    raise ValueError('bad')\n\ndef outer(x):\n    y = x + 1\n    inner(y)\n\nouter(3)\n"
+
+
 def test_a_breakpoint_condition_that_fails_stops_like_cpython_debuggers(micropython, program):
     path = program("for i in range(3):\n    y = i\nprint('done')\n")
     with AgentLink(micropython, path) as link:
-        link.until(b"S")
-        link.send(b"B", 1, path, 2, "i / 0", "", 0)
-        link.until(b"R")
-        link.send(b"C", 2)
-        assert link.until(b"S")[0] == b"breakpoint"
+        run_to_breakpoint(link, path, 2, "i / 0")
 
 
 def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, program):
@@ -123,6 +132,56 @@ def test_uncaught_exception_stops_then_ends_with_the_traceback(micropython, prog
         link.send(b"C", 2)
         how, code, text = link.until(b"D")
         assert (how, code) == (b"exception", b"1") and b"ValueError" in text
+
+
+def test_an_uncaught_exception_keeps_each_frame_with_its_slots_where_the_firmware_can(micropython, program, features):
+    path = program(UNWINDING)
+    with AgentLink(micropython, path) as link:
+        link.until(b"S")
+        link.send(b"C", 1)
+        reason, depth, text = link.until(b"S")
+        assert reason == b"exception" and text.startswith(b"Traceback") and b"ValueError: bad" in text
+        if not features & UNWIND_HOOK:
+            # Stock firmware: the frames are gone; the host shows the traceback.
+            assert depth == b"0"
+            return
+        assert depth == b"3"
+        link.send(b"T", 2, 0, 10)
+        k = link.until(b"K")
+        assert k[1] == b"3" and k[2:] == [path.encode(), b"inner", b"3", b"1", path.encode(), b"outer", b"7", b"5",
+                                         path.encode(), b"<module>", b"9", b"1"], k
+        link.send(b"L", 3, 0)
+        v = link.until(b"V")
+        # After id and the 7 code facts, slots a and b: (type, repr, reference, length) each.
+        assert v[8:10] == [b"int", b"4"] and v[12:14] == [b"list", b"[4]"], v
+        link.send(b"E", 4, 1, b"e", b"x * 10 + y", b"x,y")
+        assert link.until(b"E")[1:4] == [b"1", b"int", b"34"]
+        link.send(b"S", 5, 1, b"s", b"0", b"9", b"x,y")
+        ok = link.until(b"E")
+        assert ok[1] == b"0" and b"unwound" in ok[2]
+        link.send(b"C", 6)
+        how, code, _ = link.until(b"D")
+        assert (how, code) == (b"exception", b"1")
+
+
+def test_stepping_into_an_uncaught_exception_keeps_the_frames_on_every_firmware(micropython, program):
+    # Without core patch 0009 the tracer keeps the frames it sees: stepping
+    # traces the frame and arms its callers, so it sees them all.
+    path = program(UNWINDING)
+    with AgentLink(micropython, path) as link:
+        run_to_breakpoint(link, path, 2)
+        link.send(b"N", 3)
+        assert link.until(b"S")[0] == b"step"
+        link.send(b"N", 4)
+        reason, depth, text = link.until(b"S")
+        assert (reason, depth) == (b"exception", b"3") and text.startswith(b"Traceback"), (reason, depth, text)
+        link.send(b"L", 5, 0)
+        v = link.until(b"V")
+        assert v[8:10] == [b"int", b"4"] and v[12:14] == [b"list", b"[4]"], v
+        link.send(b"C", 6)
+        assert link.until(b"D")[:2] == [b"exception", b"1"]
+
+
 
 
 @pytest.mark.host_only

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from conftest import run_script, spawn
+from conftest import UNWIND_HOOK, run_script, spawn
 
 SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 
@@ -61,6 +61,26 @@ def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
         proc.kill()
     # The spin loop is a single-line `while`; the armed frame stops at its body.
     assert out.decode().strip() == "stopped at 2 b'x'", err
+
+
+def test_unwound_frames_keep_their_locals_as_the_exception_left_them(micropython, features):
+    if not features & UNWIND_HOOK:
+        r = run_script(micropython, "-c", "import _mpdbg; print(hasattr(_mpdbg, 'keep_unwound'))")
+        assert r.stdout.strip() == "False"  # stock firmware: the agent shows the traceback only
+        return
+    r = run_script(micropython, script("api_unwound.py"), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "[('inner', 12), ('middle', 21)]",
+        # inner's a, b; middle's x, the cell y (dereferenced) and its mask bit.
+        "(11, [11, 11, 11]) 5 10 4",
+        "[]",
+        "1",
+        "0",
+        "32",
+        "299 [599, 599, 599]",
+        "[]",
+    ]
 
 
 @pytest.mark.host_only

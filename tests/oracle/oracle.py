@@ -8,7 +8,8 @@ first HITS hits of each marker: the stack (function names, lines) and the
 local variables (name, value string, type, whether expandable, and the first
 level of children of expandable values). It also records the uncaught
 exception stop of exception.py, the step scenarios of scenarios.json (where
-next / stepIn / stepOut land), and the exact stdout bytes of output.py.
+next / stepIn / stepOut land), function breakpoints, completions and
+setExpression (features.py), and the exact stdout bytes of output.py.
 
 Results go to tests/oracle/fixtures/<program>.json (and output.py.stdout).
 They are deterministic: object addresses are masked, reference numbers are
@@ -220,6 +221,16 @@ class Session:
             "globals_groups": globals_["groups"],
         }
 
+    def frame_locals(self, frame_id):
+        """{name: value} of a frame's Locals, groups left out."""
+        scopes = self.dap.request("scopes", {"frameId": frame_id})["scopes"]
+        loc = [s for s in scopes if s["name"] == "Locals"]
+        out = {}
+        for var in self.variables(loc[0]["variablesReference"]) if loc else ():
+            if var["name"] not in GROUPS:
+                out[var["name"]] = normalise(var["value"])
+        return out
+
     def scalar_locals(self, thread_id):
         frames, total = self.stack(thread_id)
         scopes = self.dap.request("scopes", {"frameId": frames[0]["id"]})["scopes"]
@@ -298,6 +309,8 @@ def record_breakpoints(program, spec):
                 },
                 "stack": [{k: f[k] for k in ("name", "line", "path", "marker")} for f in frames],
                 "totalFrames": total,
+                # Each frame's locals (scalars by value, containers by repr).
+                "frame_locals": [s.frame_locals(f["id"]) for f in frames],
             }
             s.cont(tid)
             continue
@@ -398,6 +411,11 @@ def generate(outdir, only=None):
             f.write(raw)
     with open(os.path.join(HERE, "scenarios.json"), encoding="utf-8") as f:
         scenarios = json.load(f)["scenarios"]
+    if not only or "features" in only:
+        import features
+
+        print("oracle: features", file=sys.stderr)
+        write_json(os.path.join(outdir, "features.json"), dict(features.record(), about=about))
     if not only or "scenarios" in only:
         results = []
         for sc in scenarios:
@@ -441,7 +459,7 @@ def main():
                     help="regenerate in a temporary directory and compare")
     ap.add_argument("--out", default=FIXTURES, help="output directory")
     ap.add_argument("only", nargs="*",
-                    help="program file names (or 'scenarios') to regenerate")
+                    help="program file names (or 'scenarios', 'features') to regenerate")
     a = ap.parse_args()
     if a.check:
         sys.exit(check())

@@ -40,6 +40,20 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Debug a program at the terminal with pdb's commands (h for help).
+    Debug {
+        /// Where the program runs: `local`, the built-in debug MicroPython.
+        #[arg(long, default_value = "local")]
+        device: String,
+        /// Use this interpreter instead of the built-in debug MicroPython.
+        #[arg(long)]
+        micropython: Option<PathBuf>,
+        /// The program to debug.
+        program: PathBuf,
+        /// Arguments for the program.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Serve the Debug Adapter Protocol to an editor (stdio, or TCP with --listen).
     Dap {
         /// Listen on this address (for example 127.0.0.1:5678) instead of stdio.
@@ -131,6 +145,17 @@ fn main() -> ExitCode {
             0
         }),
         Command::Emulate { flavour, gdb, icount } => emulate(flavour, gdb, icount),
+        Command::Debug {
+            device,
+            micropython,
+            program,
+            args,
+        } => cli::debug::run(cli::debug::DebugOptions {
+            program,
+            args,
+            device,
+            micropython,
+        }),
         Command::Dap {
             listen,
             token,

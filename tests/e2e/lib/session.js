@@ -328,11 +328,12 @@ class Session {
    * VS Code's launch sequence: launch (whose response may come only after
    * configurationDone), then on 'initialized': setBreakpoints per file,
    * setExceptionBreakpoints, configurationDone; then the launch response.
-   * `breakpoints`: {absPath: [line | {line, condition, hitCondition, logMessage}]}.
+   * `breakpoints`: {absPath: [line | {line, condition, hitCondition, logMessage}]};
+   * `functionBreakpoints`: names, answered in `breakpoints.functions`.
    * Returns {launch, breakpoints: {absPath: response body breakpoints}}.
    */
   async launch(program, { args = [], stopOnEntry = false, breakpoints = {}, exceptionFilters = [],
-    cwd = config.EXAMPLES, extra = {}, micropython = true } = {}) {
+    cwd = config.EXAMPLES, extra = {}, micropython = true, launchTimeout = config.T.launch, functionBreakpoints } = {}) {
     if (!this.capabilities) await this.initialize();
     const launchArgs = Object.assign({
       type: 'mpdbg', request: 'launch', name: 'mpdbg e2e', program, args, cwd, stopOnEntry,
@@ -346,17 +347,21 @@ class Session {
         throw this._error(`launch failed: ${launchResponse.message} ${JSON.stringify(launchResponse.body || {})}`);
       }
       return this.events('initialized').length ? true : undefined;
-    }, "the 'initialized' event after launch", config.T.launch);
+    }, "the 'initialized' event after launch", launchTimeout);
     const bps = {};
     for (const [file, list] of Object.entries(breakpoints)) {
       bps[file] = await this.setBreakpoints(file, list);
+    }
+    if (functionBreakpoints) {
+      const r = await this.request('setFunctionBreakpoints', { breakpoints: functionBreakpoints.map((name) => ({ name })) });
+      bps.functions = r.body.breakpoints;
     }
     // Like VS Code: only to an adapter that has exception filters.
     if ((this.capabilities.exceptionBreakpointFilters || []).length || exceptionFilters.length) {
       await this.request('setExceptionBreakpoints', { filters: exceptionFilters });
     }
     if (this.capabilities.supportsConfigurationDoneRequest) await this.request('configurationDone');
-    await this.waitUntil(() => launchResponse, 'the launch response', config.T.launch);
+    await this.waitUntil(() => launchResponse, 'the launch response', launchTimeout);
     await launching;
     if (!launchResponse.success) {
       throw this._error(`launch failed: ${launchResponse.message} ${JSON.stringify(launchResponse.body || {})}`);

@@ -36,6 +36,11 @@ impl EventSink for TerminalSink {
                     tx.send(Some((reason, description))).ok();
                 }
             }
+            SessionEvent::Progress { step, .. } => {
+                if let Some(line) = super::progress_line(step) {
+                    eprintln!("{line}");
+                }
+            }
             SessionEvent::Exited { .. } => {}
             SessionEvent::Terminated => {
                 if let Ok(tx) = self.stops.lock() {
@@ -120,7 +125,8 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
         cwd: None,
         stop_on_entry: false,
         micropython,
-        heap_size: None,
+        just_my_code: true,
+        ..Default::default()
     };
     let session = Session::launch(cfg, sink)?;
     for (file, reqs) in &by_file {

@@ -4,8 +4,10 @@
 //! field counts as absent, and `args` may be one string or a list.
 use crate::session::LaunchConfig;
 use anyhow::{anyhow, Context, Result};
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// The fields mpdbg reads from a launch (or attach) configuration.
 #[derive(Debug, Default, Deserialize)]
@@ -23,11 +25,85 @@ pub struct LaunchArgs {
     pub heap_size: Option<String>,
     /// The secret a `--token` listener requires before it obeys a client.
     pub token: Option<String>,
+    /// Only the program's own frames (its folder), as debugpy: on by default.
+    pub just_my_code: Option<bool>,
+    /// Variables for the program: a string sets one, `null` removes it.
+    #[serde(deserialize_with = "env_map")]
+    pub env: BTreeMap<String, Option<String>>,
+    /// Run the program without the debugger (VS Code's Ctrl+F5).
+    #[serde(deserialize_with = "null_as_default")]
+    pub no_debug: bool,
+    /// Where the user asked the program's input and output to be.
+    #[serde(deserialize_with = "null_as_default")]
+    pub console: Console,
+    /// A file of `NAME=value` lines for the program's environment (`env` wins).
+    pub env_file: Option<String>,
+    // debugpy settings that would change the run but mean nothing to mpdbg:
+    // present, they are named in a console line, never silently dropped.
+    module: Option<IgnoredAny>,
+    python: Option<IgnoredAny>,
+    python_args: Option<IgnoredAny>,
+    sudo: Option<IgnoredAny>,
+    auto_reload: Option<IgnoredAny>,
+}
+
+/// The `console` a launch configuration names (VS Code's values).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Console {
+    #[default]
+    #[serde(rename = "internalConsole")]
+    Internal,
+    IntegratedTerminal,
+    ExternalTerminal,
+}
+
+impl Console {
+    /// What mpdbg does instead of a terminal, for the user to read; `None`
+    /// when the request is honoured as it stands.
+    pub fn notice(self) -> Option<String> {
+        let asked = match self {
+            Console::Internal => return None,
+            Console::IntegratedTerminal => "integratedTerminal",
+            Console::ExternalTerminal => "externalTerminal",
+        };
+        Some(format!(
+            "mpdbg: \"console\": \"{asked}\" is not available: the debugger talks to MicroPython over the \
+             program's own standard input and output, so the program's output is shown here in the Debug \
+             Console (set \"console\": \"internalConsole\" to hide this note)\n"
+        ))
+    }
 }
 
 impl LaunchArgs {
     pub fn parse(raw: &serde_json::Value) -> Result<LaunchArgs> {
         LaunchArgs::deserialize(raw).context("the launch configuration has a field of the wrong type")
+    }
+
+    /// A console line naming the debugpy settings present that mpdbg does not use.
+    pub fn ignored_notice(&self) -> Option<String> {
+        let present: Vec<&str> = [
+            ("module", self.module.is_some()),
+            ("python", self.python.is_some()),
+            ("pythonArgs", self.python_args.is_some()),
+            ("sudo", self.sudo.is_some()),
+            ("autoReload", self.auto_reload.is_some()),
+        ]
+        .iter()
+        .filter(|(_, there)| *there)
+        .map(|(name, _)| *name)
+        .collect();
+        (!present.is_empty()).then(|| {
+            format!(
+                "mpdbg: ignored {}: debugpy settings that mpdbg does not use (it runs \"program\" on MicroPython; \
+                 docs/launch-configuration.md lists what it reads)\n",
+                present
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
     }
 
     /// The session's configuration; fails when a required field is missing.
@@ -40,12 +116,59 @@ impl LaunchArgs {
             stop_on_entry: self.stop_on_entry,
             micropython: non_empty(&self.micropython),
             heap_size: self.heap_size.clone().filter(|s| !s.is_empty()),
+            just_my_code: self.just_my_code.unwrap_or(true),
+            env: self.environment()?,
         })
+    }
+
+    /// `envFile`'s variables (relative to `cwd`), then `env`'s over them.
+    fn environment(&self) -> Result<Vec<(String, Option<String>)>> {
+        let mut vars: BTreeMap<String, Option<String>> = BTreeMap::new();
+        if let Some(file) = self.env_file.as_deref().filter(|f| !f.is_empty()) {
+            let base = self.cwd.as_deref().filter(|c| !c.is_empty()).map(PathBuf::from);
+            let path = match base {
+                Some(dir) if Path::new(file).is_relative() => dir.join(file),
+                _ => PathBuf::from(file),
+            };
+            vars.extend(super::env_file::read(&path)?.into_iter().map(|(n, v)| (n, Some(v))));
+        }
+        vars.extend(self.env.clone());
+        Ok(vars.into_iter().collect())
     }
 }
 
 fn null_as_default<'de, D: Deserializer<'de>, T: Default + Deserialize<'de>>(d: D) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// `"env": {"A": "1", "B": null, "N": 3}`: numbers and booleans as their
+/// text, `null` to remove a variable the adapter's own environment has.
+fn env_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Option<String>>, D::Error> {
+    use serde::de::Error;
+    let raw = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();
+    raw.into_iter()
+        .map(|(name, value)| {
+            if name.is_empty() || name.contains(['=', '\0']) {
+                return Err(D::Error::custom(format!(
+                    "\"env\" has an invalid variable name {name:?}"
+                )));
+            }
+            let value = match value {
+                serde_json::Value::Null => None,
+                serde_json::Value::String(s) => Some(s),
+                v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => Some(v.to_string()),
+                other => {
+                    return Err(D::Error::custom(format!(
+                        "\"env\".{name} must be a string (or null to remove it), not {other}"
+                    )))
+                }
+            };
+            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+                return Err(D::Error::custom(format!("\"env\".{name} contains a NUL character")));
+            }
+            Ok((name, value))
+        })
+        .collect()
 }
 
 /// `"args": ["a", "b"]` or `"args": "a b"` (as some editors' prompts give).
@@ -71,7 +194,7 @@ fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
 
 #[cfg(test)]
 mod tests {
-    use super::LaunchArgs;
+    use super::{Console, LaunchArgs};
     use serde_json::json;
 
     #[test]
@@ -84,6 +207,9 @@ mod tests {
         assert_eq!(a.program.as_deref(), Some("p.py"));
         assert!(!a.stop_on_entry);
         assert_eq!(a.launch_config().unwrap().cwd, None);
+        assert!(a.launch_config().unwrap().just_my_code, "on by default, as debugpy");
+        let all = LaunchArgs::parse(&json!({ "program": "p.py", "justMyCode": false })).unwrap();
+        assert!(!all.launch_config().unwrap().just_my_code);
     }
 
     #[test]
@@ -92,6 +218,84 @@ mod tests {
         assert_eq!(line.args, ["a", "b"]);
         let list = LaunchArgs::parse(&json!({ "args": ["a b", 3] })).unwrap();
         assert_eq!(list.args, ["a b", "3"]);
+    }
+
+    #[test]
+    fn env_sets_removes_and_stringifies() {
+        let a = LaunchArgs::parse(&json!({ "program": "p.py", "env": { "A": "x y", "B": null, "N": 3, "T": true } }))
+            .unwrap();
+        let cfg = a.launch_config().unwrap();
+        assert_eq!(
+            cfg.env,
+            [
+                ("A".to_string(), Some("x y".to_string())),
+                ("B".to_string(), None),
+                ("N".to_string(), Some("3".to_string())),
+                ("T".to_string(), Some("true".to_string())),
+            ]
+        );
+        for bad in [
+            json!({ "env": { "A": [1] } }),
+            json!({ "env": { "A=B": "1" } }),
+            json!({ "env": "A=1" }),
+        ] {
+            let err = LaunchArgs::parse(&bad).unwrap_err();
+            assert!(
+                format!("{err:#}").contains("env") || format!("{err:#}").contains("map"),
+                "{err:#}"
+            );
+        }
+        assert!(LaunchArgs::parse(&json!({ "env": null })).unwrap().env.is_empty());
+    }
+
+    #[test]
+    fn env_file_under_env_relative_to_cwd() {
+        let dir = std::env::temp_dir().join(format!("mpdbg-env-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(".env"), "A=from file\nB=from file\n").unwrap();
+        let a = LaunchArgs::parse(&json!({
+            "program": "p.py", "cwd": dir.to_str().unwrap(), "envFile": ".env", "env": { "B": "from env" }
+        }))
+        .unwrap();
+        let env = a.launch_config().unwrap().env;
+        assert_eq!(
+            env,
+            [
+                ("A".to_string(), Some("from file".to_string())),
+                ("B".to_string(), Some("from env".to_string()))
+            ]
+        );
+        let missing = LaunchArgs::parse(&json!({ "program": "p.py", "envFile": "/nonexistent/.env" })).unwrap();
+        let err = format!("{:#}", missing.launch_config().unwrap_err());
+        assert!(err.contains("envFile"), "{err}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn debugpy_only_settings_are_named_not_dropped() {
+        let a = LaunchArgs::parse(&json!({ "program": "p.py", "module": "app", "pythonArgs": [], "justMyCode": true }))
+            .unwrap();
+        let notice = a.ignored_notice().unwrap();
+        assert!(notice.contains("\"module\", \"pythonArgs\""), "{notice}");
+        assert_eq!(
+            LaunchArgs::parse(&json!({ "program": "p.py", "module": null }))
+                .unwrap()
+                .ignored_notice(),
+            None
+        );
+    }
+
+    #[test]
+    fn console_and_no_debug() {
+        let a = LaunchArgs::parse(&json!({ "noDebug": true, "console": "integratedTerminal" })).unwrap();
+        assert!(a.no_debug);
+        assert_eq!(a.console, Console::IntegratedTerminal);
+        assert!(a.console.notice().unwrap().contains("Debug Console"));
+        let d = LaunchArgs::parse(&json!({ "noDebug": null, "console": null })).unwrap();
+        assert!(!d.no_debug);
+        assert_eq!(d.console.notice(), None);
+        let err = LaunchArgs::parse(&json!({ "console": "tty" })).unwrap_err();
+        assert!(format!("{err:#}").contains("internalConsole"), "{err:#}");
     }
 
     #[test]

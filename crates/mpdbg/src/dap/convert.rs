@@ -1,9 +1,9 @@
 //! Session views to DAP bodies, and DAP arguments to session calls.
-use crate::session::{BreakpointResult, Session, VarView};
-use anyhow::{anyhow, Result};
+use crate::session::{BreakpointResult, FunctionBreakpointRequest, PlainRun, Session, VarView};
+use anyhow::{anyhow, bail, Result};
 use mpdbg_dap::{
-    EvaluateArguments, EvaluateContext, ScopesArguments, SetVariableArguments, SourceArguments, StackTraceArguments,
-    VariablesArguments,
+    CompletionsArguments, EvaluateArguments, EvaluateContext, ScopesArguments, SetExpressionArguments,
+    SetFunctionBreakpointsArguments, SetVariableArguments, SourceArguments, StackTraceArguments, VariablesArguments,
 };
 use serde_json::{json, Value};
 
@@ -88,6 +88,16 @@ pub fn variables(s: &Session, args: &VariablesArguments) -> Result<Value> {
     Ok(json!({ "variables": vars }))
 }
 
+/// `noDebug`: the debug console's lines are the program's input; there is
+/// nothing else to evaluate.
+pub fn evaluate_without_debugger(run: &PlainRun, args: &EvaluateArguments) -> Result<Value> {
+    if !matches!(args.context, Some(EvaluateContext::Repl)) {
+        bail!("the program runs without the debugger (noDebug): there is nothing to evaluate");
+    }
+    run.send_input(format!("{}\n", args.expression).as_bytes())?;
+    Ok(json!({ "result": "", "variablesReference": 0 }))
+}
+
 pub fn evaluate(s: &Session, args: &EvaluateArguments) -> Result<Value> {
     let repl = matches!(args.context, Some(EvaluateContext::Repl));
     if repl && args.frame_id.is_none() && s.is_running() {
@@ -138,4 +148,72 @@ pub fn source(session: &Session, args: &SourceArguments) -> Result<Value> {
         .ok_or_else(|| anyhow!("this source is only on the device; mpdbg cannot fetch it yet"))?;
     let content = session.source_text(std::path::Path::new(&path))?;
     Ok(json!({ "content": content }))
+}
+
+pub fn function_breakpoint_requests(args: &SetFunctionBreakpointsArguments) -> Vec<FunctionBreakpointRequest> {
+    args.breakpoints
+        .iter()
+        .map(|b| FunctionBreakpointRequest {
+            name: b.name.clone(),
+            condition: b.condition.clone(),
+            hit_condition: b.hit_condition.clone(),
+            ..Default::default()
+        })
+        .collect()
+}
+
+/// The response body, and the ids the breakpoints got (in request order).
+pub fn function_breakpoints(s: &Session, requests: &[FunctionBreakpointRequest]) -> (Value, Vec<i64>) {
+    let placed = s.set_function_breakpoints(requests);
+    let ids = placed.iter().map(|r| r.result.id).collect();
+    let results: Vec<Value> = placed
+        .iter()
+        .map(|r| match &r.path {
+            Some(p) => breakpoint(&r.result, &p.display().to_string()),
+            None => json!({ "id": r.result.id, "verified": false, "message": r.result.message }),
+        })
+        .collect();
+    (json!({ "breakpoints": results }), ids)
+}
+
+/// The debug console's completions. `column` counts UTF-16 units from 1
+/// (mpdbg's `initialize` keeps DAP's default, `columnsStartAt1`).
+pub fn completions(s: &Session, args: &CompletionsArguments) -> Result<Value> {
+    let frame = frame_index(args.frame_id.unwrap_or(1))?;
+    let units = usize::try_from(args.column.saturating_sub(1)).unwrap_or(0);
+    let mut end = 0;
+    let mut seen = 0;
+    for (i, c) in args.text.char_indices() {
+        if seen >= units {
+            break;
+        }
+        seen += c.len_utf16();
+        end = i + c.len_utf8();
+    }
+    let (prefix, names) = s.completions(frame, &args.text[..end])?;
+    let start = seen - prefix.encode_utf16().count();
+    let targets: Vec<Value> = names
+        .into_iter()
+        .map(|n| json!({ "label": n, "start": start, "length": prefix.encode_utf16().count() }))
+        .collect();
+    Ok(json!({ "targets": targets }))
+}
+
+pub fn set_expression(s: &Session, args: &SetExpressionArguments) -> Result<Value> {
+    let frame = frame_index(args.frame_id.unwrap_or(1))?;
+    let v = s.set_expression(frame, &args.expression, &args.value)?;
+    let mut out = json!({ "value": v.value, "type": v.type_name, "variablesReference": v.reference });
+    if let Some(n) = v.indexed {
+        out["indexedVariables"] = json!(n);
+    }
+    Ok(out)
+}
+
+pub fn loaded_sources(s: &Session) -> Value {
+    let sources: Vec<Value> = s
+        .loaded_sources()
+        .iter()
+        .map(|p| json!({ "name": p.file_name().map(|n| n.to_string_lossy().into_owned()), "path": p.display().to_string() }))
+        .collect();
+    json!({ "sources": sources })
 }

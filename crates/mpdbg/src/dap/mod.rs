@@ -3,11 +3,16 @@
 //! session's threads. Stdout belongs to the protocol: logs go to stderr.
 mod config;
 mod convert;
+mod env_file;
 pub mod listen;
+mod restart;
 
 use config::LaunchArgs;
 
-use crate::session::{BreakpointRequest, EventSink, OutputKind, Resume, Session, SessionEvent};
+use crate::session::{
+    BreakpointRequest, EventSink, FunctionBreakpointRequest, OutputKind, PlainRun, ProgressStep, Resume, Session,
+    SessionEvent,
+};
 use anyhow::{anyhow, Result};
 use mpdbg_dap::{
     Capabilities, Command, Connection, DapSender, Event, ExceptionBreakpointsFilter, ProtocolMessage, Request,
@@ -15,6 +20,7 @@ use mpdbg_dap::{
 };
 use serde_json::json;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 const THREAD_ID: i64 = 1;
@@ -22,10 +28,43 @@ const THREAD_ID: i64 = 1;
 /// Sends session events to the editor.
 struct DapSink {
     sender: DapSender,
+    /// Set when a restart replaces the session: its end is no news.
+    muted: AtomicBool,
+    /// The editor shows DAP progress events; otherwise progress is console text.
+    progress_events: bool,
+}
+
+impl DapSink {
+    fn console(&self, text: String) -> Result<(), mpdbg_dap::DapError> {
+        self.sender
+            .send_event(Event::raw("output", json!({ "category": "console", "output": text })))
+            .map(drop)
+    }
+
+    fn progress(&self, id: String, step: ProgressStep) -> Result<(), mpdbg_dap::DapError> {
+        if !self.progress_events {
+            return match step {
+                ProgressStep::Start { title } => self.console(format!("mpdbg: {title}...\n")),
+                ProgressStep::Update { message } => self.console(format!("mpdbg: {message}\n")),
+                ProgressStep::End { message: Some(m) } => self.console(format!("mpdbg: {m}\n")),
+                ProgressStep::End { message: None } => Ok(()),
+            };
+        }
+        let (event, mut body) = match step {
+            ProgressStep::Start { title } => ("progressStart", json!({ "title": title, "cancellable": false })),
+            ProgressStep::Update { message } => ("progressUpdate", json!({ "message": message })),
+            ProgressStep::End { message } => ("progressEnd", json!({ "message": message })),
+        };
+        body["progressId"] = json!(id);
+        self.sender.send_event(Event::raw(event, body)).map(drop)
+    }
 }
 
 impl EventSink for DapSink {
     fn event(&self, event: SessionEvent) {
+        if self.muted.load(Ordering::Relaxed) {
+            return;
+        }
         let sent = match event {
             SessionEvent::Output { kind, text } => {
                 let category = match kind {
@@ -56,6 +95,12 @@ impl EventSink for DapSink {
                 }
                 self.sender.send_event(Event::raw("stopped", body))
             }
+            SessionEvent::Progress { id, step } => {
+                if let Err(e) = self.progress(id, step) {
+                    eprintln!("mpdbg dap: cannot send progress to the editor: {e}");
+                }
+                return;
+            }
             SessionEvent::Exited { code } => self.sender.send_event(Event::exited(i64::from(code))),
             SessionEvent::Terminated => self.sender.send_event(Event::terminated()),
         };
@@ -75,8 +120,12 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     let mut adapter = Adapter {
         sender: sender.clone(),
         session: None,
+        sink: None,
+        plain: None,
         control: control.clone(),
         pending: PendingConfig::default(),
+        remembered: restart::Remembered::default(),
+        progress_events: false,
         token: token.map(str::to_string),
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -105,6 +154,9 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
                 if let Some(s) = adapter.session.take() {
                     s.disconnect(true);
                 }
+                if let Some(p) = adapter.plain.take() {
+                    p.terminate();
+                }
                 return Err(anyhow!("the editor connection failed: {e}"));
             }
         };
@@ -125,6 +177,9 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
     }
     if let Some(s) = adapter.session.take() {
         s.disconnect(true);
+    }
+    if let Some(p) = adapter.plain.take() {
+        p.terminate();
     }
     Ok(())
 }
@@ -226,8 +281,15 @@ struct PendingConfig {
 struct Adapter {
     sender: DapSender,
     session: Option<Arc<Session>>,
+    sink: Option<Arc<DapSink>>,
+    /// A `noDebug` launch: the program runs without the debugger.
+    plain: Option<Arc<PlainRun>>,
     control: SharedControl,
     pending: PendingConfig,
+    /// The configuration so far, for `restart`.
+    remembered: restart::Remembered,
+    /// The editor said `supportsProgressReporting`.
+    progress_events: bool,
     /// The secret the client has yet to present; `None` once it has (or when
     /// none is required).
     token: Option<String>,
@@ -274,23 +336,41 @@ impl Adapter {
         }
         let mut done = false;
         let result: Result<serde_json::Value> = match command {
-            Command::Initialize(_) => Ok(serde_json::to_value(capabilities()).unwrap_or_default()),
+            Command::Initialize(args) => {
+                self.progress_events = args.supports_progress_reporting.unwrap_or(false);
+                Ok(serde_json::to_value(capabilities()).unwrap_or_default())
+            }
             Command::Launch(args) => self.launch(&args.raw).map(|_| json!(null)),
             Command::Attach(_) => Err(anyhow!("attach is not supported yet: use a launch configuration")),
-            Command::ConfigurationDone => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
+            Command::ConfigurationDone => match &self.plain {
+                Some(p) => self.start_plain(p.clone()).map(|_| json!(null)),
+                None => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
+            },
+            Command::SetBreakpoints(args) if self.plain.is_some() => Ok(json!({
+                "breakpoints": args.breakpoints.iter().map(|b| json!({
+                    "verified": false, "line": b.line,
+                    "message": "the program runs without the debugger (noDebug)",
+                })).collect::<Vec<_>>()
+            })),
             Command::SetBreakpoints(args) => self.set_breakpoints(&args),
             Command::SetExceptionBreakpoints(args) => {
                 let raised = args.filters.iter().any(|f| f == "raised");
                 let uncaught = args.filters.iter().any(|f| f == "uncaught");
+                self.remembered.exception_filters = Some((raised, uncaught));
                 match &self.session {
                     Some(s) => s.set_exception_filters(raised, uncaught).map(|_| json!({})),
+                    None if self.plain.is_some() => Ok(json!({})),
                     None => {
                         self.pending.exception_filters = Some((raised, uncaught));
                         Ok(json!({}))
                     }
                 }
             }
-            Command::SetFunctionBreakpoints(_) => Ok(json!({ "breakpoints": [] })),
+            Command::SetFunctionBreakpoints(args) => self.set_function_breakpoints(&args),
+            Command::Completions(args) => self.session().and_then(|s| convert::completions(s, &args)),
+            Command::SetExpression(args) => self.session().and_then(|s| convert::set_expression(s, &args)),
+            Command::LoadedSources => self.session().map(|s| convert::loaded_sources(s)),
+            Command::Restart(args) => self.restart(args.arguments.as_ref()).map(|_| json!(null)),
             Command::Threads => Ok(serde_json::to_value(ThreadsResponseBody {
                 threads: vec![mpdbg_dap::Thread {
                     id: THREAD_ID,
@@ -315,13 +395,19 @@ impl Adapter {
                 .and_then(|s| s.resume(Resume::StepOut))
                 .map(|_| json!(null)),
             Command::Pause(_) => self.session().and_then(|s| s.pause()).map(|_| json!(null)),
-            Command::Evaluate(args) => self.session().and_then(|s| convert::evaluate(s, &args)),
+            Command::Evaluate(args) => match &self.plain {
+                Some(p) => convert::evaluate_without_debugger(p, &args),
+                None => self.session().and_then(|s| convert::evaluate(s, &args)),
+            },
             Command::SetVariable(args) => self.session().and_then(|s| convert::set_variable(s, &args)),
             Command::ExceptionInfo(_) => self.session().and_then(|s| convert::exception_info(s)),
             Command::Source(args) => self.session().and_then(|s| convert::source(s, &args)),
             Command::Terminate(_) => {
                 if let Some(s) = &self.session {
                     s.terminate();
+                }
+                if let Some(p) = &self.plain {
+                    p.terminate();
                 }
                 Ok(json!(null))
             }
@@ -330,6 +416,11 @@ impl Adapter {
                 if let Some(s) = self.session.take() {
                     // Launched programs end with the session unless told otherwise.
                     s.disconnect(args.terminate_debuggee.unwrap_or(true));
+                }
+                if let Some(p) = self.plain.take() {
+                    // Without the agent there is nothing to detach from the
+                    // program's streams: it ends with the session.
+                    p.terminate();
                 }
                 Ok(json!(null))
             }
@@ -355,25 +446,30 @@ impl Adapter {
     }
 
     fn launch(&mut self, raw: &serde_json::Value) -> Result<()> {
-        if self.session.is_some() {
+        if self.session.is_some() || self.plain.is_some() {
             return Err(anyhow!("a program is already being debugged"));
         }
-        let cfg = LaunchArgs::parse(raw)?.launch_config()?;
+        let args = LaunchArgs::parse(raw)?;
+        let cfg = args.launch_config()?;
         let sink = Arc::new(DapSink {
             sender: self.sender.clone(),
+            muted: AtomicBool::new(false),
+            progress_events: self.progress_events,
         });
-        let session = Session::launch(cfg, sink)?;
+        for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
+            sink.console(notice).ok();
+        }
+        if args.no_debug {
+            self.plain = Some(PlainRun::launch(cfg, sink)?);
+            return Ok(());
+        }
+        let session = Session::launch(cfg, sink.clone())?;
+        self.sink = Some(sink);
+        self.remembered.launch = Some(raw.clone());
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
-        if let Some(pid) = session.process_id() {
-            self.sender
-                .send_event(Event::raw(
-                    "process",
-                    json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
-                ))
-                .ok();
-        }
+        self.process_event(session.process_id());
         if let Ok(mut c) = self.control.lock() {
             c.session = Some(session.clone());
         }
@@ -381,7 +477,59 @@ impl Adapter {
         Ok(())
     }
 
-    fn set_breakpoints(&self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
+    fn start_plain(&self, run: Arc<PlainRun>) -> Result<()> {
+        run.start()?;
+        self.process_event(run.process_id());
+        Ok(())
+    }
+
+    /// Tells the editor the interpreter's process id (VS Code shows it).
+    fn process_event(&self, pid: Option<u32>) {
+        if let Some(pid) = pid {
+            self.sender
+                .send_event(Event::raw(
+                    "process",
+                    json!({ "name": "micropython", "systemProcessId": pid, "isLocalProcess": true, "startMethod": "launch" }),
+                ))
+                .ok();
+        }
+    }
+
+    fn set_function_breakpoints(
+        &mut self,
+        args: &mpdbg_dap::SetFunctionBreakpointsArguments,
+    ) -> Result<serde_json::Value> {
+        let requests = convert::function_breakpoint_requests(args);
+        let (body, ids) = convert::function_breakpoints(self.session()?, &requests);
+        self.remembered.function_breakpoints = requests
+            .into_iter()
+            .zip(ids)
+            .map(|(r, id)| FunctionBreakpointRequest { id: Some(id), ..r })
+            .collect();
+        Ok(body)
+    }
+
+    /// Ends the program without telling the editor and launches it again,
+    /// configured as before (with the editor's new configuration, if sent).
+    fn restart(&mut self, arguments: Option<&serde_json::Value>) -> Result<()> {
+        let raw = arguments
+            .or(self.remembered.launch.as_ref())
+            .cloned()
+            .ok_or_else(|| anyhow!("nothing to restart: launch a program first"))?;
+        if let Some(old) = self.session.take() {
+            if let Some(sink) = self.sink.take() {
+                sink.muted.store(true, Ordering::Relaxed);
+            }
+            old.terminate();
+            old.wait();
+        }
+        self.launch(&raw)?;
+        let session = self.session()?;
+        self.remembered.apply(session)?;
+        session.configuration_done()
+    }
+
+    fn set_breakpoints(&mut self, args: &mpdbg_dap::SetBreakpointsArguments) -> Result<serde_json::Value> {
         let path = args
             .source
             .path
@@ -395,10 +543,14 @@ impl Adapter {
                 condition: b.condition.clone(),
                 hit_condition: b.hit_condition.clone(),
                 log_message: b.log_message.clone(),
+                ..Default::default()
             })
             .collect();
         let session = self.session()?;
         let results = session.set_breakpoints(&PathBuf::from(&path), &requests);
+        self.remembered
+            .line_breakpoints
+            .insert(path.clone(), restart::with_ids(requests, &results));
         Ok(json!({ "breakpoints": results.iter().map(|r| convert::breakpoint(r, &path)).collect::<Vec<_>>() }))
     }
 }
@@ -421,6 +573,12 @@ fn capabilities() -> Capabilities {
         supports_exception_info_request: Some(true),
         support_terminate_debuggee: Some(true),
         supports_delayed_stack_trace_loading: Some(true),
+        supports_function_breakpoints: Some(true),
+        supports_completions_request: Some(true),
+        completion_trigger_characters: Some(vec![".".into()]),
+        supports_set_expression: Some(true),
+        supports_restart_request: Some(true),
+        supports_loaded_sources_request: Some(true),
         supports_cancel_request: Some(true),
         exception_breakpoint_filters: Some(vec![
             filter("raised", "Raised Exceptions", false),

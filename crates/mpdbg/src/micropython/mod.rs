@@ -97,11 +97,12 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
 
 /// [`ensure_built`] for any of our ports.
 pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
-    let name = format!("{}{}", board.cache_prefix(), flavour.name());
-    let key = cache::build_key(source::SDIST_SHA256, &name, crate::embedded::FIRMWARE_FILES);
+    let (name, key, interpreter) = cached_path(board, flavour)?;
     let root = cache_root()?;
-    let final_dir = root.join("micropython").join(format!("{name}-{}", &key[..16]));
-    let interpreter = final_dir.join(board.artifact());
+    let final_dir = interpreter
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.clone());
     if interpreter.is_file() {
         return Ok(Built {
             interpreter,
@@ -142,6 +143,21 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
         interpreter,
         cached: false,
     })
+}
+
+/// The build's name, cache key and result path for `board` and `flavour`
+/// (built or not).
+fn cached_path(board: Board, flavour: Flavour) -> Result<(String, String, PathBuf)> {
+    let name = format!("{}{}", board.cache_prefix(), flavour.name());
+    let key = cache::build_key(source::SDIST_SHA256, &name, crate::embedded::FIRMWARE_FILES);
+    let dir = cache_root()?.join("micropython").join(format!("{name}-{}", &key[..16]));
+    Ok((name, key, dir.join(board.artifact())))
+}
+
+/// The interpreter for `flavour` if the cache holds one: no build needed.
+pub fn cached(flavour: Flavour) -> Result<Option<PathBuf>> {
+    let (_, _, interpreter) = cached_path(Board::Host, flavour)?;
+    Ok(interpreter.is_file().then_some(interpreter))
 }
 
 fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {

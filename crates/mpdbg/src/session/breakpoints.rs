@@ -10,6 +10,12 @@ pub struct BreakpointRequest {
     pub condition: Option<String>,
     pub hit_condition: Option<String>,
     pub log_message: Option<String>,
+    /// Removed once it stops the program (pdb's `tbreak`).
+    pub temporary: bool,
+    /// Hits that pass before it stops (pdb's `ignore`).
+    pub ignore_count: u64,
+    /// The id it had in an earlier session (a restart keeps the editor's ids).
+    pub id: Option<i64>,
 }
 
 /// What the editor is told.
@@ -29,6 +35,9 @@ pub struct ActiveBreakpoint {
     pub hit_condition: Option<HitCondition>,
     pub log_message: Option<String>,
     pub hits: u64,
+    pub temporary: bool,
+    /// Hits still to pass without stopping.
+    pub ignore_left: u64,
     /// Slot names of the code object holding the line (for conditions).
     pub names: Vec<String>,
     /// The line that code object reports at its `call` event, so the device
@@ -97,8 +106,11 @@ pub fn resolve(
     let mut results = Vec::new();
     let mut active = Vec::new();
     for req in requests {
-        *next_id += 1;
-        let id = *next_id;
+        let id = match req.id {
+            Some(id) => id,
+            None => *next_id + 1,
+        };
+        *next_id = (*next_id).max(id);
         let (line, message, names, call_line) = match model {
             Err(e) => (
                 Some(req.line),
@@ -153,6 +165,8 @@ pub fn resolve(
                     hit_condition,
                     log_message: req.log_message.clone().filter(|m| !m.is_empty()),
                     hits: 0,
+                    temporary: req.temporary,
+                    ignore_left: req.ignore_count,
                     names,
                     call_line,
                 });

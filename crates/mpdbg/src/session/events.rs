@@ -12,6 +12,8 @@ pub enum OutputKind {
 pub enum StopReason {
     Entry,
     Breakpoint,
+    /// At a function breakpoint only.
+    FunctionBreakpoint,
     Step,
     Pause,
     Exception,
@@ -22,6 +24,7 @@ impl StopReason {
         match self {
             StopReason::Entry => "entry",
             StopReason::Breakpoint => "breakpoint",
+            StopReason::FunctionBreakpoint => "function breakpoint",
             StopReason::Step => "step",
             StopReason::Pause => "pause",
             StopReason::Exception => "exception",
@@ -41,10 +44,23 @@ pub enum SessionEvent {
         text: Option<String>,
         breakpoint_ids: Vec<i64>,
     },
+    /// A wait the user should see (the first build, a slow start); one
+    /// `Start`, any `Update`s and one `End` share an id.
+    Progress {
+        id: String,
+        step: ProgressStep,
+    },
     Exited {
         code: i32,
     },
     Terminated,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgressStep {
+    Start { title: String },
+    Update { message: String },
+    End { message: Option<String> },
 }
 
 /// Receives session events, from the session's own threads.

@@ -11,9 +11,12 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use super::events::EventSink;
+use super::progress::{Progress, ProgressLog};
 
 /// How long the agent may take to say hello.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Waits longer than this are shown to the user as progress.
+const SLOW: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Debug, Default)]
 pub struct LaunchConfig {
@@ -25,6 +28,54 @@ pub struct LaunchConfig {
     pub micropython: Option<PathBuf>,
     /// The local interpreter's heap (`-X heapsize=`), e.g. "64K" or "8M".
     pub heap_size: Option<String>,
+    /// Hide and step through frames outside the program's folder (debugpy's
+    /// `justMyCode`).
+    pub just_my_code: bool,
+    /// Environment changes for the program: a value sets, `None` removes.
+    pub env: Vec<(String, Option<String>)>,
+}
+
+/// What a local launch runs, checked: the program, its folder, the
+/// interpreter (built first if needed) and its options.
+pub(super) struct LocalRun {
+    pub program: PathBuf,
+    pub cwd: PathBuf,
+    pub interpreter: PathBuf,
+    pub options: Vec<String>,
+}
+
+impl LocalRun {
+    pub fn prepare(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<LocalRun> {
+        let cwd = cfg
+            .cwd
+            .clone()
+            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+        let program = if cfg.program.is_absolute() {
+            cfg.program.clone()
+        } else {
+            cwd.join(&cfg.program)
+        };
+        if !program.is_file() {
+            bail!(
+                "program not found: {} (check \"program\" in the launch configuration)",
+                program.display()
+            );
+        }
+        if !cwd.is_dir() {
+            bail!("working directory not found: {}", cwd.display());
+        }
+        let mut options = Vec::new();
+        if let Some(size) = &cfg.heap_size {
+            options.extend(["-X".to_string(), heap_size_arg(size)?]);
+        }
+        let interpreter = interpreter(cfg, sink)?;
+        Ok(LocalRun {
+            program,
+            cwd,
+            interpreter,
+            options,
+        })
+    }
 }
 
 /// Checks a heap size the way the interpreter's `-X heapsize=` reads it:
@@ -79,20 +130,13 @@ fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
         }
         return Ok(p.clone());
     }
-    struct Log<'a>(&'a dyn EventSink);
-    impl std::io::Write for Log<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.event(super::SessionEvent::Output {
-                kind: super::OutputKind::Console,
-                text: String::from_utf8_lossy(buf).into_owned(),
-            });
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+    if let Some(built) = micropython::cached(Flavour::Debug)? {
+        return Ok(built);
     }
-    Ok(micropython::ensure_built(Flavour::Debug, &mut Log(sink))?.interpreter)
+    let progress = Progress::start(sink, "Building the debug MicroPython (first run only, about 15 s)");
+    let built = micropython::ensure_built(Flavour::Debug, &mut ProgressLog::new(&progress))?;
+    progress.end(Some("built and cached"));
+    Ok(built.interpreter)
 }
 
 /// Explains a start failure from what the interpreter printed.
@@ -125,31 +169,17 @@ fn start_failure(early: &str, interp: &Path) -> anyhow::Error {
 impl Session {
     /// Starts the program, stopped before its first line, ready for breakpoints.
     pub fn launch(cfg: LaunchConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
-        let cwd = cfg
-            .cwd
-            .clone()
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
-        let program = if cfg.program.is_absolute() {
-            cfg.program.clone()
-        } else {
-            cwd.join(&cfg.program)
-        };
-        if !program.is_file() {
-            bail!(
-                "program not found: {} (check \"program\" in the launch configuration)",
-                program.display()
-            );
-        }
-        if !cwd.is_dir() {
-            bail!("working directory not found: {}", cwd.display());
-        }
-        let interp = interpreter(&cfg, sink.as_ref())?;
+        let run = LocalRun::prepare(&cfg, sink.as_ref())?;
         let agent = deploy_agent()?;
-        let mut options = Vec::new();
-        if let Some(size) = &cfg.heap_size {
-            options.extend(["-X".to_string(), heap_size_arg(size)?]);
-        }
-        let mut transport = ProcessTransport::spawn(&interp, &options, &agent, &program, &cfg.args, &cwd)?;
+        let mut transport = ProcessTransport::spawn(
+            &run.interpreter,
+            &run.options,
+            Some(&agent),
+            &run.program,
+            &cfg.args,
+            &run.cwd,
+            &cfg.env,
+        )?;
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
@@ -160,31 +190,44 @@ impl Session {
             transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
-            sources: Mutex::new(Sources::for_program(&program)),
+            sources: Mutex::new(Sources::for_program(&run.program)),
             sink,
             root: PathMap,
+            program: run.program.clone(),
+            just_my_code: cfg.just_my_code,
             at_stop: Default::default(),
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));
 
-        let deadline = Instant::now() + START_TIMEOUT;
+        let started = Instant::now();
+        let deadline = started + START_TIMEOUT;
+        let mut slow_start = None;
         let mut st = session.state()?;
         while st.phase == Phase::Starting {
+            if slow_start.is_none() && started.elapsed() >= SLOW {
+                slow_start = Some(Progress::start(
+                    session.sink.as_ref(),
+                    "Starting the program on MicroPython",
+                ));
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 drop(st);
                 session.terminate();
                 bail!("the debug agent did not start within {} s", START_TIMEOUT.as_secs());
             }
+            // Wake after SLOW once, to show the wait.
+            let wake = if slow_start.is_none() { left.min(SLOW) } else { left };
             st = session
                 .changed
-                .wait_timeout(st, left)
+                .wait_timeout(st, wake)
                 .map_err(|_| anyhow!("session state poisoned"))?
                 .0;
         }
+        drop(slow_start);
         if st.phase == Phase::Ended {
-            return Err(start_failure(&st.early_output, &interp));
+            return Err(start_failure(&st.early_output, &run.interpreter));
         }
         drop(st);
         Ok(session)

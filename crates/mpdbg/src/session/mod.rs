@@ -1,8 +1,13 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
+mod breakpoint_state;
 mod breakpoints;
+mod completions;
 mod events;
+mod functions;
 mod launch;
+mod nodebug;
+mod progress;
 mod pump;
 mod repr;
 mod sources;
@@ -10,8 +15,10 @@ mod utf8;
 mod variables;
 
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
-pub use events::{EventSink, OutputKind, SessionEvent, StopReason};
+pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
+pub use functions::FunctionBreakpointRequest;
 pub use launch::LaunchConfig;
+pub use nodebug::PlainRun;
 pub use variables::VarView;
 
 use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};
@@ -19,7 +26,7 @@ use crate::transport::Transport;
 use anyhow::{anyhow, bail, Result};
 use breakpoints::ActiveBreakpoint;
 use sources::Sources;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
@@ -48,6 +55,16 @@ pub enum Resume {
     Next,
     StepIn,
     StepOut,
+    /// pdb's `until`: step over until a line at or past this one (None: past
+    /// the current line) in the current frame, or until it returns.
+    Until(Option<u32>),
+}
+
+/// An `until` in progress: the depth and line it waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct UntilTarget {
+    depth: u32,
+    line: u32,
 }
 
 /// A frame as the front end shows it.
@@ -93,7 +110,13 @@ struct State {
     handles: Handles,
     exception: Option<ExceptionView>,
     breakpoints: HashMap<PathBuf, Vec<ActiveBreakpoint>>,
+    function_breakpoints: Vec<(PathBuf, ActiveBreakpoint)>,
     next_breakpoint_id: i64,
+    /// How the program was last resumed (for stepping through library code).
+    last_resume: Resume,
+    until: Option<UntilTarget>,
+    /// Host files of every frame seen so far (`loadedSources`).
+    seen_files: BTreeSet<PathBuf>,
     exit_code: Option<i32>,
     /// What the interpreter printed before the agent started (for errors).
     early_output: String,
@@ -112,7 +135,11 @@ impl State {
             handles: Handles::default(),
             exception: None,
             breakpoints: HashMap::new(),
+            function_breakpoints: Vec::new(),
             next_breakpoint_id: 0,
+            last_resume: Resume::Continue,
+            until: None,
+            seen_files: BTreeSet::new(),
             exit_code: None,
             early_output: String::new(),
             synthetic: false,
@@ -129,6 +156,11 @@ pub struct Session {
     sink: Arc<dyn EventSink>,
     /// Where the program's files are on the device, by host path and back.
     root: PathMap,
+    /// The program as the host knows it; its folder is the user's project.
+    program: PathBuf,
+    /// Hide frames outside the project and step through them (debugpy's
+    /// `justMyCode`).
+    just_my_code: bool,
     /// The program is stopped: read without the state's lock, which a
     /// request holds while the device works for it.
     at_stop: std::sync::atomic::AtomicBool,
@@ -173,55 +205,6 @@ impl Session {
         }
     }
 
-    /// Sets the breakpoints of one file (replacing its previous ones).
-    pub fn set_breakpoints(&self, path: &Path, requests: &[BreakpointRequest]) -> Vec<BreakpointResult> {
-        if let Some(why) = sources::unusable_source(path) {
-            if path.exists() {
-                return breakpoints::rejected(requests, &why);
-            }
-        }
-        let model = self.sources.lock().map(|mut s| s.model(path)).ok();
-        let (results, active) = {
-            let Ok(mut st) = self.state() else {
-                return Vec::new();
-            };
-            let model_ref = match model.as_deref() {
-                Some(Ok(m)) => Ok(m),
-                Some(Err(e)) => Err(e.as_str()),
-                None => Err("internal error"),
-            };
-            let (results, active) = breakpoints::resolve(model_ref, requests, &mut st.next_breakpoint_id);
-            st.breakpoints.insert(path.to_path_buf(), active.clone());
-            (results, active)
-        };
-        let lines = active
-            .iter()
-            .map(|b| {
-                (
-                    b.line,
-                    b.condition.clone().unwrap_or_default(),
-                    b.names.clone(),
-                    b.call_line,
-                )
-            })
-            .collect();
-        let req = Request::SetBreakpoints {
-            file: self.root.to_device(path),
-            lines,
-        };
-        let timeout = match self.state().map(|s| s.phase) {
-            Ok(Phase::Running) => RUNNING_REPLY_TIMEOUT,
-            _ => REPLY_TIMEOUT,
-        };
-        if let Err(e) = self.device.request(&req, timeout) {
-            self.console(&format!(
-                "mpdbg: breakpoints of {} not yet confirmed by the device: {e}",
-                path.display()
-            ));
-        }
-        results
-    }
-
     /// Which exceptions stop the program.
     pub fn set_exception_filters(&self, raised: bool, uncaught: bool) -> Result<()> {
         let timeout = match self.state()?.phase {
@@ -253,6 +236,19 @@ impl Session {
 
     pub fn resume(&self, how: Resume) -> Result<()> {
         let mut st = self.require_stopped()?;
+        st.until = match how {
+            Resume::Until(target) => {
+                let top = self.frame(&mut st, 0)?;
+                let line = match target {
+                    Some(l) if l <= top.line => bail!("line {l} is not after the current line {}", top.line),
+                    Some(l) => l,
+                    None => top.line + 1,
+                };
+                Some(UntilTarget { depth: st.depth, line })
+            }
+            _ => None,
+        };
+        st.last_resume = how;
         st.phase = Phase::Running;
         self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
         st.frames.clear();
@@ -261,10 +257,28 @@ impl Session {
         drop(st);
         self.device.send(&match how {
             Resume::Continue => Request::Continue,
-            Resume::Next => Request::Next,
+            Resume::Next | Resume::Until(_) => Request::Next,
             Resume::StepIn => Request::StepIn,
             Resume::StepOut => Request::StepOut,
         })
+    }
+
+    /// Resumes without the front end knowing (a step that landed where no
+    /// one wants to stop): keeps `until` and the last resume as they are.
+    fn step_again(&self, req: Request) -> Result<()> {
+        let mut st = self.require_stopped()?;
+        self.set_running(&mut st);
+        drop(st);
+        self.device.send(&req)
+    }
+
+    /// The stop is over: what was read for it goes.
+    fn set_running(&self, st: &mut State) {
+        st.phase = Phase::Running;
+        self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
+        st.frames.clear();
+        st.handles.clear();
+        st.exception = None;
     }
 
     /// Bytes for the program's standard input (the device's stdin is the
@@ -309,13 +323,32 @@ impl Session {
         }
     }
 
-    /// Stack frames `[start, start + levels)` of the current stop, and the total.
+    /// Stack frames `[start, start + levels)` of the current stop, and the
+    /// total; with `justMyCode`, of the project's frames only.
     pub fn stack(&self, start: usize, levels: Option<usize>) -> Result<(Vec<FrameView>, usize)> {
+        if !self.just_my_code {
+            return self.device_stack(start, levels.unwrap_or(usize::MAX));
+        }
+        let (all, _) = self.device_stack(0, usize::MAX)?;
+        let mine: Vec<FrameView> = all.iter().filter(|f| self.is_user_frame(f)).cloned().collect();
+        // A stop with no frame of the project (stopped in a library) shows them all.
+        let shown = if mine.is_empty() { all } else { mine };
+        let total = shown.len();
+        let page = shown
+            .into_iter()
+            .skip(start)
+            .take(levels.unwrap_or(usize::MAX))
+            .collect();
+        Ok((page, total))
+    }
+
+    /// Every frame of the device's stack, `[start, start + levels)`, and the total.
+    fn device_stack(&self, start: usize, levels: usize) -> Result<(Vec<FrameView>, usize)> {
         let mut st = self.require_stopped()?;
         let total = st.depth as usize;
-        let end = levels.map_or(total, |l| total.min(start.saturating_add(l)));
+        let end = total.min(start.saturating_add(levels));
         self.fetch_frames(&mut st, end)?;
-        let views = st
+        let views: Vec<FrameView> = st
             .frames
             .iter()
             .enumerate()
@@ -329,12 +362,36 @@ impl Session {
                 line: f.line,
             })
             .collect::<Vec<_>>();
+        st.seen_files.extend(views.iter().filter_map(|v| v.path.clone()));
         if let Ok(mut sources) = self.sources.lock() {
             for path in views.iter().filter_map(|v| v.path.as_deref()) {
                 sources.show(path);
             }
         }
         Ok((views, total))
+    }
+
+    /// A frame of the user's project (not a frozen module, a `/lib` package
+    /// or anything else outside the program's folder).
+    pub fn is_user_frame(&self, f: &FrameView) -> bool {
+        f.path.as_deref().is_some_and(|p| p.starts_with(self.project_dir()))
+    }
+
+    /// The host files the program has run so far, the program first.
+    pub fn loaded_sources(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.program.clone()];
+        if let Ok(st) = self.state() {
+            let with_breakpoints = st
+                .breakpoints
+                .keys()
+                .chain(st.function_breakpoints.iter().map(|(p, _)| p));
+            for p in st.seen_files.iter().chain(with_breakpoints) {
+                if !out.contains(p) && p.is_file() {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out
     }
 
     /// Asks the device for stack frames, a page at a time, until `end` are

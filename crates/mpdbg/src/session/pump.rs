@@ -1,9 +1,8 @@
 //! Turns what the device sends into session events, applying the host-side
 //! parts of breakpoints (hit counts, log messages) on the way.
-use super::breakpoints::log_parts;
 use super::utf8::Utf8Stream;
 use super::{ExceptionView, OutputKind, Phase, Resume, Session, SessionEvent, StopReason};
-use crate::device::{DeviceEvent, DeviceFrame, DeviceMessage};
+use crate::device::{DeviceEvent, DeviceFrame, DeviceMessage, Request};
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -131,7 +130,7 @@ impl Session {
             self.set_phase(Phase::Configuring);
             return;
         }
-        let reason = {
+        let mut reason = {
             let Ok(mut st) = self.state() else { return };
             st.phase = super::Phase::Stopped;
             self.at_stop.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -147,28 +146,46 @@ impl Session {
                 "breakpoint" => StopReason::Breakpoint,
                 "pause" => StopReason::Pause,
                 _ => {
+                    // Uncaught: the stack has unwound; the agent sends the
+                    // frames the firmware kept (with their slots), or none.
+                    let uncaught = depth == 0 || text.starts_with("Traceback");
                     if depth == 0 {
-                        // Uncaught: the stack is gone; show the traceback's frames.
+                        // Nothing kept: show the traceback's frames.
                         st.frames = traceback_frames(&text);
                         st.depth = st.frames.len() as u32;
                         st.synthetic = true;
                     }
-                    st.exception = Some(exception_view(&text, depth == 0));
+                    st.exception = Some(exception_view(&text, uncaught));
                     StopReason::Exception
                 }
             }
         };
         self.changed.notify_all();
         let mut breakpoint_ids = Vec::new();
+        match self.carry_on(reason, depth) {
+            Ok(Some(req)) => {
+                if let Err(e) = self.step_again(req) {
+                    self.console(&format!("mpdbg: cannot continue: {e}"));
+                }
+                return;
+            }
+            Ok(None) => {}
+            Err(e) => self.console(&format!("mpdbg: {e}")),
+        }
         if reason == StopReason::Breakpoint {
             match self.breakpoint_hit() {
-                Some((id, true)) => breakpoint_ids.push(id),
-                Some((_, false)) => {
-                    // Hit count not reached, or a log point: carry on silently.
-                    if let Err(e) = self.resume(Resume::Continue) {
+                Some(ids) if ids.is_empty() => {
+                    // Hit or ignore count not reached, or a log point: carry on silently.
+                    if let Err(e) = self.step_again(Request::Continue) {
                         self.console(&format!("mpdbg: cannot continue: {e}"));
                     }
                     return;
+                }
+                Some(ids) => {
+                    if self.all_function_breakpoints(&ids) {
+                        reason = StopReason::FunctionBreakpoint;
+                    }
+                    breakpoint_ids = ids;
                 }
                 None => {}
             }
@@ -186,54 +203,45 @@ impl Session {
         });
     }
 
-    /// The breakpoint at the top frame: (id, whether to stop).
-    fn breakpoint_hit(&self) -> Option<(i64, bool)> {
-        let (frames, _) = self.stack(0, Some(1)).ok()?;
-        let top = frames.first()?;
-        let path = top.path.clone()?;
-        let (id, stop, log) = {
-            let mut st = self.state().ok()?;
-            let bp = st.breakpoints.get_mut(&path)?.iter_mut().find(|b| b.line == top.line)?;
-            bp.hits += 1;
-            let stop = bp.hit_condition.is_none_or(|h| h.stops_at(bp.hits));
-            (bp.id, stop, bp.log_message.clone())
-        };
-        if !stop {
-            return Some((id, false));
-        }
-        let Some(log) = log else {
-            return Some((id, true));
-        };
-        let mut line = String::new();
-        for (is_expr, part) in log_parts(&log) {
-            if is_expr {
-                match self.evaluate(0, &part, false) {
-                    Ok(v) => line.push_str(v.value.trim_matches('\'')),
-                    Err(e) => line.push_str(&format!("<{e}>")),
-                }
-            } else {
-                line.push_str(&part);
+    /// Whether a stop is one no one asked for, and what to send instead: a
+    /// step of `until` short of its line, a step or a raise in library code
+    /// under `justMyCode`.
+    fn carry_on(&self, reason: StopReason, depth: u32) -> anyhow::Result<Option<Request>> {
+        let (until, last) = {
+            let mut st = self.state()?;
+            let until = st.until;
+            if reason != StopReason::Step {
+                st.until = None;
             }
+            (until, st.last_resume)
+        };
+        if !matches!(reason, StopReason::Step | StopReason::Exception) || (until.is_none() && !self.just_my_code) {
+            return Ok(None); // nothing to decide: no stack request
         }
-        line.push('\n');
-        self.sink.event(SessionEvent::Output {
-            kind: OutputKind::Console,
-            text: line,
-        });
-        Some((id, false))
+        let (frames, _) = self.device_stack(0, 1)?;
+        let Some(top) = frames.first() else { return Ok(None) };
+        if let (StopReason::Step, Some(u)) = (reason, until) {
+            if depth == u.depth && top.line < u.line {
+                return Ok(Some(Request::Next));
+            }
+            self.state()?.until = None;
+        }
+        if !self.just_my_code || self.is_user_frame(top) {
+            return Ok(None);
+        }
+        Ok(match reason {
+            StopReason::Step if last == Resume::StepIn => Some(Request::StepIn),
+            StopReason::Step => Some(Request::StepOut),
+            // debugpy does not stop at a raise in library code either.
+            _ if depth > 0 && self.exception().is_some_and(|e| !e.uncaught) => Some(Request::Continue),
+            _ => None,
+        })
     }
 
     fn on_closed(&self) {
-        // The stream ends before the process is reaped; give it a moment.
-        let deadline = Instant::now() + Duration::from_secs(3);
-        let mut process_code = None;
-        while Instant::now() < deadline {
-            process_code = self.transport.lock().ok().and_then(|mut t| t.exit_code());
-            if process_code.is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        let process_code = reap(Duration::from_secs(3), || {
+            self.transport.lock().ok().and_then(|mut t| t.exit_code())
+        });
         let code = {
             let Ok(mut st) = self.state() else { return };
             let code = st.exit_code.or(process_code).unwrap_or(0);
@@ -245,6 +253,19 @@ impl Session {
         self.changed.notify_all();
         self.sink.event(SessionEvent::Exited { code });
         self.sink.event(SessionEvent::Terminated);
+    }
+}
+
+/// The process's exit code, polled for up to `within`: its streams end a
+/// moment before it can be reaped.
+pub(super) fn reap(within: Duration, mut exit_code: impl FnMut() -> Option<i32>) -> Option<i32> {
+    let deadline = Instant::now() + within;
+    loop {
+        let code = exit_code();
+        if code.is_some() || Instant::now() >= deadline {
+            return code;
+        }
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 

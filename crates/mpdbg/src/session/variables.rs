@@ -167,7 +167,7 @@ impl Session {
         if st.synthetic {
             return Ok(vec![VarView::note(
                 "(mpdbg)",
-                "the exception unwound this frame: no variables to show",
+                "the exception unwound this frame: no variables to show (firmware with mpdbg's core patch 0009 keeps them)",
             )]);
         }
         match handle {
@@ -231,6 +231,40 @@ impl Session {
             DeviceMessage::Evaluated { result: Ok(v), .. } => Ok(self.view(&mut st, frame, String::new(), &v)),
             _ => bail!("unexpected reply to evaluate"),
         }
+    }
+
+    /// Assigns `value` to an assignable expression (`x`, `a[0]`, `p.y`) in a
+    /// frame and returns the expression's new value (DAP's `setExpression`).
+    pub fn set_expression(&self, frame: usize, expression: &str, value: &str) -> Result<VarView> {
+        self.evaluate(frame, &format!("{expression} = ({value})"), true)?;
+        self.evaluate(frame, expression, false)
+    }
+
+    /// A function frame's arguments, in order (pdb's `args`).
+    pub fn arguments(&self, frame: usize) -> Result<Vec<VarView>> {
+        let mut st = self.require_stopped()?;
+        if st.synthetic {
+            bail!("the exception has unwound the program's frames: there are no arguments to show");
+        }
+        if self.frame(&mut st, frame)?.name == "<module>" {
+            return Ok(Vec::new());
+        }
+        let (names, _, msg) = self.names(&mut st, frame)?;
+        let DeviceMessage::Locals { locals, .. } = msg else {
+            bail!("unexpected reply to a locals request")
+        };
+        // Slots in order: positional and keyword-only parameters (free
+        // variables, named "*", among them), then *args and **kwargs.
+        let star = u32::from(locals.scope_flags & 0x04 != 0) + u32::from(locals.scope_flags & 0x02 != 0);
+        let count = (locals.n_pos_args + locals.n_kwonly_args + star) as usize;
+        let mut out = Vec::new();
+        for k in 0..count.min(locals.slots.len()) {
+            let free = locals.arg_names.get(k).is_some_and(|a| a == "*");
+            if let (Some(Some(name)), false) = (names.get(k), free) {
+                out.push(self.view(&mut st, frame, name.clone(), &locals.slots[k]));
+            }
+        }
+        Ok(out)
     }
 
     /// Assigns the value of expression `value` to a variable shown under `reference`.

@@ -12,23 +12,32 @@ pub struct ProcessTransport {
 }
 
 impl ProcessTransport {
-    /// Starts `interpreter options... agent program args...` in `cwd`.
+    /// Starts `interpreter options... [agent] program args...` in `cwd` with
+    /// `env`'s changes (a value sets a variable, `None` removes it).
     pub fn spawn(
         interpreter: &Path,
         options: &[String],
-        agent: &Path,
+        agent: Option<&Path>,
         program: &Path,
         args: &[String],
         cwd: &Path,
+        env: &[(String, Option<String>)],
     ) -> Result<Self> {
         let mut command = Command::new(interpreter);
         end_with_this_process(&mut command);
-        let child = command
+        command
             .args(options)
-            .arg(agent)
+            .args(agent)
             .arg(program)
             .args(args)
-            .current_dir(cwd)
+            .current_dir(cwd);
+        for (name, value) in env {
+            match value {
+                Some(v) => command.env(name, v),
+                None => command.env_remove(name),
+            };
+        }
+        let child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
