@@ -29,7 +29,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "device"))
 from agentlink import AGENT, AgentLink  # noqa: E402
-from bench import marker_line, mpdbg_bin  # noqa: E402
+from bench import marker_line, mpdbg_bin, stop_for_stepping  # noqa: E402
 from matrix import hot_breakpoint  # noqa: E402
 from qemuboard import QemuBoard  # noqa: E402
 
@@ -75,13 +75,7 @@ def agent_heap(board, tmp):
 def step_latency(board, steps):
     script = os.path.join(HERE, "workloads", "stepping.py")
     with AgentLink(board, script) as link:
-        link.until(b"S")
-        link.send(b"B", 1, script, marker_line(script, "BP: first stop"), "", "", 0)
-        link.until(b"R")
-        link.send(b"C", 2)
-        link.until(b"S")
-        link.send(b"B", 3, script)
-        link.until(b"R")
+        stop_for_stepping(link, script)
         times = []
         for i in range(steps):
             t0 = time.perf_counter()

@@ -7,20 +7,10 @@
 void mp_hal_delay_us(mp_uint_t us);
 mp_uint_t mp_hal_ticks_cpu(void);
 
-// input() reads a line with MicroPython's line editor, unless the debugger
-// serves the program's stdin.
-#include "py/misc.h"
-#include "shared/readline/readline.h"
-#define mp_hal_readline mp_hal_readline
-#if MPDBG_SETTRACE
-int mpdbg_stdin_readline(vstr_t *line);
-#endif
-static inline int mp_hal_readline(vstr_t *vstr, const char *p) {
-    #if MPDBG_SETTRACE
-    int served = mpdbg_stdin_readline(vstr);
-    if (served >= 0) {
-        return served;
-    }
-    #endif
-    return readline(vstr, p);
+// A UART has no terminal modes to switch (pyexec.c calls these too).
+#define MICROPY_HAL_HAS_STDIO_MODE_SWITCH (1)
+static inline void mp_hal_stdio_mode_raw(void) {
 }
+static inline void mp_hal_stdio_mode_orig(void) {
+}
+#include "mphal_readline.h"
