@@ -39,7 +39,9 @@ _exc_raised = False
 _exc_uncaught = True
 _exc_depth = 0  # depth of the last exception stop, until the next line
 _kept = None  # without core patch 0009: [exception, frames it left...]
-_attached = True
+_attached = False  # a host drives the program (set by run() and by an attach)
+_link = sys.stdin  # the host's stream: the REPL's stdin, or an attached client's socket
+_server = None  # the socket that listen() waits on for a client
 _input = []  # bytes the host sent for the program's stdin, not yet read
 _stopped_at = None  # (frame, line) of the last stop, until another line runs
 
@@ -52,15 +54,17 @@ def _load(name):
     # One of the agent's modules, from the agent's folder only: a user's
     # mpdbg_stop.py beside the program (first on sys.path) must not replace it.
     m = sys.modules.get(name)
-    if m is not None and getattr(m, "__file__", "")[: len(_DIR)] == _DIR:
-        return m
-    sys.modules.pop(name, None)
-    path = sys.path[:]
-    sys.path[:] = [_DIR[:-1] or "."]
-    try:
-        return __import__(name)
-    finally:
-        sys.path[:] = path
+    if m is None or getattr(m, "__file__", "")[: len(_DIR)] != _DIR:
+        sys.modules.pop(name, None)
+        path = sys.path[:]
+        sys.path[:] = [_DIR[:-1] or "."]
+        try:
+            m = __import__(name)
+        finally:
+            sys.path[:] = path
+    if name == "mpdbg_stop":
+        m.use(_link)  # where it reads the host
+    return m
 
 
 def _stop(frame, reason, text=""):
@@ -96,7 +100,9 @@ def _resume():
     else:
         sys.settrace(None)
     if _attached:
-        _mpdbg.watch(sys.stdin, _on_wake, 20)
+        _mpdbg.watch(_link, _on_wake, 20)
+    elif _server is not None:
+        _mpdbg.watch(_server, _on_wake, 50)
 
 
 def _traced(frame, line):
@@ -201,9 +207,13 @@ def _condition(frame, bp):
 
 
 def _on_wake(frame, event, arg):
-    # Armed by _mpdbg.watch() when the host sent something while we ran.
+    # Armed by _mpdbg.watch() when the host sent something while we ran, or
+    # when a client connects to listen()'s socket.
     try:
-        _load("mpdbg_stop").wake(globals(), frame, event, arg)
+        if _attached:
+            _load("mpdbg_stop").wake(globals(), frame, event, arg)
+        else:
+            _load("mpdbg_attach").accept(globals(), frame)
     except SystemExit:
         raise
     except BaseException as e:
@@ -229,8 +239,17 @@ def _scrub(n):
     return _scrub(n - 1) if n else _mpdbg.scrub()
 
 
+def __getattr__(name):
+    # mpdbg.listen(), wait_for_client(), breakpoint(), is_client_connected(),
+    # disconnect(): the API of a program that waits for a debugger lives in
+    # mpdbg_attach, loaded on use, so that it takes no heap otherwise.
+    return _load("mpdbg_attach").api(globals(), name)
+
+
 def run(path, args=()):
     """Runs the program at `path` as __main__ under the debugger."""
+    global _attached
+    _attached = True
     code, g = _begin(path, args)
     _scrub(24)
     status = 0

@@ -10,14 +10,24 @@ import select
 
 PROTOCOL = "2"
 VERSION = "0.1.0"
-_in = sys.stdin.buffer
-_poll = select.poll()
-_poll.register(sys.stdin, select.POLLIN)
+_link = None  # the host's stream (see use())
+_in = None
+_poll = None
 _rx = b""  # bytes from the host not yet framed
 _frames = []  # the stopped program's frames, innermost first
 
 
 # ---------------------------------------------------------------- input
+
+
+def use(link):
+    """Reads the host from `link`: sys.stdin, or an attached client's socket."""
+    global _link, _in, _poll
+    if link is not _link:
+        _link = link
+        _in = link.buffer if link is sys.stdin else link
+        _poll = select.poll()
+        _poll.register(link, select.POLLIN)
 
 
 def _readable(timeout):
@@ -146,6 +156,15 @@ def _detach(c):
     sys.settrace(None)
     _mpdbg.watch(None)
     _mpdbg.stdin(None)  # the program reads the port's stdin again
+    link = c["_link"]
+    if link is not sys.stdin:
+        # An attached client went (or was let go): listen for the next one.
+        c["_link"] = sys.stdin
+        c["_out"] = sys.stdout.buffer
+        try:
+            link.close()
+        except BaseException:
+            pass
     for f in _mpdbg.frames():
         _mpdbg.arm(f, None)
 
@@ -313,6 +332,20 @@ def wake(c, frame, event, arg):
         c["_on_line"](frame, event, arg)
 
 
+def _hello(c):
+    impl = "%s %s" % (sys.implementation.name, sys.version)
+    # Features: w watch, s slots; the core patches: l lazy frames, f frame
+    # code on demand, c call filter, r tracing survives a raising tracer.
+    patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
+    c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
+
+
+def attached(c):
+    """A client attached to a running program: configure, then go on."""
+    _hello(c)
+    serve(c, None, "start", "")
+
+
 def start(c, path, args):
     """Prepares the program and waits for the host's configuration."""
     import micropython
@@ -322,11 +355,7 @@ def start(c, path, args):
     # The program's folder first, as for a script; the agent's stays after it.
     sys.path.insert(0, path[:slash] if slash >= 0 else "")
     micropython.kbd_intr(-1)  # Ctrl-C bytes on the link are data, not interrupts
-    impl = "%s %s" % (sys.implementation.name, sys.version)
-    # Features: w watch, s slots; the core patches: l lazy frames, f frame
-    # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
-    c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
+    _hello(c)
     _keep_unwound(c["_exc_uncaught"])
     if not hasattr(_mpdbg, "unwound"):
         c["_kept"] = []  # the tracer keeps what it sees (see keep())

@@ -44,6 +44,7 @@
 //   deadline(ms, stream)  interrupt (KeyboardInterrupt) what the agent runs
 //                         for the host after ms, or when `stream` has input;
 //                         deadline(0) ends it
+//   sha256(data)          the SHA-256 digest of data (the attach handshake)
 //   stdin(fill)           serve the program's stdin from fill() while the
 //                         debugger owns the link (stdin.c); stdin(None) stops
 //   FEATURES              bits: which of mpdbg's core patches are built in
@@ -67,6 +68,7 @@
 #include "py/stream.h"
 
 #include "mpdbg.h"
+#include "mpdbg_port.h"
 
 // UNBOUND: a unique, printable object.
 static void unbound_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
@@ -480,6 +482,15 @@ static bool stream_has_input(mp_obj_t stream) {
     return (ret & (MP_STREAM_POLL_RD | MP_STREAM_POLL_HUP)) != 0;
 }
 
+// The port may hear other streams too (a socket's SIGIO on the host port):
+// it arranges to call mpdbg_input_pending() for `stream` and says so. A
+// listening or attached socket is then watched for free, as sys.stdin is;
+// polling it costs a tight loop about 19 % (measured with callgrind).
+MP_WEAK bool mpdbg_port_notify(mp_obj_t stream) {
+    (void)stream;
+    return false;
+}
+
 static void watch_stop(void) {
     watch_active = false;
     MP_STATE_VM(mpdbg_watch_stream) = MP_OBJ_NULL;
@@ -552,7 +563,8 @@ static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
     if (MP_STATE_VM(sched_head) == NULL) {
         watch_node.callback = NULL;
     }
-    watch_notified = MICROPY_MPDBG_INPUT_NOTIFY && args[0] == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj);
+    watch_notified = MICROPY_MPDBG_INPUT_NOTIFY
+                     && (args[0] == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj) || mpdbg_port_notify(args[0]));
     watch_active = true;
     if (!watch_notified) {
         mp_sched_schedule_node(&watch_node, watch_poll);
@@ -820,6 +832,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     #endif
     { MP_ROM_QSTR(MP_QSTR_stdin), MP_ROM_PTR(&mpdbg_stdin_obj) },
     { MP_ROM_QSTR(MP_QSTR_deadline), MP_ROM_PTR(&mpdbg_deadline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sha256), MP_ROM_PTR(&mpdbg_sha256_obj) },
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
     { MP_ROM_QSTR(MP_QSTR_FEATURES), MP_ROM_INT(FEATURES) },
 };

@@ -88,6 +88,9 @@ mp_obj_t mpdbg_condition_eval(const mpdbg_condition_t *c, size_t n_args, const m
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
 
 // stdin(fill), in stdin.c.
-MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_stdin_obj);
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_stdin_obj);
+
+// sha256(data), in sha256.c.
+MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_sha256_obj);
 
 #endif // MPDBG_MODULE_MPDBG_H

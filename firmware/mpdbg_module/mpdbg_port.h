@@ -9,6 +9,11 @@
 // so a watching agent hears the host without polling.
 void mpdbg_input_pending(void);
 
+// Optional: arrange for mpdbg_input_pending() when `stream` (a socket) has
+// input, and return true; the module's weak default says no (it polls).
+#include "py/obj.h"
+bool mpdbg_port_notify(mp_obj_t stream);
+
 // First thing in mp_hal_stdin_rx_chr(): the next byte of the program's
 // input when the debugger serves it (the link carries the host's frames),
 // or -1 when the port should read its stream as usual.

@@ -12,6 +12,7 @@
 //   stdin(fill)   serve the program's stdin from fill(): a callable that
 //                 returns the next bytes, b"" at the end of the input
 //   stdin(None)   give stdin back to the port
+//   stdin()       the fill in use, or None
 //
 // The agent's own reads of the link go to the port: while fill() runs, and
 // while a trace callback runs (every stop is served from one).
@@ -89,7 +90,13 @@ int mpdbg_stdin_readline(vstr_t *line) {
     }
 }
 
-static mp_obj_t mpdbg_stdin(mp_obj_t fill) {
+static mp_obj_t mpdbg_stdin(size_t n_args, const mp_obj_t *args) {
+    if (n_args == 0) {
+        // Whether a debugger serves stdin: its fill, or None.
+        mp_obj_t fill = MP_STATE_VM(mpdbg_stdin_fill);
+        return fill == MP_OBJ_NULL ? mp_const_none : fill;
+    }
+    mp_obj_t fill = args[0];
     if (fill != mp_const_none && !mp_obj_is_callable(fill)) {
         mp_raise_TypeError(MP_ERROR_TEXT("stdin(fill) needs a callable or None"));
     }
@@ -100,4 +107,4 @@ static mp_obj_t mpdbg_stdin(mp_obj_t fill) {
     stdin_busy = false;
     return mp_const_none;
 }
-MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_stdin_obj, mpdbg_stdin);
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_stdin_obj, 0, 1, mpdbg_stdin);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "py/mperrno.h"
@@ -156,7 +157,28 @@ static mp_obj_t os_sync(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(os_sync_obj, os_sync);
 
+// urandom(n): n bytes from the kernel (the attach handshake's nonces).
+static mp_obj_t os_urandom(mp_obj_t n_in) {
+    mp_int_t n = mp_obj_get_int(n_in);
+    if (n < 0) {
+        mp_raise_ValueError(NULL);
+    }
+    vstr_t v;
+    vstr_init_len(&v, n);
+    int fd = open("/dev/urandom", O_RDONLY);
+    ssize_t got = fd < 0 ? -1 : read(fd, v.buf, n);
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (got != n) {
+        mp_raise_OSError(MP_EIO);
+    }
+    return mp_obj_new_bytes_from_vstr(&v);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(os_urandom_obj, os_urandom);
+
 static const mp_rom_map_elem_t os_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_urandom), MP_ROM_PTR(&os_urandom_obj) },
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_os) },
     { MP_ROM_QSTR(MP_QSTR_getcwd), MP_ROM_PTR(&os_getcwd_obj) },
     { MP_ROM_QSTR(MP_QSTR_chdir), MP_ROM_PTR(&os_chdir_obj) },

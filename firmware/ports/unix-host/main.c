@@ -111,6 +111,17 @@ static void init_sys_path(const char *script) {
         }
         env = colon ? colon + 1 : NULL;
     }
+    // Then lib/ beside the interpreter: mpdbg puts its agent there (the
+    // `mpdbg` and `debugpy` modules), so programs import them with no set-up.
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 5);
+    while (n > 0 && exe[n - 1] != '/') {
+        n--;
+    }
+    if (n > 0) {
+        memcpy(exe + n, "lib", 4);
+        mp_obj_list_append(mp_sys_path, mp_obj_new_str(exe, strlen(exe)));
+    }
 }
 
 static void vm_init(char *heap, const char *script) {

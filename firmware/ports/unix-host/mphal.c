@@ -160,6 +160,18 @@ void mp_hal_notify_stdin(void) {
         fcntl(0, F_SETFL, flags | O_ASYNC);
     }
 }
+
+// Sockets (a listen() waiting for a debugger, an attached client): SIGIO too.
+bool mpdbg_port_notify(mp_obj_t stream) {
+    mp_obj_t dest[2];
+    mp_load_method_maybe(stream, MP_QSTR_fileno, dest);
+    if (dest[0] == MP_OBJ_NULL) {
+        return false;
+    }
+    int fd = mp_obj_get_int(mp_call_method_n_kw(0, 0, dest));
+    int flags = fcntl(fd, F_GETFL);
+    return flags >= 0 && fcntl(fd, F_SETOWN, getpid()) == 0 && fcntl(fd, F_SETFL, flags | O_ASYNC) == 0;
+}
 #else
 void mp_hal_notify_stdin(void) {
 }

@@ -2,7 +2,7 @@
 //! typed struct. Lenient as editors need: unknown fields (VS Code adds
 //! `__sessionId`, `type`, `name`, `debugOptions`...) are ignored, a `null`
 //! field counts as absent, and `args` may be one string or a list.
-use crate::session::LaunchConfig;
+use crate::session::{AttachConfig, LaunchConfig};
 use anyhow::{anyhow, Context, Result};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
@@ -38,6 +38,11 @@ pub struct LaunchArgs {
     pub console: Console,
     /// A file of `NAME=value` lines for the program's environment (`env` wins).
     pub env_file: Option<String>,
+    /// Attach: where the program's `listen()` waits (debugpy's form).
+    pub connect: Option<Connect>,
+    /// Attach: debugpy also takes `host` and `port` at the top level.
+    pub host: Option<String>,
+    pub port: Option<u16>,
     // debugpy settings that would change the run but mean nothing to mpdbg:
     // present, they are named in a console line, never silently dropped.
     module: Option<IgnoredAny>,
@@ -45,6 +50,14 @@ pub struct LaunchArgs {
     python_args: Option<IgnoredAny>,
     sudo: Option<IgnoredAny>,
     auto_reload: Option<IgnoredAny>,
+}
+
+/// `"connect": {"host": "192.168.4.1", "port": 5678}`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Connect {
+    pub host: Option<String>,
+    pub port: Option<u16>,
 }
 
 /// The `console` a launch configuration names (VS Code's values).
@@ -76,6 +89,37 @@ impl Console {
 }
 
 impl LaunchArgs {
+    /// The session's configuration for an `attach`.
+    pub fn attach_config(&self) -> Result<AttachConfig> {
+        let connect = self.connect.clone().unwrap_or_default();
+        let port = connect.port.or(self.port).ok_or_else(|| {
+            anyhow!(
+                "the attach configuration has no port: add \"connect\": {{\"host\": \"127.0.0.1\", \"port\": 5678}}"
+            )
+        })?;
+        let host = connect
+            .host
+            .or_else(|| self.host.clone())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "127.0.0.1".into());
+        // The project whose frames justMyCode shows: cwd, else ours.
+        let project = self
+            .cwd
+            .clone()
+            .filter(|c| !c.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        Ok(AttachConfig {
+            host,
+            port,
+            token: self.token.clone().filter(|t| !t.is_empty()),
+            stop_on_entry: self.stop_on_entry,
+            project,
+            just_my_code: self.just_my_code.unwrap_or(true),
+        })
+    }
+
     pub fn parse(raw: &serde_json::Value) -> Result<LaunchArgs> {
         LaunchArgs::deserialize(raw).context("the launch configuration has a field of the wrong type")
     }

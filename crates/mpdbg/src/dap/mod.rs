@@ -152,7 +152,7 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
                 // A socket peer that does not speak DAP: the caller closes
                 // the connection, having run nothing.
                 if let Some(s) = adapter.session.take() {
-                    s.disconnect(true);
+                    s.disconnect(!s.is_attached());
                 }
                 if let Some(p) = adapter.plain.take() {
                     p.terminate();
@@ -176,7 +176,7 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
         }
     }
     if let Some(s) = adapter.session.take() {
-        s.disconnect(true);
+        s.disconnect(!s.is_attached());
     }
     if let Some(p) = adapter.plain.take() {
         p.terminate();
@@ -341,7 +341,7 @@ impl Adapter {
                 Ok(serde_json::to_value(capabilities()).unwrap_or_default())
             }
             Command::Launch(args) => self.launch(&args.raw).map(|_| json!(null)),
-            Command::Attach(_) => Err(anyhow!("attach is not supported yet: use a launch configuration")),
+            Command::Attach(args) => self.attach(&args.raw).map(|_| json!(null)),
             Command::ConfigurationDone => match &self.plain {
                 Some(p) => self.start_plain(p.clone()).map(|_| json!(null)),
                 None => self.session().and_then(|s| s.configuration_done()).map(|_| json!(null)),
@@ -414,8 +414,9 @@ impl Adapter {
             Command::Disconnect(args) => {
                 done = true;
                 if let Some(s) = self.session.take() {
-                    // Launched programs end with the session unless told otherwise.
-                    s.disconnect(args.terminate_debuggee.unwrap_or(true));
+                    // Launched programs end with the session unless told
+                    // otherwise; attached ones run on (debugpy's defaults).
+                    s.disconnect(args.terminate_debuggee.unwrap_or(!s.is_attached()));
                 }
                 if let Some(p) = self.plain.take() {
                     // Without the agent there is nothing to detach from the
@@ -429,7 +430,7 @@ impl Adapter {
             Command::Unknown { command } => Err(anyhow!("mpdbg does not support the request '{command}'")),
             _ => Err(anyhow!("mpdbg does not support the request '{}'", req.command)),
         };
-        let launched = req.command == "launch" && result.is_ok();
+        let launched = (req.command == "launch" || req.command == "attach") && result.is_ok();
         let sent = match result {
             Ok(body) if body.is_null() => self.sender.ack(req),
             Ok(body) => self.sender.respond(req, body),
@@ -470,6 +471,27 @@ impl Adapter {
             session.set_exception_filters(raised, uncaught)?;
         }
         self.process_event(session.process_id());
+        if let Ok(mut c) = self.control.lock() {
+            c.session = Some(session.clone());
+        }
+        self.session = Some(session);
+        Ok(())
+    }
+
+    fn attach(&mut self, raw: &serde_json::Value) -> Result<()> {
+        if self.session.is_some() || self.plain.is_some() {
+            return Err(anyhow!("a program is already being debugged"));
+        }
+        let cfg = LaunchArgs::parse(raw)?.attach_config()?;
+        let sink = Arc::new(DapSink {
+            sender: self.sender.clone(),
+            muted: AtomicBool::new(false),
+            progress_events: self.progress_events,
+        });
+        let session = Session::attach(cfg, sink)?;
+        if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
+            session.set_exception_filters(raised, uncaught)?;
+        }
         if let Ok(mut c) = self.control.lock() {
             c.session = Some(session.clone());
         }

@@ -44,6 +44,11 @@ pub struct Locals {
 /// What the device sends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DeviceMessage {
+    /// An attach's first message: prove you know the token (if required).
+    Challenge {
+        nonce: String,
+        token_required: bool,
+    },
     Hello {
         protocol: String,
         agent: String,
@@ -149,6 +154,10 @@ pub fn decode(payload: &[u8]) -> Result<DeviceMessage, String> {
         items: items.into_iter(),
     };
     let msg = match kind {
+        b'A' => DeviceMessage::Challenge {
+            nonce: f.text()?,
+            token_required: f.text()? == "1",
+        },
         b'H' => DeviceMessage::Hello {
             protocol: f.text()?,
             agent: f.text()?,
@@ -273,6 +282,8 @@ pub enum Request {
     Input(Vec<u8>),
     /// Interrupt what the agent runs for the host (an evaluation, a repr).
     Cancel,
+    /// The answer to an attach's challenge: HMAC-SHA256(token, nonce), hex.
+    Prove(String),
 }
 
 /// The most program input one `Input` request carries.
@@ -362,6 +373,7 @@ impl Request {
             Request::Terminate => p(b'Z'),
             Request::Input(data) => p(b'U').field(data),
             Request::Cancel => p(b'J'),
+            Request::Prove(proof) => p(b'A').field(proof),
         }
         .into_bytes()
     }

@@ -42,6 +42,10 @@ impl Flavour {
     fn patched(self) -> bool {
         matches!(self, Flavour::Debug | Flavour::Checked)
     }
+
+    fn has_settrace(self) -> bool {
+        self != Flavour::Release
+    }
 }
 
 /// Which of our ports to build.
@@ -104,6 +108,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.clone());
     if interpreter.is_file() {
+        install_agent(&final_dir, flavour)?;
         return Ok(Built {
             interpreter,
             cached: true,
@@ -114,6 +119,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
     // One build at a time per cache: parallel test processes wait here.
     let _lock = cache::lock(&root.join("build.lock"))?;
     if interpreter.is_file() {
+        install_agent(&final_dir, flavour)?;
         return Ok(Built {
             interpreter,
             cached: true,
@@ -139,6 +145,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
     std::fs::copy(&built, &interpreter)
         .with_context(|| format!("cannot copy {} to {}", built.display(), interpreter.display()))?;
     std::fs::remove_dir_all(&work).ok();
+    install_agent(&final_dir, flavour)?;
     Ok(Built {
         interpreter,
         cached: false,
@@ -158,6 +165,28 @@ fn cached_path(board: Board, flavour: Flavour) -> Result<(String, String, PathBu
 pub fn cached(flavour: Flavour) -> Result<Option<PathBuf>> {
     let (_, _, interpreter) = cached_path(Board::Host, flavour)?;
     Ok(interpreter.is_file().then_some(interpreter))
+}
+
+/// The agent's modules in `lib/` beside the interpreter, which the host port
+/// puts on `sys.path`: a program can `import mpdbg` (or the seed's
+/// `import debugpy`) with no set-up and wait for a debugger to attach.
+/// Rewritten when they differ from this mpdbg's agent.
+fn install_agent(dir: &Path, flavour: Flavour) -> Result<()> {
+    if !flavour.has_settrace() {
+        return Ok(());
+    }
+    let lib = dir.join("lib");
+    for (name, bytes) in crate::embedded::AGENT_FILES {
+        let path = lib.join(name);
+        if std::fs::read(&path).ok().as_deref() == Some(*bytes) {
+            continue;
+        }
+        std::fs::create_dir_all(&lib).with_context(|| format!("cannot create {}", lib.display()))?;
+        let tmp = lib.join(format!("{name}.{}", std::process::id()));
+        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(())
 }
 
 fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {

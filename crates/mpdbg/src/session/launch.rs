@@ -196,6 +196,7 @@ impl Session {
             program: run.program.clone(),
             just_my_code: cfg.just_my_code,
             at_stop: Default::default(),
+            token: None,
         });
         let pumped = session.clone();
         std::thread::spawn(move || pump::run(pumped, rx));

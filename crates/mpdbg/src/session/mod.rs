@@ -1,5 +1,6 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
+mod attach;
 mod breakpoint_state;
 mod breakpoints;
 mod completions;
@@ -14,6 +15,7 @@ mod sources;
 mod utf8;
 mod variables;
 
+pub use attach::AttachConfig;
 pub use breakpoints::{BreakpointRequest, BreakpointResult};
 pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use functions::FunctionBreakpointRequest;
@@ -164,6 +166,8 @@ pub struct Session {
     /// The program is stopped: read without the state's lock, which a
     /// request holds while the device works for it.
     at_stop: std::sync::atomic::AtomicBool,
+    /// The secret an attached program's challenge asks us to prove.
+    token: Option<String>,
 }
 
 /// Maps host paths to the device's and back. Local launches run the host's

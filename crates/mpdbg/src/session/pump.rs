@@ -93,6 +93,7 @@ impl Session {
 
     fn on_message(&self, msg: DeviceMessage) {
         match msg {
+            DeviceMessage::Challenge { nonce, token_required } => self.answer_challenge(&nonce, token_required),
             DeviceMessage::Hello {
                 protocol,
                 agent,
@@ -239,19 +240,29 @@ impl Session {
     }
 
     fn on_closed(&self) {
-        let process_code = reap(Duration::from_secs(3), || {
-            self.transport.lock().ok().and_then(|mut t| t.exit_code())
-        });
+        let local = self.transport.lock().is_ok_and(|t| t.process_id().is_some());
+        let process_code = if local {
+            reap(Duration::from_secs(3), || {
+                self.transport.lock().ok().and_then(|mut t| t.exit_code())
+            })
+        } else {
+            None
+        };
         let code = {
             let Ok(mut st) = self.state() else { return };
-            let code = st.exit_code.or(process_code).unwrap_or(0);
-            st.exit_code = Some(code);
+            let code = st.exit_code.or(process_code);
+            st.exit_code = Some(code.unwrap_or(0));
             st.phase = Phase::Ended;
             self.at_stop.store(false, std::sync::atomic::Ordering::SeqCst);
             code
         };
         self.changed.notify_all();
-        self.sink.event(SessionEvent::Exited { code });
+        // An attached program runs on after the link ends: it did not exit.
+        if code.is_some() || local {
+            self.sink.event(SessionEvent::Exited {
+                code: code.unwrap_or(0),
+            });
+        }
         self.sink.event(SessionEvent::Terminated);
     }
 }

@@ -3,8 +3,10 @@
 //! to device) and, where the device has one, a separate error stream. A
 //! serial port and a TCP socket implement the same trait.
 mod process;
+mod tcp;
 
 pub use process::ProcessTransport;
+pub use tcp::TcpTransport;
 
 use std::io::{Read, Write};
 

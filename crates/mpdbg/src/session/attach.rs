@@ -1,0 +1,147 @@
+//! Attaching to a program that already runs and waits for a debugger
+//! (`mpdbg.listen()`, the seed's `debugpy.listen()`): the link is a TCP
+//! connection, and after the agent's challenge the session is the same as
+//! after a launch. Detaching leaves the program running, listening again.
+use super::{pump, sources::Sources, PathMap, Phase, Session, State};
+use crate::device::{DeviceClient, Request};
+use crate::transport::{TcpTransport, Transport};
+use anyhow::{anyhow, bail, Result};
+use sha2::{Digest, Sha256};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::events::EventSink;
+
+/// How long the agent may take to challenge and greet us.
+const ATTACH_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug, Default)]
+pub struct AttachConfig {
+    pub host: String,
+    pub port: u16,
+    /// The secret the program's `listen(token=...)` was given.
+    pub token: Option<String>,
+    pub stop_on_entry: bool,
+    /// The user's project: frames outside it are hidden under justMyCode.
+    pub project: std::path::PathBuf,
+    pub just_my_code: bool,
+}
+
+/// HMAC-SHA256 (RFC 2104), as the agent computes it.
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(msg).finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Session {
+    /// Connects to a program waiting on `host:port`, ready for breakpoints.
+    pub fn attach(cfg: AttachConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
+        let mut transport = TcpTransport::connect(&cfg.host, cfg.port)?;
+        let streams = transport
+            .take_streams()
+            .ok_or_else(|| anyhow!("the connection's streams are gone"))?;
+        let (tx, rx) = mpsc::channel();
+        let device = DeviceClient::start(streams, tx);
+        let session = Arc::new(Session {
+            device,
+            transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
+            state: Mutex::new(State::new(cfg.stop_on_entry)),
+            changed: Condvar::new(),
+            sources: Mutex::new(Sources::default()),
+            sink,
+            root: PathMap,
+            at_stop: Default::default(),
+            token: cfg.token.clone(),
+            // The project folder stands for the program, which is the
+            // device's: justMyCode shows the frames of the folder.
+            program: cfg.project.join("<attached program>"),
+            just_my_code: cfg.just_my_code,
+        });
+        let pumped = session.clone();
+        std::thread::spawn(move || pump::run(pumped, rx));
+        let deadline = Instant::now() + ATTACH_TIMEOUT;
+        let mut st = session.state()?;
+        while st.phase == Phase::Starting {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                drop(st);
+                session.disconnect(false);
+                bail!(
+                    "{}:{} accepted the connection but no mpdbg agent answered within {} s: is it a program \
+                     that called mpdbg.listen()?",
+                    cfg.host,
+                    cfg.port,
+                    ATTACH_TIMEOUT.as_secs()
+                );
+            }
+            st = session
+                .changed
+                .wait_timeout(st, left)
+                .map_err(|_| anyhow!("session state poisoned"))?
+                .0;
+        }
+        if st.phase == Phase::Ended {
+            let why = if cfg.token.is_some() {
+                "the program refused the connection: is \"token\" the one its listen() was given?"
+            } else {
+                "the program closed the connection: it may need a \"token\" (the one its listen() was given)"
+            };
+            bail!("{}:{}: {why}", cfg.host, cfg.port);
+        }
+        drop(st);
+        Ok(session)
+    }
+
+    /// Whether the program was attached to (it runs on after the session).
+    pub fn is_attached(&self) -> bool {
+        self.transport.lock().is_ok_and(|t| t.process_id().is_none())
+    }
+
+    /// The agent's challenge: prove we know the token, without sending it.
+    pub(super) fn answer_challenge(&self, nonce: &str, required: bool) {
+        if !required {
+            return;
+        }
+        match &self.token {
+            Some(token) => {
+                let proof = hex(&hmac_sha256(token.as_bytes(), nonce.as_bytes()));
+                self.device.send(&Request::Prove(proof)).ok();
+            }
+            None => {
+                self.console(
+                    "mpdbg: the program's listen() was given a token: put the same one in \"token\" of the attach configuration",
+                );
+                self.disconnect(false);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_rfc_4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+}
