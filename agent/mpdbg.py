@@ -37,7 +37,7 @@ _bps = {}  # file -> {line: [condition code or None, slot names, fast, text]}
 _calls = {}  # file -> {call line of a code object with a breakpoint: 1}; 0 = any
 _exc_raised = False
 _exc_uncaught = True
-_exc_depth = 0  # depth of the last exception stop, until the next line
+_exc_depth = 0  # depth of the last exception stop, until the next line; -1: deferred
 _kept = None  # without core patch 0009: [exception, frames it left...]
 _attached = False  # a host drives the program (set by run() and by an attach)
 _link = sys.stdin  # the host's stream: the REPL's stdin, or an attached client's socket
@@ -69,6 +69,10 @@ def _load(name):
 
 def _stop(frame, reason, text=""):
     global _stopped_at
+    # A stop needs far less stack than _scrub(24) takes: at the stack limit
+    # it fails here, before anything changed (the tracer's guard tells the
+    # host), not in the middle of serving the host.
+    _scrub(24)
     _stopped_at = (frame, frame.f_lineno) if frame is not None else None
     _load("mpdbg_stop").serve(globals(), frame, reason, text)
     _scrub(24)
@@ -95,8 +99,10 @@ def _resume():
     # host is heard through _mpdbg.watch(), without any tracer.
     if _attached and (_mode in (_STEP_IN, _PAUSE) or _exc_raised):
         sys.settrace(_on_call)
-    elif _attached and _bps:
-        sys.settrace(_mpdbg.filter(_calls, _on_call, _bps, _on_line))
+    elif _attached and (_bps or _mode):
+        # Stepping over or out: generators resumed by their consumers must
+        # report their lines too (a resume starts untraced).
+        sys.settrace(_mpdbg.filter(_calls, _on_call, _bps, _on_line, _mode > _STEP_IN))
     else:
         sys.settrace(None)
     if _attached:
@@ -113,6 +119,10 @@ def _traced(frame, line):
     return calls is not None and (line in calls or 0 in calls)
 
 
+# The tracers are given to the VM through _mpdbg.guard() (see the end):
+# nothing they raise reaches the program, even where the call of a tracer
+# itself fails (the stack limit), and a resumed generator's repeated `yield`
+# line is dropped in C.
 def _on_call(frame, event, arg):
     try:
         if _mode == _STEP_IN or _mode == _PAUSE or _exc_raised:
@@ -140,7 +150,7 @@ def _on_line(frame, event, arg):
                     _mode = _STEP_IN
                     _stop(frame, "pause")
                     return _on_line
-                depth = len(_mpdbg.frames())
+                depth = _mpdbg.depth()
                 if depth < _step_depth or (mode == _STEP_OVER and depth == _step_depth):
                     _stop(frame, "step")
                     return _on_line
@@ -152,26 +162,33 @@ def _on_line(frame, event, arg):
                     _stop(frame, "breakpoint")
         elif event == "return":
             if _mode:
-                # Returning to a caller that may have no tracer: give it ours.
-                # CPython semantics: `next` lands on the caller's next line,
-                # `stepOut` on the line of the call.
-                fs = _mpdbg.frames()
-                if len(fs) > 1 and fs[1].f_code.co_filename != _FILE:
-                    _mpdbg.arm(fs[1], _on_line, _mode == _STEP_OUT)
+                # Stepping (mpdbg_stop stays loaded while the agent steps).
+                _load("mpdbg_stop").returning(globals(), frame)
         elif event == "exception" and _kept is not None and _exc_uncaught and not _exc_raised:
             # Firmware without core patch 0009: a traced frame an exception
             # passes keeps its slots, for an uncaught stop.
-            __import__("mpdbg_stop").keep(globals(), frame)
+            _load("mpdbg_stop").keep(globals(), frame)
         elif event == "exception" and _exc_raised:
             # The same exception reports again in each frame it unwinds; stop
             # once, where it was raised.
-            depth = len(_mpdbg.frames())
+            depth = _mpdbg.depth()
             if not _exc_depth or depth >= _exc_depth:
-                _exc_depth = depth
                 # The exception itself, before the agent's own code handles
-                # any (sys.exc_info needs MICROPY_PY_SYS_EXC_INFO).
+                # any or ends a `try` (sys.exc_info needs
+                # MICROPY_PY_SYS_EXC_INFO; a `try` clears it).
                 info = getattr(sys, "exc_info", None)
-                _stop(frame, "exception", info()[1] if info else None)
+                info = info()[1] if info else None
+                try:
+                    _scrub(26)  # room for _stop() and its own probe, one call down
+                except RuntimeError as e:
+                    # No room for a stop here (RecursionError): it is made
+                    # in the first frame the exception unwinds to that has.
+                    if _exc_depth >= 0:
+                        _internal(e)
+                    _exc_depth = -1
+                    return _on_line
+                _exc_depth = depth
+                _stop(frame, "exception", info)
             _exc_depth = depth
     except SystemExit:
         raise
@@ -222,6 +239,7 @@ def _on_wake(frame, event, arg):
 
 def _internal(e):
     # An error of the agent's own: tell the host, never the program.
+    # The host explains a RecursionError or MemoryError (the event skipped).
     _out.write(_mpdbg.pack(b"M", ("agent error " + repr(e),)))
 
 
@@ -272,6 +290,11 @@ def run(path, args=()):
     micropython.kbd_intr(3)
     return status
 
+
+# Each tracer in its guard, under its own name (no more globals).
+_on_call = _mpdbg.guard(_on_call, _internal)
+_on_line = _mpdbg.guard(_on_line, _internal)
+_on_wake = _mpdbg.guard(_on_wake, _internal)
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:

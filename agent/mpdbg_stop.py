@@ -247,10 +247,14 @@ def _raised(e):
 def serve(c, frame, reason, text):
     """The program stops here until the host lets it go on."""
     global _frames
-    _mpdbg.watch(None)
+    # What may fail for want of memory comes first, before anything changed.
     if not isinstance(text, str):
         text = _raised(text)
     _frames = _program_frames(c) if frame is not None else []
+    # A stop at a yield shows the consumer on top, as debugpy does.
+    above = _frames.index(frame) if frame in _frames else 0
+    _frames = _frames[above:]
+    _mpdbg.watch(None)
     c["_send"](b"S", reason, len(_frames), text)
     while True:
         try:
@@ -261,7 +265,7 @@ def serve(c, frame, reason, text):
         if _handle(c, kind, f):
             break
     mode = c["_mode"]
-    c["_step_depth"] = len(_mpdbg.frames())
+    c["_step_depth"] = _mpdbg.depth() - above
     if mode in (2, 3) and frame is not None:
         # Untraced ancestors must report lines too: after a return, or after an
         # exception leaves the frame (no `return` event follows it then).
@@ -281,6 +285,12 @@ def _program_frames(c):
 
 def wait_input(c):
     """The program waits in input(): serve one message from the host."""
+    # A wake may have run in _fill since it looked (its frame was armed
+    # before the watch stopped) and brought the input: then there is none to
+    # wait for. No wake can run from here on: the watch is off.
+    _mpdbg.watch(None)
+    if c["_input"]:
+        return
     try:
         kind, f = _recv()
     except EOFError:
@@ -298,6 +308,27 @@ def wait_input(c):
 
 def _needs_trace(c, frame):
     return c["_mode"] or c["_exc_raised"] or c["_traced"](frame, _mpdbg.def_line(frame))
+
+
+def returning(c, frame):
+    """A traced frame returns or yields while the agent steps."""
+    # Returning to a caller that may have no tracer: give it ours. CPython
+    # semantics: `next` lands on the caller's next line, `stepOut` on the
+    # line of the call. Through generators, as debugpy steps: a yield goes on
+    # stepping where its consumer runs next, unless C code (list(), sum())
+    # consumes it, which stops there at once; a generator's return to its
+    # `yield from` stops at that line on `stepIn`.
+    fs = _mpdbg.frames()
+    d = c["_DIR"]
+    if len(fs) < 2 or fs[1].f_code.co_filename[: len(d)] == d:
+        return
+    mode = c["_mode"]
+    at = _mpdbg.at(frame)
+    back = _mpdbg.at(fs[1])
+    if at == 1 and not back and mode != 3 and (mode == 1 or len(fs) <= c["_step_depth"]):
+        c["_stop"](fs[1], "step")
+    else:
+        _mpdbg.arm(fs[1], c["_on_line"], mode == 3 or mode == 1 and not at and back == 2)
 
 
 def wake(c, frame, event, arg):
@@ -336,7 +367,7 @@ def _hello(c):
     impl = "%s %s" % (sys.implementation.name, sys.version)
     # Features: w watch, s slots; the core patches: l lazy frames, f frame
     # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtexu") if _mpdbg.FEATURES >> i & 1)
+    patched = "".join(x for i, x in enumerate("lfcrtexun") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
 
 

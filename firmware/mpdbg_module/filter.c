@@ -15,6 +15,8 @@
 // names (the agent makes it at the condition's first run); `line_tracer`
 // then gets arg=True, meaning "the condition held". While another trace
 // function is set (stepping, pausing), every event goes to `line_tracer`.
+// With `resumes` true (a step over or out), a generator resumed by its
+// consumer gets `line_tracer` as its local trace function.
 //
 // With our event-filter patch these decisions are taken before the VM calls
 // anything, so an event that the agent would ignore costs no Python call.
@@ -34,6 +36,7 @@ typedef struct {
     mp_obj_t tracer;
     mp_obj_t bps;
     mp_obj_t line_tracer;
+    bool resumes; // stepping over or out: resumed generators go to line_tracer
 } filter_obj_t;
 
 static const mp_obj_type_t filter_type;
@@ -134,12 +137,19 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
 static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame, mp_obj_t *arg) {
     if (!decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame))->wanted) {
         *arg = mp_const_none;
+        if (self->resumes && self->line_tracer != MP_OBJ_NULL && mpdbg_is_resume(frame->code_state)) {
+            // A step over or out goes on in a generator resumed by its
+            // consumer: the agent decides by depth at its lines.
+            *arg = self->line_tracer;
+            mpdbg_resume_note(frame);
+        }
         return MP_OBJ_NULL;
     }
     if (self->bps == MP_OBJ_NULL) {
         return self->tracer;
     }
     *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+    mpdbg_resume_note(frame);
     return MP_OBJ_NULL;
 }
 
@@ -179,6 +189,10 @@ static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr eve
         return route_call(self, frame, arg);
     }
     // A local event of a frame this filter let through.
+    if (event == MP_QSTR_line && mpdbg_resume_duplicate(frame)) {
+        *arg = MP_OBJ_FROM_PTR(self);
+        return MP_OBJ_NULL; // a resumed generator's repeated `yield` line
+    }
     mp_obj_t now = MP_STATE_THREAD(prof_trace_callback);
     if (now == MP_OBJ_NULL || self->line_tracer == MP_OBJ_NULL) {
         *arg = mp_const_none; // detached
@@ -219,7 +233,11 @@ static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, 
 #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
 static bool call_filter(const mp_code_state_t *cs) {
     mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
-    return !mp_obj_is_type(tracer, &filter_type) || decide(MP_OBJ_TO_PTR(tracer), cs->fun_bc->context, cs->fun_bc->rc)->wanted;
+    if (!mp_obj_is_type(tracer, &filter_type)) {
+        return true;
+    }
+    filter_obj_t *f = MP_OBJ_TO_PTR(tracer);
+    return decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs));
 }
 #endif
 
@@ -234,14 +252,16 @@ static mp_obj_t event_filter(mp_obj_frame_t *frame, qstr event, mp_obj_t callbac
 
 static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
     if (!mp_obj_is_type(args[0], &mp_type_dict) || !mp_obj_is_callable(args[1])
-        || (n_args == 4 && (!mp_obj_is_type(args[2], &mp_type_dict) || !mp_obj_is_callable(args[3])))) {
-        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable[, dict, callable])"));
+        || (n_args >= 4 && (!mp_obj_is_type(args[2], &mp_type_dict) || !mp_obj_is_callable(args[3])))
+        || n_args == 3) {
+        mp_raise_TypeError(MP_ERROR_TEXT("filter(dict, callable[, dict, callable[, resumes]])"));
     }
     filter_obj_t *f = mp_obj_malloc(filter_obj_t, &filter_type);
     f->calls = args[0];
     f->tracer = args[1];
-    f->bps = n_args == 4 ? args[2] : MP_OBJ_NULL;
-    f->line_tracer = n_args == 4 ? args[3] : MP_OBJ_NULL;
+    f->bps = n_args >= 4 ? args[2] : MP_OBJ_NULL;
+    f->line_tracer = n_args >= 4 ? args[3] : MP_OBJ_NULL;
+    f->resumes = n_args == 5 && mp_obj_is_true(args[4]);
     memset(decisions, 0, sizeof(decisions));
     mpdbg_condition_forget();
     #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
@@ -252,4 +272,4 @@ static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
     #endif
     return MP_OBJ_FROM_PTR(f);
 }
-MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj, 2, 4, mpdbg_filter);
+MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj, 2, 5, mpdbg_filter);

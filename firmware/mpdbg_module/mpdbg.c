@@ -7,8 +7,15 @@
 //   UNBOUND               sentinel for an unbound local or an empty cell
 //   frames()              live frames, innermost first (the tracer's own
 //                         frames, which have no frame object, are left out)
+//   depth()               len(frames()), allocating nothing
+//   guard(fn, report)     a trace callable that calls fn and lets nothing
+//                         but SystemExit escape; report(exc) gets what fn
+//                         raised at the next event (guard.c). It also drops
+//                         a resumed generator's duplicate `line` event
 //   live(frame)           True while the frame's function is running
 //   line(frame)           current line of a live frame
+//   at(frame)             1 at a yield, 2 at a yield from, 3 at a FOR_ITER,
+//                         0 elsewhere (stepping through generators)
 //   slots(frame)          local slot values in local_num order, cells
 //                         dereferenced, unbound slots as UNBOUND
 //   cellmask(frame)       int, bit k set when slot k holds a cell
@@ -229,6 +236,17 @@ static mp_obj_t mpdbg_frames(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_frames_obj, mpdbg_frames);
 
+// len(frames()), without making a frame object or a tuple: the tracer asks
+// at every `exception` event and every line of a step over.
+static mp_obj_t mpdbg_depth(void) {
+    mp_int_t n = 0;
+    for (mp_code_state_t *cs = program_top(); cs != NULL; cs = cs->prev_state) {
+        n++;
+    }
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(mpdbg_depth_obj, mpdbg_depth);
+
 static mp_obj_t mpdbg_live(mp_obj_t frame_in) {
     return mp_obj_new_bool(mpdbg_find_live(get_frame(frame_in)) != NULL);
 }
@@ -240,6 +258,16 @@ static mp_obj_t mpdbg_line(mp_obj_t frame_in) {
     return MP_OBJ_NEW_SMALL_INT(mp_prof_bytecode_lineno(rc, cs->ip - rc->prelude.opcodes));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_line_obj, mpdbg_line);
+
+// Where a live frame is, for stepping through generators: 1 at a yield (its
+// `return` event is a suspension), 2 at a `yield from` (delegating), 3 at a
+// FOR_ITER (a loop or comprehension consuming an iterator), 0 elsewhere (a
+// call: a generator it runs is consumed by C code such as list()).
+static mp_obj_t mpdbg_at(mp_obj_t frame_in) {
+    byte op = *live_state(frame_in)->ip;
+    return MP_OBJ_NEW_SMALL_INT(op == MP_BC_YIELD_VALUE ? 1 : op == MP_BC_YIELD_FROM ? 2 : op == MP_BC_FOR_ITER ? 3 : 0);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(mpdbg_at_obj, mpdbg_at);
 
 static mp_obj_t mpdbg_slots(mp_obj_t frame_in) {
     mp_code_state_t *cs = live_state(frame_in);
@@ -501,6 +529,15 @@ static void watch_stop(void) {
 static void watch_fire(mp_sched_node_t *node) {
     (void)node;
     if (!watch_active) {
+        return;
+    }
+    if (mp_prof_is_executing) {
+        // A trace function is running (the scheduler runs at its jumps too):
+        // the VM sets the traced frame's callback from the result of a
+        // `call` event and clears it at a `return`, which would undo the
+        // arming and lose the host's message for good. Try again at a check
+        // outside it.
+        mp_sched_schedule_node(&watch_node, watch_fire);
         return;
     }
     mp_code_state_t *cs = program_top();
@@ -766,7 +803,8 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 // FEATURES: which of mpdbg's core patches the firmware has (bits: 1 lazy
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
-// event filter, 64 unseen frames reused, 128 unwound frames kept).
+// event filter, 64 unseen frames reused, 128 unwound frames kept, 256 a
+// tracer may raise at an exception event).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -807,15 +845,22 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_UNWIND_HOOK (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_EXCEPTION_EVENT_MAY_RAISE)
+#define FEATURE_EXCEPTION_EVENT (256)
+#else
+#define FEATURE_EXCEPTION_EVENT (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
-    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK)
+    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },
     { MP_ROM_QSTR(MP_QSTR_UNBOUND), MP_ROM_PTR(&unbound_obj) },
     { MP_ROM_QSTR(MP_QSTR_frames), MP_ROM_PTR(&mpdbg_frames_obj) },
+    { MP_ROM_QSTR(MP_QSTR_depth), MP_ROM_PTR(&mpdbg_depth_obj) },
     { MP_ROM_QSTR(MP_QSTR_live), MP_ROM_PTR(&mpdbg_live_obj) },
     { MP_ROM_QSTR(MP_QSTR_line), MP_ROM_PTR(&mpdbg_line_obj) },
+    { MP_ROM_QSTR(MP_QSTR_at), MP_ROM_PTR(&mpdbg_at_obj) },
     { MP_ROM_QSTR(MP_QSTR_slots), MP_ROM_PTR(&mpdbg_slots_obj) },
     { MP_ROM_QSTR(MP_QSTR_cellmask), MP_ROM_PTR(&mpdbg_cellmask_obj) },
     { MP_ROM_QSTR(MP_QSTR_set_slot), MP_ROM_PTR(&mpdbg_set_slot_obj) },
@@ -823,6 +868,7 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_arm), MP_ROM_PTR(&mpdbg_arm_obj) },
     { MP_ROM_QSTR(MP_QSTR_watch), MP_ROM_PTR(&mpdbg_watch_obj) },
     { MP_ROM_QSTR(MP_QSTR_filter), MP_ROM_PTR(&mpdbg_filter_obj) },
+    { MP_ROM_QSTR(MP_QSTR_guard), MP_ROM_PTR(&mpdbg_guard_obj) },
     { MP_ROM_QSTR(MP_QSTR_pack), MP_ROM_PTR(&mpdbg_pack_obj) },
     { MP_ROM_QSTR(MP_QSTR_def_line), MP_ROM_PTR(&mpdbg_def_line_obj) },
     { MP_ROM_QSTR(MP_QSTR_scrub), MP_ROM_PTR(&mpdbg_scrub_obj) },

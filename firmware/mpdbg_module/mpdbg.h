@@ -4,6 +4,7 @@
 #define MPDBG_MODULE_MPDBG_H
 
 #include "py/bc0.h"
+#include "py/objfun.h"
 #include "py/obj.h"
 #include "py/profile.h"
 
@@ -83,6 +84,24 @@ bool mpdbg_condition_quick(const mpdbg_condition_t *c, const mp_obj_t *top, bool
 // only the agent's Python path can report as CPython does. May raise, as
 // the lambda would.
 mp_obj_t mpdbg_condition_eval(const mpdbg_condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound);
+
+// A generator's resume (guard.c): noted at its `call` event, so that the
+// `line` event MicroPython then gives for the same ip (CPython gives none)
+// is recognised as the duplicate and dropped.
+extern const mp_obj_frame_t *mpdbg_resumed_frame;
+// Whether a code state at its `call` event is a generator's resume (a call
+// starts at the first opcode; a resume continues after a yield).
+static inline bool mpdbg_is_resume(const mp_code_state_t *cs) {
+    return cs != NULL && cs->ip != cs->fun_bc->rc->prelude.opcodes;
+}
+void mpdbg_resume_note(mp_obj_frame_t *frame);
+bool mpdbg_resume_duplicate_check(mp_obj_frame_t *frame);
+static inline bool mpdbg_resume_duplicate(mp_obj_frame_t *frame) {
+    return mpdbg_resumed_frame != NULL && mpdbg_resume_duplicate_check(frame);
+}
+
+// guard(fn, report), in guard.c.
+MP_DECLARE_CONST_FUN_OBJ_2(mpdbg_guard_obj);
 
 // filter(calls, tracer[, bps, line_tracer]), in filter.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);

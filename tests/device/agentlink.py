@@ -1,7 +1,9 @@
 """Speaks the device protocol (docs/protocol.md) to the agent directly."""
 
 import os
+import select
 import subprocess
+import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGENT = os.path.join(REPO, "agent", "mpdbg.py")
@@ -30,9 +32,12 @@ def parse(payload):
 
 
 class AgentLink:
-    """The agent running a program, with its stdin/stdout as the link."""
+    """The agent running a program, with its stdin/stdout as the link.
 
-    def __init__(self, interpreter, program, *args):
+    Every wait is bounded: `timeout` seconds (default 60) for the next frame.
+    """
+
+    def __init__(self, interpreter, program, *args, timeout=60):
         self._board = not isinstance(interpreter, str)  # the emulated board (qemuboard.py)
         if self._board:
             self.proc = interpreter.popen(AGENT, program, *args, files=[program])
@@ -42,14 +47,20 @@ class AgentLink:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                bufsize=0,  # unbuffered: select() on stdout then tells the truth
             )
-        self._output = b""  # program output seen between frames
+        self.output = b""  # program output seen between frames
+        self.timeout = timeout
 
     @property
     def output(self):
         # A board's REPL prints "\r\n" where the host port, run as a
         # script, prints "\n": the text is the same.
         return self._output.replace(b"\r\n", b"\n") if self._board else self._output
+
+    @output.setter
+    def output(self, value):
+        self._output = value
 
     def send(self, kind, *fields):
         self.proc.stdin.write(message(kind, *fields))
@@ -59,43 +70,78 @@ class AgentLink:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
-    def _step(self):
+    def _read(self, n, deadline):
+        if self._board:  # the board's process reads the pty with its own bound
+            data = self.proc.stdout.read(n, timeout=max(deadline - time.monotonic(), 0.001))
+            if len(data) < n:
+                raise EOFError("the agent's output ended; output so far %r" % self.output)
+            return data
+        data = b""
+        while len(data) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                raise TimeoutError(f"no frame from the agent within {self.timeout} s; output so far: {self.output[-300:]!r}")
+            chunk = self.proc.stdout.read(n - len(data))
+            if not chunk:
+                raise EOFError("the agent's output ended; output so far %r" % self.output)
+            data += chunk
+        return data
+
+    def _step(self, deadline):
         """One byte of program output (collected; None) or one frame."""
-        out = self.proc.stdout
-        b = out.read(1)
-        if not b:
-            raise EOFError("the agent's output ended; output so far %r" % self.output)
+        b = self._read(1, deadline)
         if b != b"\xfe":
-            self._output += b
+            self.output += b
             return None
-        head = out.read(4)
+        head = self._read(4, deadline)
         assert head[0] == 0xFD, head
-        payload = out.read(head[1] | head[2] << 8)
-        out.read(2)
+        payload = self._read(head[1] | head[2] << 8, deadline)
+        self._read(2, deadline)
         return parse(payload)
 
-    def recv(self):
+    def _deadline(self, timeout):
+        return time.monotonic() + (self.timeout if timeout is None else timeout)
+
+    def recv(self, timeout=None):
         """The next frame's (kind, fields); program output is collected."""
+        deadline = self._deadline(timeout)
         while True:
-            frame = self._step()
+            frame = self._step(deadline)
             if frame is not None:
                 return frame
 
-    def until_output(self, text):
+    def until_output(self, text, timeout=None):
         """Reads until the program has printed `text` (bytes); returns the
         frames that arrived meanwhile."""
+        deadline = self._deadline(timeout)
         frames = []
         while text not in self.output:
-            frame = self._step()
+            frame = self._step(deadline)
             if frame is not None:
                 frames.append(frame)
         return frames
 
-    def until(self, kind):
+    def until(self, kind, timeout=None):
+        """The fields of the next frame of `kind` (others are skipped)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            k, f = self.recv()
+            k, f = self.recv(max(deadline - time.monotonic(), 0.001))
             if k == kind:
                 return f
+
+    def continue_to_end(self, rid=100):
+        """Continues the program at every stop until it ends: returns the
+        stops' fields, the agent's messages and the end message's fields."""
+        stops, messages = [], []
+        while True:
+            kind, fields = self.recv()
+            if kind == b"S":
+                stops.append(fields)
+                self.send(b"C", rid)
+            elif kind == b"M":
+                messages.append(fields[0].decode())
+            elif kind == b"D":
+                return stops, messages, fields
 
     def close(self):
         self.proc.kill()

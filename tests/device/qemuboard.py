@@ -186,8 +186,8 @@ class _Stdout:
     def __init__(self, proc):
         self._proc = proc
 
-    def read(self, n=-1):
-        return self._proc._read(n)
+    def read(self, n=-1, timeout=60):
+        return self._proc._read(n, timeout)
 
     def readline(self):
         return self._proc._readline()

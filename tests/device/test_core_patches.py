@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import FRAME_REUSE, TRACER_MAY_RAISE, build_interpreter, run_script
+from conftest import EXCEPTION_EVENT_MAY_RAISE, FRAME_REUSE, TRACER_MAY_RAISE, build_interpreter, run_script
 
 SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 SCRIPT = os.path.join(SCRIPTS, "patched_paths.py")
@@ -64,6 +64,18 @@ def test_tracing_goes_on_after_a_tracer_raised(micropython, features, depth):
         assert mp == results(sys.executable, depth=depth)["tracer_after_raise"] == ["call"]
     else:
         assert mp == []  # stock MicroPython: tracing stays off for good
+
+
+def test_a_tracer_raising_at_an_exception_event_leaves_the_frame_chain_intact(micropython, features):
+    # The VM gives the `exception` event where nothing catches: without 0010
+    # the frame was left without unlinking its code state, and the next walk
+    # of the frames read a dead C stack (SIGSEGV at a RecursionError).
+    if not features & EXCEPTION_EVENT_MAY_RAISE:
+        pytest.skip("stock MicroPython: the agent's _mpdbg.guard stands in (test_stack_limit.py)")
+    r = run_script(micropython, os.path.join(SCRIPTS, "exception_event_raise.py"))
+    assert r.returncode == 0, r.stderr
+    # As in CPython: the tracer's exception replaces the program's.
+    assert r.stdout.splitlines() == ["ValueError from the tracer", "frames 1 1"]
 
 
 def test_generator_resumed_under_a_tracer(micropython, depth):

@@ -54,6 +54,7 @@ PROGRAMS = {
     "hello.py": {},
     "recursion.py": {},
     "generators.py": {},
+    "yields.py": {},
     "closures.py": {},
     "classes.py": {},
     "containers.py": {},

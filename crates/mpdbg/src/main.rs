@@ -54,6 +54,15 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Debug, at the terminal, a program that waits for a debugger
+    /// (mpdbg.listen() or debugpy.listen()); quitting leaves it running.
+    Attach {
+        /// Where it listens, HOST:PORT (for example 192.168.4.1:5678).
+        address: String,
+        /// The token its listen() was given.
+        #[arg(long, env = "MPDBG_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+    },
     /// Serve the Debug Adapter Protocol to an editor (stdio, or TCP with --listen).
     Dap {
         /// Listen on this address (for example 127.0.0.1:5678) instead of stdio.
@@ -156,6 +165,7 @@ fn main() -> ExitCode {
             device,
             micropython,
         }),
+        Command::Attach { address, token } => cli::attach_config(&address, token).and_then(cli::debug::attach),
         Command::Dap {
             listen,
             token,

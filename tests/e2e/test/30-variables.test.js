@@ -121,7 +121,7 @@ async function replay(name) {
   assert.ok(problems.length === 0, `${problems.length} differences from debugpy:\n  ${problems.join('\n  ')}`);
 }
 
-const PROGRAMS = ['hello.py', 'recursion.py', 'generators.py', 'closures.py', 'classes.py',
+const PROGRAMS = ['hello.py', 'recursion.py', 'generators.py', 'yields.py', 'closures.py', 'classes.py',
   'containers.py', 'exception.py', 'output.py', 'args.py', 'loop_forever.py'];
 
 describe('variables, as debugpy shows them under CPython', function () {

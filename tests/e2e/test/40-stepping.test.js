@@ -11,7 +11,7 @@
 // next line; a generator's `yield` steps back to the consumer.
 //
 // Except where MicroPython's VM delivers line events elsewhere (loops and
-// generators: rows D2, D3, D5 of crates/mpdbg-source/DIFFERENCES.md): those
+// generators: rows D2, D3, D4, D13 of crates/mpdbg-source/DIFFERENCES.md): those
 // scenarios follow the explicit per-scenario list of lib/divergences.js, whose
 // extra stops are asserted exactly and whose skipped debugpy steps must not
 // happen; every other step is still compared with debugpy's.

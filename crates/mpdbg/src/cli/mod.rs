@@ -12,3 +12,37 @@ pub fn progress_line(step: ProgressStep) -> Option<String> {
         ProgressStep::End { message } => message.map(|m| format!("mpdbg: {m}")),
     }
 }
+
+/// `HOST:PORT` (or `[v6]:PORT`) of a program that listens for a debugger.
+pub fn attach_config(address: &str, token: Option<String>) -> anyhow::Result<crate::session::AttachConfig> {
+    let (host, port) = address
+        .rsplit_once(':')
+        .and_then(|(h, p)| Some((h.trim_start_matches('[').trim_end_matches(']'), p.parse().ok()?)))
+        .ok_or_else(|| anyhow::anyhow!("{address:?} is not HOST:PORT (for example 127.0.0.1:5678)"))?;
+    Ok(crate::session::AttachConfig {
+        host: if host.is_empty() {
+            "127.0.0.1".into()
+        } else {
+            host.into()
+        },
+        port,
+        token,
+        stop_on_entry: false,
+        project: std::env::current_dir().unwrap_or_default(),
+        just_my_code: true,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attach_addresses() {
+        let c = super::attach_config("192.168.4.1:5678", None).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("192.168.4.1", 5678));
+        let c = super::attach_config("[::1]:9", Some("t".into())).unwrap();
+        assert_eq!((c.host.as_str(), c.port, c.token.as_deref()), ("::1", 9, Some("t")));
+        assert_eq!(super::attach_config(":5678", None).unwrap().host, "127.0.0.1");
+        assert!(super::attach_config("nowhere", None).is_err());
+        assert!(super::attach_config("h:port", None).is_err());
+    }
+}

@@ -245,26 +245,40 @@ impl Session {
 type DeviceLine = (u32, String, Vec<String>, u32);
 
 /// The device's list for a file: one entry per line; several breakpoints on
-/// one line stop when any of their conditions holds (none: always).
+/// one line stop when any of their conditions holds (none: always). A line
+/// that other code objects run too (a comprehension's, with the function
+/// around it) gets an entry for each of them before its own (the device
+/// keeps the last entry of a line: its slot names are the condition's), when
+/// it has no condition: a condition's slot names fit only its code object.
 fn device_lines<'a>(breakpoints: impl Iterator<Item = &'a ActiveBreakpoint>) -> Vec<DeviceLine> {
-    let mut out: Vec<(DeviceLine, bool)> = Vec::new();
+    let mut out: Vec<(DeviceLine, bool, &'a [u32])> = Vec::new();
     for b in breakpoints {
         let cond = b.condition.clone();
-        match out.iter_mut().find(|((l, ..), _)| *l == b.line) {
-            Some(((_, joined, ..), always)) => match cond {
+        match out.iter_mut().find(|((l, ..), ..)| *l == b.line) {
+            Some(((_, joined, ..), always, _)) => match cond {
                 None => *always = true,
                 Some(c) => *joined = format!("{joined} or ({c})"),
             },
             None => {
                 let always = cond.is_none();
                 let first = cond.map(|c| format!("({c})")).unwrap_or_default();
-                out.push(((b.line, first, b.names.clone(), b.call_line), always));
+                out.push((
+                    (b.line, first, b.names.clone(), b.call_line),
+                    always,
+                    &b.other_call_lines,
+                ));
             }
         }
     }
-    out.into_iter()
-        .map(|((line, cond, names, call), always)| (line, if always { String::new() } else { cond }, names, call))
-        .collect()
+    let mut lines = Vec::new();
+    for ((line, cond, names, call), always, others) in out {
+        let cond = if always { String::new() } else { cond };
+        if cond.is_empty() {
+            lines.extend(others.iter().map(|&c| (line, String::new(), Vec::new(), c)));
+        }
+        lines.push((line, cond, names, call));
+    }
+    lines
 }
 
 impl super::State {
@@ -304,6 +318,7 @@ mod tests {
             ignore_left: 0,
             names: vec!["i".into()],
             call_line: 3,
+            other_call_lines: Vec::new(),
         }
     }
 
@@ -321,5 +336,19 @@ mod tests {
         // Line 7 has an unconditional one: it always stops.
         assert_eq!(conds, [(5, "(i > 2) or (i < 0)"), (7, ""), (9, "")]);
         assert_eq!((lines[0].2.clone(), lines[0].3), (vec!["i".to_string()], 3));
+    }
+
+    #[test]
+    fn a_line_other_code_objects_run_too_traces_them_unless_conditional() {
+        // A comprehension on line 5 (its code object's call line 5) inside
+        // a function defined on line 3: both run the line.
+        let mut plain = bp(5, None);
+        plain.call_line = 5;
+        plain.other_call_lines = vec![3];
+        let calls = |lines: Vec<DeviceLine>| lines.iter().map(|(.., c)| *c).collect::<Vec<_>>();
+        assert_eq!(calls(device_lines([plain.clone()].iter())), [3, 5]);
+        let mut conditional = plain;
+        conditional.condition = Some("x > 1".into());
+        assert_eq!(calls(device_lines([conditional].iter())), [5]);
     }
 }

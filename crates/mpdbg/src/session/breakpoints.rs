@@ -43,6 +43,10 @@ pub struct ActiveBreakpoint {
     /// The line that code object reports at its `call` event, so the device
     /// can skip every other call in C; 0 when the source could not say.
     pub call_line: u32,
+    /// The call lines of the other code objects that run this line: a
+    /// comprehension or generator expression shares its line with the
+    /// function around it, whose frame runs the line first (as debugpy stops).
+    pub other_call_lines: Vec<u32>,
 }
 
 /// `hitCondition` as VS Code users write it: `N`, `>= N`, `> N`, `== N`, `% N`.
@@ -111,26 +115,32 @@ pub fn resolve(
             None => *next_id + 1,
         };
         *next_id = (*next_id).max(id);
-        let (line, message, names, call_line) = match model {
+        let (line, message, names, call_line, other_call_lines) = match model {
             Err(e) => (
                 Some(req.line),
                 Some(format!("cannot check this line: {e}")),
                 Vec::new(),
                 0,
+                Vec::new(),
             ),
-            Ok(m) => {
-                let code = |line: u32| match m.code_at_line(line) {
-                    Some(c) => (c.slot_names().iter().map(|s| s.to_string()).collect(), c.def_line),
-                    None => (Vec::new(), 0),
-                };
-                match m.resolve_breakpoint(req.line) {
-                    Resolved::Verified(l) | Resolved::Moved { line: l, .. } => {
-                        let (names, call_line) = code(l);
-                        (Some(l), None, names, call_line)
-                    }
-                    Resolved::Rejected { reason, .. } => (None, Some(format!("no code here: {reason}")), Vec::new(), 0),
+            Ok(m) => match m.resolve_breakpoint(req.line) {
+                Resolved::Verified(l) | Resolved::Moved { line: l, .. } => {
+                    let (names, call_line) = match m.code_at_line(l) {
+                        Some(c) => (c.slot_names().iter().map(|s| s.to_string()).collect(), c.def_line),
+                        None => (Vec::new(), 0),
+                    };
+                    let others = m
+                        .code_objects()
+                        .iter()
+                        .filter(|c| c.has_line(l) && c.def_line != call_line)
+                        .map(|c| c.def_line)
+                        .collect();
+                    (Some(l), None, names, call_line, others)
                 }
-            }
+                Resolved::Rejected { reason, .. } => {
+                    (None, Some(format!("no code here: {reason}")), Vec::new(), 0, Vec::new())
+                }
+            },
         };
         let hit_condition = match req
             .hit_condition
@@ -169,6 +179,7 @@ pub fn resolve(
                     ignore_left: req.ignore_count,
                     names,
                     call_line,
+                    other_call_lines,
                 });
             }
             None => results.push(BreakpointResult {
@@ -259,5 +270,18 @@ mod tests {
         let names = active.iter().find(|b| b.line == 9).map(|b| b.names.clone());
         assert_eq!(names, Some(vec!["a".to_string(), "b".to_string()]));
         assert!(!results[4].verified && results[4].message.is_some());
+    }
+
+    #[test]
+    fn a_comprehension_line_traces_the_function_around_it_too() {
+        let src = "def f(xs):\n    y = 0\n    return sum(x for x in xs)\n";
+        let model = SourceModel::analyze(src).expect("parses");
+        let reqs = [BreakpointRequest {
+            line: 3,
+            ..Default::default()
+        }];
+        let mut id = 0;
+        let (_, active) = resolve(Ok(&model), &reqs, &mut id);
+        assert_eq!((active[0].call_line, active[0].other_call_lines.clone()), (3, vec![1]));
     }
 }

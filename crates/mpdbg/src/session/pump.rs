@@ -36,6 +36,23 @@ pub(super) fn run(session: Arc<Session>, events: Receiver<DeviceEvent>) {
 }
 
 /// Frames from a MicroPython traceback, innermost first.
+/// A message of the agent's, for the console. Running out of stack (the
+/// program at MicroPython's recursion limit) or of heap is no fault of the
+/// agent's: it skipped a trace event, and says what that means.
+fn agent_message(text: &str) -> String {
+    if text.contains("maximum recursion depth exceeded") {
+        return "mpdbg agent: no stack left for the debugger at a trace event (the program is at MicroPython's \
+                recursion limit): the event was skipped; an exception stop is made in the first caller with room"
+            .into();
+    }
+    if text.contains("MemoryError") {
+        return format!(
+            "mpdbg agent: no memory left for the debugger at a trace event: the event was skipped ({text})"
+        );
+    }
+    format!("mpdbg agent: {text}")
+}
+
 fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
     let mut frames: Vec<DeviceFrame> = text
         .lines()
@@ -119,7 +136,7 @@ impl Session {
                     st.exit_code = Some(code);
                 }
             }
-            DeviceMessage::AgentMessage(text) => self.console(&format!("mpdbg agent: {text}")),
+            DeviceMessage::AgentMessage(text) => self.console(&agent_message(&text)),
             // Replies arrive late when a request timed out; unknown types come
             // from newer agents. Neither needs action.
             _ => {}
@@ -308,6 +325,18 @@ mod tests {
         assert_eq!(
             (e.type_name.as_str(), e.summary().as_str()),
             ("ValueError", "ValueError")
+        );
+    }
+
+    #[test]
+    fn running_out_of_stack_or_heap_is_explained() {
+        let m = agent_message("agent error RuntimeError('maximum recursion depth exceeded',)");
+        assert!(m.contains("no stack left") && m.contains("skipped"), "{m}");
+        let m = agent_message("agent error MemoryError('memory allocation failed, allocating 29288 bytes',)");
+        assert!(m.contains("no memory left") && m.contains("29288"), "{m}");
+        assert_eq!(
+            agent_message("agent error KeyError(1,)"),
+            "mpdbg agent: agent error KeyError(1,)"
         );
     }
 }

@@ -170,11 +170,13 @@ impl Sources {
         let Some(code) = model.code(id) else {
             return numbered("internal: code object vanished".into());
         };
+        // A comprehension's iterator parameter (MicroPython's empty name) is
+        // `.0`, as CPython and debugpy show it.
         let names = (0..locals.slots.len())
-            .map(|k| {
-                code.slot_name(k)
-                    .filter(|n| !n.is_empty() && !n.starts_with('.'))
-                    .map(str::to_string)
+            .map(|k| match code.slot_name(k) {
+                Some("") => Some(".0".to_string()),
+                Some(n) if !n.starts_with('.') => Some(n.to_string()),
+                _ => None,
             })
             .collect();
         SlotNames { names, warning: None }

@@ -87,6 +87,16 @@ pub fn display(v: &DeviceValue) -> String {
     }
 }
 
+/// The type name an editor shows. MicroPython names a generator function's
+/// type `generator`, as it names the generators it makes; its repr is the
+/// bare `<generator>`, a generator's is `<generator object ...>`.
+fn type_shown(v: &DeviceValue) -> String {
+    if v.type_name == "generator" && v.repr == "<generator>" {
+        return "generator_function".into();
+    }
+    v.type_name.clone()
+}
+
 fn is_indexed(v: &DeviceValue) -> bool {
     matches!(v.type_name.as_str(), "list" | "tuple")
 }
@@ -105,7 +115,7 @@ impl Session {
         VarView {
             name,
             value: display(v),
-            type_name: v.type_name.clone(),
+            type_name: type_shown(v),
             reference,
             indexed: if is_indexed(v) { len } else { None },
             named: if v.reference > 0 && !is_indexed(v) { len } else { None },
@@ -332,5 +342,17 @@ mod tests {
             length: -1,
         };
         assert_eq!(display(&v), "5");
+    }
+
+    #[test]
+    fn a_generator_function_is_told_from_its_generators() {
+        let value = |repr: &str| DeviceValue {
+            type_name: "generator".into(),
+            repr: repr.into(),
+            reference: 0,
+            length: -1,
+        };
+        assert_eq!(type_shown(&value("<generator>")), "generator_function");
+        assert_eq!(type_shown(&value("<generator object 'pair' at 7f00>")), "generator");
     }
 }

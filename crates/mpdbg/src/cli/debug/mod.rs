@@ -11,7 +11,7 @@ mod python;
 mod show;
 mod stopped;
 
-use crate::session::{EventSink, LaunchConfig, Session, SessionEvent};
+use crate::session::{AttachConfig, EventSink, LaunchConfig, Session, SessionEvent};
 use anyhow::{bail, Result};
 use show::Style;
 use std::path::PathBuf;
@@ -76,7 +76,26 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
         ..Default::default()
     };
     let session = Session::launch(cfg, std::sync::Arc::new(Sink(Mutex::new(tx))))?;
+    drive(session, rx)
+}
+
+/// `mpdbg attach HOST:PORT`: the same debugger for a program that waits in
+/// `mpdbg.listen()`; quitting detaches, and the program runs on.
+pub fn attach(cfg: AttachConfig) -> Result<i32> {
+    let (tx, rx) = channel();
+    let interrupts = tx.clone();
+    ctrlc::set_handler(move || {
+        interrupts.send(Note::Interrupt).ok();
+    })?;
+    let session = Session::attach(cfg, std::sync::Arc::new(Sink(Mutex::new(tx))))?;
+    drive(session, rx)
+}
+
+/// The prompt and the running program, until the session ends.
+fn drive(session: std::sync::Arc<Session>, rx: std::sync::mpsc::Receiver<Note>) -> Result<i32> {
     session.configuration_done()?;
+    // Quitting ends a launched program, and lets an attached one run on.
+    let quit = |s: &Session| s.disconnect(!s.is_attached());
     let mut dbg = Debugger::new(session.clone(), Style::detect())?;
     let mut last_interrupt: Option<Instant> = None;
     let mut quitting = false;
@@ -115,7 +134,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
             }) => {
                 if let Flow::Quit = dbg.stopped(reason, &description, &breakpoint_ids, &mut pending) {
                     quitting = true;
-                    session.terminate();
+                    quit(&session);
                 }
                 if ended.get() {
                     break;
@@ -132,7 +151,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
                 if last_interrupt.is_some_and(|t| now.duration_since(t) < QUIT_INTERRUPT) {
                     dbg.say("Quitting.");
                     quitting = true;
-                    session.terminate();
+                    quit(&session);
                 } else {
                     last_interrupt = Some(now);
                     dbg.say("\nProgram interrupted. (Use 'cont' to resume.)");

@@ -1,0 +1,50 @@
+"""`mpdbg attach HOST:PORT`: the terminal debugger for a program that already
+runs and waits in mpdbg.listen(); quitting leaves it running. Real
+keystrokes through a pseudo-terminal (pexpect)."""
+
+import os
+import socket
+import subprocess
+
+import pexpect
+
+from conftest import REPO, mpdbg_command
+
+LOOP = os.path.join(REPO, "tests", "e2e", "attach", "running_loop.py")
+PROMPT = "(Pdb) "
+TIMEOUT = 60 * float(os.environ.get("MPDBG_TIMEOUT_SCALE", "1"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_attach_pause_inspect_and_quit_leaves_the_program_running(micropython):
+    port = free_port()
+    prog = subprocess.Popen([micropython, LOOP, str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert prog.stdout.readline() == "listening\n"
+        cmd = mpdbg_command() + ["attach", "127.0.0.1:%d" % port]
+        child = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, env=dict(os.environ, NO_COLOR="1"), encoding="utf-8", timeout=TIMEOUT)
+        child.expect("agent .* on micropython")  # attached; the program runs on
+        child.sendintr()  # Ctrl-C pauses it
+        child.expect_exact(PROMPT)
+        child.sendline("p counter > 0")
+        child.expect_exact("True")
+        child.expect_exact(PROMPT)
+        child.sendline("w")
+        child.expect_exact("running_loop.py")
+        child.expect_exact(PROMPT)
+        child.sendline("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        # Still counting, never restarted: it goes on past a new million.
+        assert prog.poll() is None
+        line = prog.stdout.readline()
+        assert line.startswith("counter "), line
+    finally:
+        prog.kill()
+        prog.wait()

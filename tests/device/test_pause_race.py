@@ -1,0 +1,37 @@
+"""Pause reaches a call-heavy loop under the `raised` filter, every time
+(issue 11, item 3). The host's bytes arm the innermost frame through
+_mpdbg.watch; when that ran inside the agent's tracer (the scheduler runs at
+the tracer's own jumps), the VM then set the frame's callback from the
+tracer's result (`call`) or cleared it (`return`), and the wake was lost for
+good: no pause, no later breakpoint. Before the fix, 2 to 7 of 40 launches
+missed."""
+
+import os
+
+from agentlink import AgentLink
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "call_heavy_forever.py")
+LAUNCHES = 200
+
+
+def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython):
+    misses = []
+    for i in range(LAUNCHES):
+        with AgentLink(micropython, SCRIPT, timeout=10) as link:
+            link.until(b"S")
+            link.send(b"X", 1, "r")
+            link.until(b"R")
+            link.send(b"C", 2)
+            # Two pauses: the first while the program has just started, the
+            # second after it ran on from the first stop.
+            for rid in (3, 5):
+                link.send(b"P", rid)
+                try:
+                    stop = link.until(b"S", timeout=5)
+                except TimeoutError:
+                    misses.append((i, rid))
+                    break
+                assert stop[0] == b"pause", stop
+                link.send(b"C", rid + 1)
+            link.send(b"Z", 9)
+    assert misses == [], f"{len(misses)} of {LAUNCHES} launches got no stop for a pause: {misses[:10]}"
