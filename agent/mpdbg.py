@@ -243,11 +243,11 @@ def _internal(e):
     _out.write(_mpdbg.pack(b"M", ("agent error " + repr(e),)))
 
 
-def _begin(path, args):
+def _begin(path, args, source):
     # A frame of its own: the GC scans dead value-stack slots of running
     # frames, and run() runs for ever; a reference left there would keep
     # mpdbg_stop alive while the program runs.
-    return _load("mpdbg_stop").start(globals(), path, args)
+    return _load("mpdbg_stop").start(globals(), path, args, source)
 
 
 def _scrub(n):
@@ -264,11 +264,12 @@ def __getattr__(name):
     return _load("mpdbg_attach").api(globals(), name)
 
 
-def run(path, args=()):
-    """Runs the program at `path` as __main__ under the debugger."""
+def run(path, args=(), source=None):
+    """Runs the program at `path` (or `source`, named `path`) as __main__
+    under the debugger."""
     global _attached
     _attached = True
-    code, g = _begin(path, args)
+    code, g = _begin(path, args, source)
     _scrub(24)
     status = 0
     _mpdbg.stdin(_fill)

@@ -70,6 +70,10 @@ def _recv():
         b = _in.read(1)
         if not b:
             raise EOFError  # readable and empty: the end of a file or socket
+        if b == b"\x03" and not _rx:
+            # Ctrl-C where a frame should start: a host that lost its
+            # session (killed, unplugged) wants the board back.
+            raise SystemExit(130)
         _rx += b
 
 
@@ -149,6 +153,9 @@ def _kept_frames(c, e, text):
 
 
 def _detach(c):
+    import micropython
+
+    micropython.kbd_intr(3)  # the program runs on alone: Ctrl-C works again
     _keep_unwound(False)
     c["_attached"] = False
     c["_mode"] = 0
@@ -278,9 +285,17 @@ def serve(c, frame, reason, text):
 
 
 def _program_frames(c):
-    # The running frames but the agent's own (its files are in its folder).
+    # The running frames but the agent's own (its files are in its folder),
+    # down to the agent's run(): below it is only what started the agent (a
+    # board's REPL line).
     d = c["_DIR"]
-    return [f for f in _mpdbg.frames() if f.f_code.co_filename[: len(d)] != d]
+    fs = []
+    for f in _mpdbg.frames():
+        if f.f_code.co_filename[: len(d)] != d:
+            fs.append(f)
+        elif fs:
+            break
+    return fs
 
 
 def wait_input(c):
@@ -377,7 +392,7 @@ def attached(c):
     serve(c, None, "start", "")
 
 
-def start(c, path, args):
+def start(c, path, args, source=None):
     """Prepares the program and waits for the host's configuration."""
     import micropython
 
@@ -390,8 +405,10 @@ def start(c, path, args):
     _keep_unwound(c["_exc_uncaught"])
     if not hasattr(_mpdbg, "unwound"):
         c["_kept"] = []  # the tracer keeps what it sees (see keep())
-    with open(path) as src:
-        code = compile(src.read(), path, "exec")
+    if source is None:
+        with open(path) as src:
+            source = src.read()
+    code = compile(source, path, "exec")
     # The host sets breakpoints and filters, then says go (C) or, to stop on
     # entry, step into the program (I).
     serve(c, None, "start", "")
@@ -407,7 +424,8 @@ def uncaught(c, e):
     buf = io.StringIO()
     sys.print_exception(e, buf)
     # The agent's own frames are no part of the program's traceback.
-    text = "\n".join(line for line in buf.getvalue().split("\n") if c["_FILE"] not in line)
+    # Nor is the REPL line that started the agent on a board.
+    text = "\n".join(l for l in buf.getvalue().split("\n") if c["_FILE"] not in l and '"<stdin>"' not in l)
     if c["_attached"] and c["_exc_uncaught"]:
         # The stack has unwound: the frames the firmware kept as the
         # exception left them (core patch 0009), innermost first, stand in

@@ -1,11 +1,14 @@
 //! mpdbg: a debugger for MicroPython.
 mod cli;
 mod dap;
+mod deploy;
 mod device;
 mod embedded;
 mod emulator;
 mod micropython;
+mod repl;
 mod session;
+mod target;
 mod transport;
 
 use clap::{Parser, Subcommand};
@@ -25,9 +28,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a program on the built-in debug MicroPython, printing the stack and
-    /// locals at each breakpoint.
+    /// Run a program on the built-in debug MicroPython or a board, printing
+    /// the stack and locals at each breakpoint.
     Run {
+        #[command(flatten)]
+        device: cli::device_args::DeviceArgs,
         /// Breakpoint as FILE:LINE (repeatable).
         #[arg(short = 'b', long = "break", value_name = "FILE:LINE")]
         breakpoints: Vec<String>,
@@ -42,7 +47,8 @@ enum Command {
     },
     /// Debug a program at the terminal with pdb's commands (h for help).
     Debug {
-        /// Where the program runs: `local`, the built-in debug MicroPython.
+        /// Where the program runs: local (the built-in debug MicroPython),
+        /// auto (the first MicroPython USB board), qemu, or a serial port.
         #[arg(long, default_value = "local")]
         device: String,
         /// Use this interpreter instead of the built-in debug MicroPython.
@@ -97,6 +103,20 @@ enum Command {
         /// that do not depend on the host's load.
         #[arg(long, value_name = "SHIFT", value_parser = clap::value_parser!(u8).range(0..=10))]
         icount: Option<u8>,
+    },
+    /// List the devices a program can run on (serial ports, marking MicroPython boards).
+    Devices {
+        /// Also ask each port what runs there (interrupts a running program).
+        #[arg(long)]
+        probe: bool,
+        /// Print a JSON array (for editors).
+        #[arg(long)]
+        json: bool,
+        /// Baud rate for probing UART bridges.
+        #[arg(long)]
+        baud: Option<u32>,
+        /// Ports to list (and probe) besides those found, e.g. a pty.
+        ports: Vec<String>,
     },
     /// Manage the built-in debug MicroPython (the target when no board is attached).
     Micropython {
@@ -177,11 +197,18 @@ fn main() -> ExitCode {
         }))
         .map(|_| 0),
         Command::Run {
+            device,
             breakpoints,
             micropython,
             program,
             args,
-        } => cli::run::run(&program, args, &breakpoints, micropython),
+        } => cli::run::run(&program, args, &breakpoints, micropython, &device),
+        Command::Devices {
+            probe,
+            json,
+            baud,
+            ports,
+        } => target::devices::run(probe, json, baud, &ports),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)),

@@ -133,6 +133,8 @@ static void vm_init(char *heap, const char *script) {
 static int run_repl(char *heap) {
     mp_hal_stdout_crlf = true;
     mp_hal_stdio_mode_raw();
+    // As a board's UART interrupt does: input wakes _mpdbg.watch().
+    mp_hal_notify_stdin();
     int exit_code = 0;
     for (;;) {
         int ret;

@@ -2,6 +2,8 @@
 // Closes every session a test started, passed or failed, so no adapter or
 // interpreter outlives its test.
 
+const device = require('./device');
+
 const live = new Set();
 
 function track(session) {
@@ -11,6 +13,13 @@ function track(session) {
 
 exports.track = track;
 exports.mochaHooks = {
+  async beforeAll() {
+    this.timeout(130000); // the emulated board may build its firmware first
+    await device.start();
+  },
+  afterAll() {
+    device.stop();
+  },
   async afterEach() {
     const sessions = [...live];
     live.clear();

@@ -21,6 +21,7 @@ const cp = require('child_process');
 const { randomUUID } = require('crypto');
 const { DebugClient } = require('@vscode/debugadapter-testsupport');
 const config = require('./config');
+const device = require('./device');
 
 const TRACE = process.env.MPDBG_E2E_TRACE === '1';
 const TAIL = 40;
@@ -262,6 +263,13 @@ class Session {
 
   /** Concatenated `output` of every output event of a category. */
   output(category = 'stdout') {
+    const text = this.events('output').filter((e) => (e.body.category || 'console') === category)
+      .map((e) => e.body.output).join('');
+    return category === 'console' ? text : device.stdoutView(text);
+  }
+
+  /** The output of a category exactly as the adapter sent it. */
+  rawOutput(category = 'stdout') {
     return this.events('output').filter((e) => (e.body.category || 'console') === category)
       .map((e) => e.body.output).join('');
   }
@@ -338,7 +346,7 @@ class Session {
     const launchArgs = Object.assign({
       type: 'mpdbg', request: 'launch', name: 'mpdbg e2e', program, args, cwd, stopOnEntry,
       __sessionId: randomUUID(),
-    }, micropython ? { micropython: config.micropython() } : {}, extra);
+    }, micropython ? { micropython: config.micropython() } : {}, device.launchFields(), extra);
     let launchResponse;
     this._note('->', { type: 'request', seq: this.dc.sequence, command: 'launch', arguments: launchArgs });
     const launching = this.dc.sendRaw('launch', launchArgs).then((r) => { launchResponse = r; this._poke(); });

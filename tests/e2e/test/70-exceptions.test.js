@@ -13,6 +13,7 @@
 
 const assert = require('assert');
 const { requireAdapter, launchAt } = require('../lib/common');
+const device = require('../lib/device');
 const { fixture } = require('../lib/oracle');
 
 const fx = fixture('exception.py').exception;
@@ -83,6 +84,7 @@ describe('exceptions', function () {
     assert.strictEqual(stop.text, 'ValueError: negative value: -4', `the first stop must be the uncaught -4, not the caught -1: ${JSON.stringify(stop)}`);
     const stack = (await s.stackTrace({})).stackFrames.map((x) => x.name);
     assert.deepStrictEqual(stack, ['parse', 'load', '<module>'], 'the uncaught exception is the one raised under load()');
+    if (device.isBoard()) await s.close(); // one board, one session at a time
     const r = await launchAt('exception.py', [], { exceptionFilters: ['raised'] });
     const raised = await r.s.stopped('exception');
     // The raise is named as debugpy names it: type and message, break mode "always".

@@ -8,6 +8,7 @@
 // a character split between two writes arrives whole.
 
 const assert = require('assert');
+const device = require('../lib/device');
 const fs = require('fs');
 const path = require('path');
 const { requireAdapter, launchAt, config } = require('../lib/common');
@@ -47,6 +48,7 @@ describe('program output', function () {
   });
 
   it('arrives byte-exact when the program stops between the writes', async function () {
+    device.needsHeap(this, 1024 * 1024, "output.py's 100,000-character line");
     const { s, p } = await launchAt('output.py', ['section', 'partial', 'long', 'binary', 'last_write']);
     for (let i = 0; i < 50; i++) {
       const ev = await s.waitUntil(() => s.pending.find((e) => e.event === 'stopped' || e.event === 'terminated'),

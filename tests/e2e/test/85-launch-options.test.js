@@ -9,6 +9,7 @@ const path = require('path');
 const { requireAdapter, config } = require('../lib/common');
 const { Session, VSCODE_INITIALIZE } = require('../lib/session');
 const { track } = require('../lib/root-hooks');
+const device = require('../lib/device');
 
 /** A program of the test's own in a fresh folder. */
 function writeProgram(name, source) {
@@ -34,6 +35,7 @@ describe('launch options', function () {
   requireAdapter();
 
   it('env sets and removes variables for the program, on top of the adapter\'s own and envFile\'s', async function () {
+    device.localOnly(this, 'a board has no environment variables');
     const file = writeProgram('env.py', ENV_PROGRAM);
     fs.writeFileSync(path.join(path.dirname(file), '.env'), '# for the test\nMPDBG_E2E_SET=from the file\nMPDBG_E2E_KEPT="file"\n');
     const s = track(Session.start({ env: { MPDBG_E2E_GONE: 'adapter', MPDBG_E2E_KEPT: 'adapter' } }));
@@ -57,6 +59,7 @@ describe('launch options', function () {
   });
 
   it('noDebug runs the program without the agent: output, the traceback on stderr and the exit code reported, breakpoints unverified', async function () {
+    device.localOnly(this, 'on a board noDebug runs under the agent');
     const file = writeProgram('plain.py', PLAIN_PROGRAM);
     const s = track(Session.start());
     const r = await s.launch(file, {
@@ -75,6 +78,7 @@ describe('launch options', function () {
   });
 
   it('noDebug: debug console lines are the program\'s input; other evaluations are refused', async function () {
+    device.localOnly(this, 'on a board noDebug runs under the agent');
     const s = track(Session.start());
     const file = path.join(__dirname, '..', 'hostile', 'reads_stdin.py');
     await s.launch(file, { cwd: path.dirname(file), extra: { noDebug: true } });
@@ -93,6 +97,7 @@ describe('launch options', function () {
   });
 
   it('noDebug: terminate ends a program that would run for ever', async function () {
+    device.localOnly(this, 'on a board noDebug runs under the agent');
     const s = track(Session.start());
     await s.launch(config.example('loop_forever.py'), { extra: { noDebug: true } });
     await s.nextEvent('process');
@@ -112,6 +117,7 @@ describe('launch options', function () {
   });
 
   it('the first-run build is reported as DAP progress, or as console lines to a client without progress support', async function () {
+    device.localOnly(this, 'a board needs no interpreter build');
     this.timeout(config.T.build + 60000);
     // An empty cache: both sessions start at once; one builds, the other
     // waits for it. Each must report the wait in its client's way.

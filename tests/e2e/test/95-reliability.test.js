@@ -11,6 +11,7 @@ const path = require('path');
 const cp = require('child_process');
 const { requireAdapter, start, localValues, config } = require('../lib/common');
 const markers = require('../lib/markers');
+const device = require('../lib/device');
 
 const HOSTILE = path.join(__dirname, '..', 'hostile');
 const hostile = (name) => path.join(HOSTILE, name);
@@ -84,6 +85,9 @@ describe('reliability: the program\'s stdin', function () {
 
 describe('reliability: requests that would never end', function () {
   requireAdapter();
+  beforeEach(function () {
+    device.needsHeap(this, 32 * 1024 * 1024, 'a 1,000,000-item list');
+  });
 
   async function atHolding() {
     const s = await launchHostile('heavy_values.py', ['holding'], { extra: { heapSize: '32M' } });
@@ -179,6 +183,7 @@ describe('reliability: the agent and the host\'s files', function () {
   });
 
   it('a local interpreter ends when the adapter is killed (kill -9)', async function () {
+    device.localOnly(this, 'a board is no process of the adapter');
     const s = await launchHostile('reads_stdin.py');
     await s.waitForOutput('ready\n');
     const proc = s.events('process')[0];

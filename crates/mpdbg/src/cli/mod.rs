@@ -1,5 +1,6 @@
 //! Terminal front ends.
 pub mod debug;
+pub mod device_args;
 pub mod run;
 
 use crate::session::ProgressStep;
@@ -30,6 +31,7 @@ pub fn attach_config(address: &str, token: Option<String>) -> anyhow::Result<cra
         stop_on_entry: false,
         project: std::env::current_dir().unwrap_or_default(),
         just_my_code: true,
+        path_mappings: Vec::new(),
     })
 }
 

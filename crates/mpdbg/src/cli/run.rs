@@ -108,7 +108,13 @@ fn report(session: &Session, reason: StopReason, description: &str) -> Result<()
     Ok(())
 }
 
-pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropython: Option<PathBuf>) -> Result<i32> {
+pub fn run(
+    program: &Path,
+    args: Vec<String>,
+    breakpoints: &[String],
+    micropython: Option<PathBuf>,
+    device: &super::device_args::DeviceArgs,
+) -> Result<i32> {
     let mut by_file: BTreeMap<PathBuf, Vec<BreakpointRequest>> = BTreeMap::new();
     for spec in breakpoints {
         let (file, line) = parse_breakpoint(spec)?;
@@ -119,15 +125,14 @@ pub fn run(program: &Path, args: Vec<String>, breakpoints: &[String], micropytho
     }
     let (tx, rx) = channel();
     let sink = Arc::new(TerminalSink { stops: Mutex::new(tx) });
-    let cfg = LaunchConfig {
+    let mut cfg = LaunchConfig {
         program: program.to_path_buf(),
         args,
-        cwd: None,
-        stop_on_entry: false,
         micropython,
         just_my_code: true,
         ..Default::default()
     };
+    device.apply(&mut cfg);
     let session = Session::launch(cfg, sink)?;
     for (file, reqs) in &by_file {
         for r in session.set_breakpoints(file, reqs) {

@@ -2,6 +2,7 @@
 //! typed struct. Lenient as editors need: unknown fields (VS Code adds
 //! `__sessionId`, `type`, `name`, `debugOptions`...) are ignored, a `null`
 //! field counts as absent, and `args` may be one string or a list.
+use crate::deploy::ProgramDeploy;
 use crate::session::{AttachConfig, LaunchConfig};
 use anyhow::{anyhow, Context, Result};
 use serde::de::IgnoredAny;
@@ -25,6 +26,24 @@ pub struct LaunchArgs {
     pub heap_size: Option<String>,
     /// The secret a `--token` listener requires before it obeys a client.
     pub token: Option<String>,
+    /// `local` (default), `auto`, `qemu`, or a serial port.
+    pub device: Option<String>,
+    /// A UART bridge's baud rate.
+    pub baud: Option<u32>,
+    /// `sync` (default), `ram` or `none`.
+    pub deploy: Option<ProgramDeploy>,
+    /// The project folder on the board (default: the board's start-up folder).
+    pub remote_root: Option<String>,
+    /// debugpy's form: host folder <-> board folder, before the project root.
+    #[serde(deserialize_with = "null_as_default")]
+    pub path_mappings: Vec<PathMapping>,
+    /// Soft-reset the board before the run (default true).
+    pub reset: Option<bool>,
+    /// Whether files may be written to the board (default true).
+    pub write_flash: Option<bool>,
+    /// Glob patterns a sync leaves out.
+    #[serde(deserialize_with = "string_or_list")]
+    pub ignore: Vec<String>,
     /// Only the program's own frames (its folder), as debugpy: on by default.
     pub just_my_code: Option<bool>,
     /// Variables for the program: a string sets one, `null` removes it.
@@ -50,6 +69,14 @@ pub struct LaunchArgs {
     python_args: Option<IgnoredAny>,
     sudo: Option<IgnoredAny>,
     auto_reload: Option<IgnoredAny>,
+}
+
+/// One of debugpy's `pathMappings`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PathMapping {
+    pub local_root: String,
+    pub remote_root: String,
 }
 
 /// `"connect": {"host": "192.168.4.1", "port": 5678}`.
@@ -117,7 +144,17 @@ impl LaunchArgs {
             stop_on_entry: self.stop_on_entry,
             project,
             just_my_code: self.just_my_code.unwrap_or(true),
+            path_mappings: self.path_mappings(),
         })
+    }
+
+    /// `pathMappings` as (host folder, device folder), the empty ones left out.
+    fn path_mappings(&self) -> Vec<(PathBuf, String)> {
+        self.path_mappings
+            .iter()
+            .filter(|m| !m.local_root.is_empty() && !m.remote_root.is_empty())
+            .map(|m| (PathBuf::from(&m.local_root), m.remote_root.clone()))
+            .collect()
     }
 
     pub fn parse(raw: &serde_json::Value) -> Result<LaunchArgs> {
@@ -160,6 +197,14 @@ impl LaunchArgs {
             stop_on_entry: self.stop_on_entry,
             micropython: non_empty(&self.micropython),
             heap_size: self.heap_size.clone().filter(|s| !s.is_empty()),
+            device: self.device.as_deref().unwrap_or("local").parse()?,
+            baud: self.baud,
+            deploy: self.deploy,
+            remote_root: self.remote_root.clone().filter(|s| !s.is_empty()),
+            path_mappings: self.path_mappings(),
+            reset: self.reset.unwrap_or(true),
+            write_flash: self.write_flash.unwrap_or(true),
+            ignore: self.ignore.clone(),
             just_my_code: self.just_my_code.unwrap_or(true),
             env: self.environment()?,
         })
@@ -238,7 +283,8 @@ fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
 
 #[cfg(test)]
 mod tests {
-    use super::{Console, LaunchArgs};
+    use super::*;
+    use crate::target::DeviceSpec;
     use serde_json::json;
 
     #[test]
@@ -262,6 +308,32 @@ mod tests {
         assert_eq!(line.args, ["a", "b"]);
         let list = LaunchArgs::parse(&json!({ "args": ["a b", 3] })).unwrap();
         assert_eq!(list.args, ["a b", "3"]);
+    }
+
+    #[test]
+    fn board_fields() {
+        let a = LaunchArgs::parse(&json!({
+            "program": "main.py", "device": "/dev/ttyACM0", "baud": 9600, "deploy": "ram",
+            "remoteRoot": "/flash", "reset": false, "writeFlash": null,
+            "pathMappings": [{ "localRoot": "/w/lib", "remoteRoot": "/lib" }]
+        }))
+        .unwrap();
+        let c = a.launch_config().unwrap();
+        assert_eq!(c.device, DeviceSpec::Port("/dev/ttyACM0".into()));
+        assert_eq!(
+            (c.baud, c.deploy, c.reset, c.write_flash),
+            (Some(9600), Some(ProgramDeploy::Ram), false, true)
+        );
+        assert_eq!(c.path_mappings, [(PathBuf::from("/w/lib"), "/lib".to_string())]);
+        assert_eq!(c.remote_root.as_deref(), Some("/flash"));
+        let local = LaunchArgs::parse(&json!({ "program": "p.py" }))
+            .unwrap()
+            .launch_config()
+            .unwrap();
+        assert_eq!(local.device, DeviceSpec::Local);
+        assert!(LaunchArgs::parse(&json!({ "deploy": "flash" })).is_err());
+        let bad = LaunchArgs::parse(&json!({ "program": "p.py", "device": "esp32" })).unwrap();
+        assert!(bad.launch_config().unwrap_err().to_string().contains("unknown device"));
     }
 
     #[test]

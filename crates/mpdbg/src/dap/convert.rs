@@ -37,7 +37,12 @@ pub fn stack_trace(s: &Session, args: &StackTraceArguments) -> Result<Value> {
         .map(|f| {
             let source = match &f.path {
                 Some(p) => json!({ "path": p.display().to_string(), "name": p.file_name().map(|n| n.to_string_lossy().into_owned()) }),
-                None => json!({ "name": f.device_file, "presentationHint": "deemphasize", "origin": "on the device only" }),
+                None => json!({
+                    "name": f.device_file.rsplit('/').next().unwrap_or(&f.device_file),
+                    "sourceReference": f.source_reference,
+                    "presentationHint": "deemphasize",
+                    "origin": format!("on the device only: {} (read-only)", f.device_file),
+                }),
             };
             json!({ "id": f.index + 1, "name": f.name, "source": source, "line": f.line, "column": 1 })
         })
@@ -141,6 +146,11 @@ pub fn exception_info(s: &Session) -> Result<Value> {
 }
 
 pub fn source(session: &Session, args: &SourceArguments) -> Result<Value> {
+    let reference = args.reference();
+    if reference > 0 {
+        let content = session.device_source(reference)?;
+        return Ok(json!({ "content": content, "mimeType": "text/x-python" }));
+    }
     let path = args
         .source
         .as_ref()

@@ -460,9 +460,17 @@ impl Adapter {
         for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
             sink.console(notice).ok();
         }
-        if args.no_debug {
+        if args.no_debug && cfg.device == crate::target::DeviceSpec::Local {
             self.plain = Some(PlainRun::launch(cfg, sink)?);
             return Ok(());
+        }
+        if args.no_debug {
+            // A board's program is deployed and started by the session; with
+            // no breakpoints from the editor it runs without stopping.
+            sink.console(
+                "mpdbg: \"noDebug\" on a board: the program runs under the agent with no breakpoints\n".into(),
+            )
+            .ok();
         }
         let session = Session::launch(cfg, sink.clone())?;
         self.sink = Some(sink);

@@ -25,6 +25,9 @@ pub struct AttachConfig {
     /// The user's project: frames outside it are hidden under justMyCode.
     pub project: std::path::PathBuf,
     pub just_my_code: bool,
+    /// debugpy's `pathMappings`: (host folder, device folder); none: the
+    /// device's paths are the host's.
+    pub path_mappings: Vec<(std::path::PathBuf, String)>,
 }
 
 /// HMAC-SHA256 (RFC 2104), as the agent computes it.
@@ -64,8 +67,10 @@ impl Session {
             changed: Condvar::new(),
             sources: Mutex::new(Sources::default()),
             sink,
-            root: PathMap,
+            root: PathMap::new(cfg.path_mappings.clone()),
             at_stop: Default::default(),
+            device_files: Default::default(),
+            attached: true,
             token: cfg.token.clone(),
             // The project folder stands for the program, which is the
             // device's: justMyCode shows the frames of the folder.
@@ -109,7 +114,7 @@ impl Session {
 
     /// Whether the program was attached to (it runs on after the session).
     pub fn is_attached(&self) -> bool {
-        self.transport.lock().is_ok_and(|t| t.process_id().is_none())
+        self.attached
     }
 
     /// The agent's challenge: prove we know the token, without sending it.

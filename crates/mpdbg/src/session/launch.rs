@@ -1,8 +1,11 @@
-//! Starting a program on the built-in debug MicroPython (or an interpreter
-//! the user names) with the agent, up to the point where breakpoints can be set.
+//! Starting a program with the agent, up to the point where breakpoints can
+//! be set: on the built-in debug MicroPython (or an interpreter the user
+//! names), or on a board (`board.rs`).
 use super::{pump, sources::Sources, PathMap, Phase, Session, State};
+use crate::deploy::ProgramDeploy;
 use crate::device::DeviceClient;
 use crate::micropython::{self, Flavour};
+use crate::target::DeviceSpec;
 use crate::transport::{ProcessTransport, Transport};
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -18,7 +21,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(20);
 /// Waits longer than this are shown to the user as progress.
 const SLOW: Duration = Duration::from_secs(1);
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct LaunchConfig {
     pub program: PathBuf,
     pub args: Vec<String>,
@@ -28,11 +31,73 @@ pub struct LaunchConfig {
     pub micropython: Option<PathBuf>,
     /// The local interpreter's heap (`-X heapsize=`), e.g. "64K" or "8M".
     pub heap_size: Option<String>,
+    /// Where the program runs.
+    pub device: DeviceSpec,
+    /// A UART bridge's baud rate.
+    pub baud: Option<u32>,
+    /// How the program reaches a board (`sync` when unset).
+    pub deploy: Option<ProgramDeploy>,
+    /// The project folder on the board.
+    pub remote_root: Option<String>,
+    /// (host folder, board folder), before the project root's mapping.
+    pub path_mappings: Vec<(PathBuf, String)>,
+    /// Soft-reset the board before the run.
+    pub reset: bool,
+    /// Whether files may be written to the board.
+    pub write_flash: bool,
+    /// Glob patterns a sync leaves out.
+    pub ignore: Vec<String>,
     /// Hide and step through frames outside the program's folder (debugpy's
     /// `justMyCode`).
     pub just_my_code: bool,
     /// Environment changes for the program: a value sets, `None` removes.
     pub env: Vec<(String, Option<String>)>,
+}
+
+impl Default for LaunchConfig {
+    fn default() -> Self {
+        LaunchConfig {
+            program: PathBuf::new(),
+            args: Vec::new(),
+            cwd: None,
+            stop_on_entry: false,
+            micropython: None,
+            heap_size: None,
+            device: DeviceSpec::Local,
+            baud: None,
+            deploy: None,
+            remote_root: None,
+            path_mappings: Vec::new(),
+            reset: true,
+            write_flash: true,
+            ignore: Vec::new(),
+            env: Vec::new(),
+            just_my_code: true,
+        }
+    }
+}
+
+/// The program and the working folder of a launch, absolute and checked.
+pub(super) fn program_and_cwd(cfg: &LaunchConfig) -> Result<(PathBuf, PathBuf)> {
+    let cwd = cfg
+        .cwd
+        .clone()
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
+    let program = if cfg.program.is_absolute() {
+        cfg.program.clone()
+    } else {
+        cwd.join(&cfg.program)
+    };
+    if !program.is_file() {
+        bail!(
+            "program not found: {} (check \"program\" in the launch configuration)",
+            program.display()
+        );
+    }
+    if !cwd.is_dir() {
+        bail!("working directory not found: {}", cwd.display());
+    }
+    Ok((program, cwd))
 }
 
 /// What a local launch runs, checked: the program, its folder, the
@@ -46,24 +111,7 @@ pub(super) struct LocalRun {
 
 impl LocalRun {
     pub fn prepare(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<LocalRun> {
-        let cwd = cfg
-            .cwd
-            .clone()
-            .unwrap_or_else(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")));
-        let program = if cfg.program.is_absolute() {
-            cfg.program.clone()
-        } else {
-            cwd.join(&cfg.program)
-        };
-        if !program.is_file() {
-            bail!(
-                "program not found: {} (check \"program\" in the launch configuration)",
-                program.display()
-            );
-        }
-        if !cwd.is_dir() {
-            bail!("working directory not found: {}", cwd.display());
-        }
+        let (program, cwd) = program_and_cwd(cfg)?;
         let mut options = Vec::new();
         if let Some(size) = &cfg.heap_size {
             options.extend(["-X".to_string(), heap_size_arg(size)?]);
@@ -140,7 +188,7 @@ fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
 }
 
 /// Explains a start failure from what the interpreter printed.
-fn start_failure(early: &str, interp: &Path) -> anyhow::Error {
+fn start_failure(early: &str, interp: &str) -> anyhow::Error {
     let tail: String = early
         .lines()
         .rev()
@@ -154,32 +202,50 @@ fn start_failure(early: &str, interp: &Path) -> anyhow::Error {
         anyhow!(
             "{} has no _mpdbg module: it is not an mpdbg debug build. Leave \"micropython\" out of the launch \
              configuration to use the built-in one, or build firmware with the module (docs/mpdbg-module.md).\n{tail}",
-            interp.display()
+            interp
         )
     } else if early.contains("settrace") {
         anyhow!(
             "{} has no sys.settrace: build it with MICROPY_PY_SYS_SETTRACE=1 (docs/mpdbg-module.md).\n{tail}",
-            interp.display()
+            interp
         )
     } else {
-        anyhow!("the debug agent did not start on {}:\n{tail}", interp.display())
+        anyhow!("the debug agent did not start on {interp}:\n{tail}")
     }
 }
 
 impl Session {
     /// Starts the program, stopped before its first line, ready for breakpoints.
     pub fn launch(cfg: LaunchConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
-        let run = LocalRun::prepare(&cfg, sink.as_ref())?;
-        let agent = deploy_agent()?;
-        let mut transport = ProcessTransport::spawn(
-            &run.interpreter,
-            &run.options,
-            Some(&agent),
-            &run.program,
-            &cfg.args,
-            &run.cwd,
-            &cfg.env,
-        )?;
+        let (program, cwd) = program_and_cwd(&cfg)?;
+        let (mut transport, root, target): (Box<dyn Transport>, PathMap, String) = if cfg.device == DeviceSpec::Local {
+            let run = LocalRun::prepare(&cfg, sink.as_ref())?;
+            let agent = deploy_agent()?;
+            let t = ProcessTransport::spawn(
+                &run.interpreter,
+                &run.options,
+                Some(&agent),
+                &run.program,
+                &cfg.args,
+                &run.cwd,
+                &cfg.env,
+            )?;
+            (Box::new(t), PathMap::default(), run.interpreter.display().to_string())
+        } else {
+            // The project is the working folder an editor names (its
+            // workspace), else the program's own folder.
+            let root = if cfg.cwd.is_some() && program.starts_with(&cwd) {
+                cwd.clone()
+            } else {
+                program.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone())
+            };
+            let started = super::board::start(&cfg, &program, &root, sink.as_ref())?;
+            (
+                started.transport,
+                started.paths,
+                format!("the board on {}", started.name),
+            )
+        };
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
@@ -187,15 +253,17 @@ impl Session {
         let device = DeviceClient::start(streams, tx);
         let session = Arc::new(Session {
             device,
-            transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
+            transport: Mutex::new(transport),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
-            sources: Mutex::new(Sources::for_program(&run.program)),
+            sources: Mutex::new(Sources::for_program(&program)),
             sink,
-            root: PathMap,
-            program: run.program.clone(),
+            root,
+            program: program.clone(),
             just_my_code: cfg.just_my_code,
             at_stop: Default::default(),
+            device_files: Default::default(),
+            attached: false,
             token: None,
         });
         let pumped = session.clone();
@@ -228,7 +296,7 @@ impl Session {
         }
         drop(slow_start);
         if st.phase == Phase::Ended {
-            return Err(start_failure(&st.early_output, &run.interpreter));
+            return Err(start_failure(&st.early_output, &target));
         }
         drop(st);
         Ok(session)

@@ -1,13 +1,16 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
 mod attach;
+mod board;
 mod breakpoint_state;
 mod breakpoints;
 mod completions;
+mod device_files;
 mod events;
 mod functions;
 mod launch;
 mod nodebug;
+mod pathmap;
 mod progress;
 mod pump;
 mod repr;
@@ -21,6 +24,7 @@ pub use events::{EventSink, OutputKind, ProgressStep, SessionEvent, StopReason};
 pub use functions::FunctionBreakpointRequest;
 pub use launch::LaunchConfig;
 pub use nodebug::PlainRun;
+pub use pathmap::PathMap;
 pub use variables::VarView;
 
 use crate::device::{DeviceClient, DeviceFrame, DeviceMessage, Request};
@@ -78,6 +82,8 @@ pub struct FrameView {
     /// The host's copy of the file, when there is one.
     pub path: Option<PathBuf>,
     pub device_file: String,
+    /// For a file only on the device: its `sourceReference` (else 0).
+    pub source_reference: i64,
     pub line: u32,
 }
 
@@ -166,26 +172,13 @@ pub struct Session {
     /// The program is stopped: read without the state's lock, which a
     /// request holds while the device works for it.
     at_stop: std::sync::atomic::AtomicBool,
+    /// Files only on the device, by source reference.
+    device_files: Mutex<device_files::DeviceFiles>,
+    /// Attached to a running program (which runs on when the editor
+    /// disconnects), not launched (a board's launch has no process id either).
+    attached: bool,
     /// The secret an attached program's challenge asks us to prove.
     token: Option<String>,
-}
-
-/// Maps host paths to the device's and back. Local launches run the host's
-/// files in place, so this is the identity; boards will map a project folder
-/// here (with the transports that reach them).
-#[derive(Clone, Debug, Default)]
-pub struct PathMap;
-
-impl PathMap {
-    pub fn to_device(&self, host: &Path) -> String {
-        host.display().to_string()
-    }
-
-    /// The host's copy of a device file, when there is one.
-    pub fn to_host(&self, device: &str) -> Option<PathBuf> {
-        let path = PathBuf::from(device);
-        path.is_file().then_some(path)
-    }
 }
 
 impl Session {
@@ -358,12 +351,20 @@ impl Session {
             .enumerate()
             .skip(start)
             .take(end.saturating_sub(start))
-            .map(|(index, f)| FrameView {
-                index,
-                name: f.name.clone(),
-                path: self.root.to_host(&f.file),
-                device_file: f.file.clone(),
-                line: f.line,
+            .map(|(index, f)| {
+                let path = self.root.to_host(&f.file);
+                let source_reference = match (&path, self.device_files.lock()) {
+                    (None, Ok(mut files)) => files.reference(&f.file),
+                    _ => 0,
+                };
+                FrameView {
+                    index,
+                    name: f.name.clone(),
+                    path,
+                    device_file: f.file.clone(),
+                    source_reference,
+                    line: f.line,
+                }
             })
             .collect::<Vec<_>>();
         st.seen_files.extend(views.iter().filter_map(|v| v.path.clone()));
@@ -378,7 +379,15 @@ impl Session {
     /// A frame of the user's project (not a frozen module, a `/lib` package
     /// or anything else outside the program's folder).
     pub fn is_user_frame(&self, f: &FrameView) -> bool {
-        f.path.as_deref().is_some_and(|p| p.starts_with(self.project_dir()))
+        match f.path.as_deref() {
+            Some(p) => p.starts_with(self.project_dir()),
+            // A file only on the board, in the program's folder there.
+            None => {
+                let program = self.root.to_device(&self.program);
+                let folder = &program[..program.rfind('/').map_or(0, |i| i + 1)];
+                !folder.is_empty() && f.device_file.starts_with(folder)
+            }
+        }
     }
 
     /// The host files the program has run so far, the program first.
@@ -442,8 +451,12 @@ impl Session {
             self.device.send(&req).ok();
         }
         if terminate {
-            if let Ok(mut t) = self.transport.lock() {
+            let notice = self.transport.lock().ok().and_then(|mut t| {
                 t.shutdown();
+                t.notice()
+            });
+            if let Some(n) = notice {
+                self.console(&n);
             }
         }
     }

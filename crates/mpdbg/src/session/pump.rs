@@ -72,6 +72,20 @@ fn traceback_frames(text: &str) -> Vec<DeviceFrame> {
     frames
 }
 
+/// A traceback with the host's path for each device file that has a host
+/// copy (a board's `/main.py` becomes the editor's file).
+fn host_paths(text: &str, to_host: impl Fn(&str) -> Option<std::path::PathBuf>) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let mapped = line.split_once("File \"").and_then(|(head, rest)| {
+                let (file, tail) = rest.split_once('"')?;
+                Some(format!("{head}File \"{}\"{tail}", to_host(file)?.display()))
+            });
+            mapped.unwrap_or_else(|| line.to_string())
+        })
+        .collect()
+}
+
 /// The exception of a stop: `text` is a traceback (uncaught) or its last
 /// line, "Type: message" (raised).
 fn exception_view(text: &str, uncaught: bool) -> ExceptionView {
@@ -130,6 +144,7 @@ impl Session {
             DeviceMessage::Stopped { reason, depth, text } => self.on_stopped(&reason, depth, text),
             DeviceMessage::Ended { how, code, text } => {
                 if how == "exception" && !text.is_empty() {
+                    let text = host_paths(&text, |f| self.root.to_host(f));
                     self.output(OutputKind::Stderr, text);
                 }
                 if let Ok(mut st) = self.state() {
@@ -265,6 +280,9 @@ impl Session {
         } else {
             None
         };
+        if let Some(notice) = self.transport.lock().ok().and_then(|mut t| t.notice()) {
+            self.console(&notice);
+        }
         let code = {
             let Ok(mut st) = self.state() else { return };
             let code = st.exit_code.or(process_code);
@@ -309,6 +327,18 @@ mod tests {
         assert_eq!((frames[0].name.as_str(), frames[0].line), ("f", 3));
         let e = exception_view(text, true);
         assert_eq!((e.type_name.as_str(), e.message.as_str()), ("ValueError", "bad thing"));
+    }
+
+    #[test]
+    fn tracebacks_show_host_paths() {
+        let text = "Traceback (most recent call last):\n  File \"/main.py\", line 3, in <module>\n  File \"/lib/x.py\", line 1, in f\nValueError: v\n";
+        let mapped = host_paths(text, |f| {
+            (f == "/main.py").then(|| std::path::PathBuf::from("/w/main.py"))
+        });
+        assert_eq!(
+            mapped,
+            "Traceback (most recent call last):\n  File \"/w/main.py\", line 3, in <module>\n  File \"/lib/x.py\", line 1, in f\nValueError: v\n"
+        );
     }
 
     #[test]

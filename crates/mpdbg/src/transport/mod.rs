@@ -1,11 +1,14 @@
 //! Transports: how the host reaches a device's byte stream. Each gives a
 //! reader (device to host: program output and agent frames), a writer (host
 //! to device) and, where the device has one, a separate error stream. A
-//! serial port and a TCP socket implement the same trait.
+//! serial port ([`serial`]) and a TCP socket ([`tcp`]) implement the same trait.
 mod process;
+mod run_end;
+pub mod serial;
 mod tcp;
 
 pub use process::ProcessTransport;
+pub use serial::SerialTransport;
 pub use tcp::TcpTransport;
 
 use std::io::{Read, Write};
@@ -28,4 +31,9 @@ pub trait Transport: Send {
     fn exit_code(&mut self) -> Option<i32>;
     /// An OS process id to report to the editor, if any.
     fn process_id(&self) -> Option<u32>;
+    /// Why the link ended, when the user should hear it (a board that
+    /// reset or went away); taken once.
+    fn notice(&mut self) -> Option<String> {
+        None
+    }
 }

@@ -12,7 +12,7 @@ mod show;
 mod stopped;
 
 use crate::session::{AttachConfig, EventSink, LaunchConfig, Session, SessionEvent};
-use anyhow::{bail, Result};
+use anyhow::Result;
 use show::Style;
 use std::path::PathBuf;
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
@@ -56,12 +56,7 @@ impl EventSink for Sink {
 }
 
 pub fn run(opts: DebugOptions) -> Result<i32> {
-    if opts.device != "local" {
-        bail!(
-            "--device {}: this mpdbg debugs only on `local` (the built-in debug MicroPython) so far",
-            opts.device
-        );
-    }
+    let device: crate::target::DeviceSpec = opts.device.parse()?;
     let (tx, rx) = channel();
     let interrupts = tx.clone();
     ctrlc::set_handler(move || {
@@ -73,6 +68,7 @@ pub fn run(opts: DebugOptions) -> Result<i32> {
         stop_on_entry: true,
         micropython: opts.micropython,
         just_my_code: true,
+        device,
         ..Default::default()
     };
     let session = Session::launch(cfg, std::sync::Arc::new(Sink(Mutex::new(tx))))?;

@@ -1,0 +1,223 @@
+"""mpdbg link benchmark: a debug session on a board over its serial REPL.
+Prints a table; the README quotes its figures.
+
+    python3 bench/link.py [--steps N] [--baud 115200] [--port PORT]
+
+The board is the pty board (the host port's REPL behind a pseudo-terminal,
+tests/device/ptyboard.py), or with --port a board that is there already
+(the emulated board of `mpdbg emulate`, real hardware: the agent and the
+program are removed from it first, so that the first deploy is one), reached through a relay (bench/throttle.py)
+that counts the bytes on the link. Every figure is taken twice: with the
+relay unthrottled, and with each direction paced to a UART's speed (10
+bits per byte at --baud), as a USB-UART bridge at 115200 baud would.
+
+Measured, through `mpdbg dap` driven by a small DAP client:
+  first deploy      launch request to `initialized`, the board's folder empty
+                    (agent + program written)
+  unchanged deploy  the same again, nothing to write (mpdbg's own deploy
+                    time is shown beside it)
+  launch to stop    launch request to the first `stopped` (a breakpoint on
+                    the program's first loop), agent already on the board
+  next -> stopped   DAP `next` to its `stopped` event (median of N)
+  ... + stack/locals  to the `variables` answer of the top frame's Locals
+  bytes per stop    both directions, next + stopped + stackTrace + scopes +
+                    variables, median
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "tests", "device"))
+from bench import interpreter_for, mpdbg_bin  # noqa: E402
+from dapclient import DapClient  # noqa: E402
+from ptyboard import PtyBoard  # noqa: E402
+from throttle import ThrottledRelay  # noqa: E402
+
+# The frame of every stop is examples/hello.py's `average`, the README's
+# typical frame: four locals, one of them a short list.
+PROGRAM = """\
+def average(values):
+    total = 0
+    count = 0
+    for v in values:
+        total += v  # BP
+        count += 1
+    return total / count
+
+
+for _ in range(100):
+    mean = average([12, 15, 9, 11])
+print("mean", mean)
+"""
+BP_LINE = 5
+
+
+def session(exe, port, program, breakpoint=True):
+    """A launched session; returns (client, launch->initialized s, launch->stopped s or None)."""
+    c = DapClient([exe, "dap"])
+    c.request("initialize", adapterID="mpdbg")
+    t0 = time.perf_counter()
+    seq = c.send("launch", program=program, cwd=os.path.dirname(program), device=port)
+    c.wait(lambda m: (m.get("type") == "event" and m["event"] == "initialized") or m.get("request_seq") == seq)
+    t_init = time.perf_counter() - t0
+    if breakpoint:
+        c.request("setBreakpoints", source={"path": program}, breakpoints=[{"line": BP_LINE}])
+    c.request("configurationDone")
+    t_stop = None
+    if breakpoint:
+        c.event("stopped", timeout=60)
+        t_stop = time.perf_counter() - t0
+    return c, t_init, t_stop
+
+
+def deploy_seconds(c):
+    for o in c.output:
+        text = o.get("output", "")
+        if "file(s) written" in text:
+            return float(text.rsplit("(", 1)[1].split(" s)")[0])
+    return float("nan")
+
+
+def end(c):
+    c.request("setBreakpoints", source={"path": c.program}, breakpoints=[])
+    c.request("continue", threadId=1)
+    c.event("terminated", timeout=60)
+    c.close()
+
+
+CLEAN = (
+    "import os\n"
+    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py',\n"
+    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy'):\n"
+    "    try:\n"
+    "        os.remove(p)\n"
+    "    except OSError:\n"
+    "        pass\n"
+)
+
+
+class ExistingBoard:
+    """A board at a port, emptied of the agent and the program first."""
+
+    def __init__(self, port):
+        self.path = port
+        subprocess.run(
+            [sys.executable, "-m", "mpremote", "connect", port, "exec", CLEAN], check=True, capture_output=True, timeout=60
+        )
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def measure(exe, interp, steps, baud, port=None):
+    work = tempfile.mkdtemp(prefix="mpdbg-link-")
+    try:
+        board_dir = os.path.join(work, "board")
+        os.makedirs(board_dir)
+        proj = os.path.join(work, "proj")
+        os.makedirs(proj)
+        program = os.path.join(proj, "main.py")
+        with open(program, "w") as f:
+            f.write(PROGRAM)
+        with ExistingBoard(port) if port else PtyBoard(interp, cwd=board_dir) as board:
+            relay = ThrottledRelay(board.path, baud)
+            port = relay.path
+            try:
+                row = {}
+                c, row["first_deploy"], _ = session(exe, port, program, breakpoint=False)
+                row["first_deploy_own"] = deploy_seconds(c)
+                c.event("terminated", timeout=60)
+                c.close()
+                c, row["unchanged_deploy"], _ = session(exe, port, program, breakpoint=False)
+                row["unchanged_deploy_own"] = deploy_seconds(c)
+                c.event("terminated", timeout=60)
+                c.close()
+                c, _, row["launch_to_stop"] = session(exe, port, program)
+                c.program = program
+                to_stopped, to_locals, bytes_per_stop = [], [], []
+                for _ in range(steps):
+                    before = relay.total()
+                    t0 = time.perf_counter()
+                    c.send("next", threadId=1)
+                    c.wait(lambda m: m.get("type") == "event" and m["event"] == "stopped")
+                    t1 = time.perf_counter()
+                    frames = c.request("stackTrace", threadId=1, startFrame=0, levels=20)["stackFrames"]
+                    scopes = c.request("scopes", frameId=frames[0]["id"])["scopes"]
+                    c.request("variables", variablesReference=scopes[0]["variablesReference"])
+                    t2 = time.perf_counter()
+                    to_stopped.append((t1 - t0) * 1000)
+                    to_locals.append((t2 - t0) * 1000)
+                    bytes_per_stop.append(relay.total() - before)
+                row["next_stopped_ms"] = statistics.median(to_stopped)
+                row["next_locals_ms"] = statistics.median(to_locals)
+                row["bytes_per_stop"] = statistics.median(bytes_per_stop)
+                end(c)
+            finally:
+                relay.close()
+        return row
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--baud", type=int, default=115200)
+    ap.add_argument("--port", help="a board at this port instead of the pty board")
+    args = ap.parse_args()
+    exe = mpdbg_bin()
+    interp = None if args.port else interpreter_for(exe)
+    name = "board at %s" % args.port if args.port else "pty board"
+    rows = [
+        ("%s (a counting relay, unthrottled)" % name, measure(exe, interp, args.steps, None, args.port)),
+        ("%s through a %d-baud relay" % (name, args.baud), measure(exe, interp, args.steps, args.baud, args.port)),
+    ]
+    print("| measure | " + " | ".join(name for name, _ in rows) + " | target |")
+    print("|---|" + "---|" * len(rows) + "---|")
+    targets = {
+        "first_deploy": "<= 3 s at 115200",
+        "unchanged_deploy": "<= 0.3 s",
+        "launch_to_stop": "<= 1 s",
+        "next_stopped_ms": "<= 5 ms unthrottled, <= 30 ms at 115200",
+        "next_locals_ms": "",
+        "bytes_per_stop": "",
+    }
+    labels = {
+        "first_deploy": "first deploy (launch to initialized)",
+        "unchanged_deploy": "unchanged deploy (launch to initialized)",
+        "launch_to_stop": "launch to first stop, agent on the board",
+        "next_stopped_ms": "`next` to `stopped` (median)",
+        "next_locals_ms": "`next` to the top frame's locals shown (median)",
+        "bytes_per_stop": "bytes on the link per stop (next, stopped, stack, scopes, locals)",
+    }
+    for key, label in labels.items():
+        cells = []
+        for _, row in rows:
+            v = row[key]
+            if v is None:
+                cells.append("-")
+            elif key.endswith("_ms"):
+                cells.append("%.1f ms" % v)
+            elif key == "bytes_per_stop":
+                cells.append("%d" % v)
+            else:
+                own = row.get(key + "_own")
+                cells.append("%.2f s" % v + (" (deploy %.2f s)" % own if own is not None else ""))
+        print("| %s | %s | %s |" % (label, " | ".join(cells), targets[key]))
+
+
+if __name__ == "__main__":
+    main()

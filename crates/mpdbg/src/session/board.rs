@@ -1,0 +1,79 @@
+//! Starting a program on a board: open the device at its raw REPL, check
+//! its firmware, soft-reset it, deploy, then start the agent through
+//! raw-paste and hand the link to the session.
+use super::launch::LaunchConfig;
+use super::pathmap::PathMap;
+use super::{EventSink, OutputKind, SessionEvent};
+use crate::deploy::{self, DeployOptions, ProgramDeploy};
+use crate::repl::py_str;
+use crate::target::{self, DEFAULT_BAUD};
+use crate::transport::{SerialTransport, Transport};
+use anyhow::Result;
+use std::path::Path;
+use std::time::Instant;
+
+/// The transport to a program that runs under the agent on the board, and
+/// the board's paths for the host's files.
+pub struct Started {
+    pub transport: Box<dyn Transport>,
+    pub paths: PathMap,
+    pub name: String,
+}
+
+fn say(sink: &dyn EventSink, text: String) {
+    sink.event(SessionEvent::Output {
+        kind: OutputKind::Console,
+        text: format!("{text}\n"),
+    });
+}
+
+pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn EventSink) -> Result<Started> {
+    let t0 = Instant::now();
+    let baud = cfg.baud.unwrap_or(DEFAULT_BAUD);
+    let mut board = target::open_board(&cfg.device, baud)?;
+    let name = board.name.clone();
+    if cfg.reset {
+        board.repl.soft_reset()?;
+    }
+    // The program is in a project folder unless it was given on its own.
+    let mode = cfg.deploy.unwrap_or(ProgramDeploy::Sync);
+    let opts = DeployOptions {
+        mode,
+        write_flash: cfg.write_flash,
+        project_root: project_root.to_path_buf(),
+        remote_root: cfg.remote_root.clone(),
+        ignore: cfg.ignore.clone(),
+    };
+    let (info, deployed) = deploy::deploy(&mut board.repl, program, &opts)?;
+    say(
+        sink,
+        format!(
+            "mpdbg: MicroPython {} on {name}: {} file(s) written, {} unchanged ({:.2} s)",
+            info.version,
+            deployed.written.len(),
+            deployed.unchanged,
+            t0.elapsed().as_secs_f32()
+        ),
+    );
+    let args: Vec<String> = cfg.args.iter().map(|a| py_str(a)).collect();
+    let source = match &deployed.program_source {
+        Some(s) => py_str(&String::from_utf8_lossy(s)),
+        None => "None".into(),
+    };
+    let code = format!(
+        "import sys\nsys.path.insert(0, {dir})\nimport mpdbg\nmpdbg.run({prog}, [{args}], {source})\n",
+        dir = py_str(&deployed.agent_dir),
+        prog = py_str(&deployed.program),
+        args = args.join(","),
+    );
+    board.repl.start(code.as_bytes())?;
+    let mut rules: Vec<(std::path::PathBuf, String)> = cfg.path_mappings.clone();
+    rules.push((project_root.to_path_buf(), deployed.remote_root.clone()));
+    let (link, first_bytes) = board.repl.into_link();
+    let transport = SerialTransport::new(link, first_bytes, &name, board.keep)?;
+    Ok(Started {
+        transport: Box::new(transport),
+        paths: PathMap::new(rules),
+        name,
+    })
+}

@@ -1,0 +1,315 @@
+"""Debugging on a board over its serial REPL, with the pty board (the host
+port's REPL behind a pseudo-terminal) as the board: devices, firmware
+checks, deploy, path mapping, faults (unplug, garbage, port in use, a
+program that ignores Ctrl-C) and mpremote afterwards."""
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import threading
+import time
+import tty
+
+import pytest
+from conftest import REPO, build_interpreter, mpdbg_command
+from ptyboard import PtyBoard
+
+sys.path.insert(0, os.path.join(REPO, "bench"))
+from dapclient import DapClient  # noqa: E402
+
+FAULT_BOUND = 2.0  # seconds: how soon an unplugged board ends the session
+
+
+@pytest.fixture(scope="module")
+def debug_mp():
+    return build_interpreter("debug")[0]
+
+
+@pytest.fixture
+def board(debug_mp, tmp_path):
+    root = tmp_path / "board"
+    root.mkdir()
+    with PtyBoard(debug_mp, cwd=str(root)) as b:
+        b.root = root
+        yield b
+
+
+def mpdbg(*args, timeout=60):
+    return subprocess.run(mpdbg_command() + list(args), cwd=REPO, capture_output=True, text=True, timeout=timeout)
+
+
+def mpremote(board, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", board.path, *args], capture_output=True, text=True, timeout=30
+    )
+
+
+def project(tmp_path, files):
+    proj = tmp_path / "proj"
+    for name, text in files.items():
+        p = proj / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    return proj
+
+
+MAIN = "import util\nprint('sum', util.total([1, 2, 3]))\n"
+UTIL = "def total(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s\n"
+
+
+def deploy_line(stderr):
+    line = next((l for l in stderr.splitlines() if "file(s) written" in l), None)
+    assert line, stderr
+    return line
+
+
+def test_devices_json_contract(board):
+    r = mpdbg("devices", "--json", "--probe", board.path)
+    assert r.returncode == 0, r.stderr
+    devices = json.loads(r.stdout)
+    assert [d["name"] for d in devices[:2]] == ["local", "qemu"]
+    keys = {"name", "description", "vid", "pid", "serialNumber", "product", "micropython"}
+    for d in devices:
+        assert keys <= set(d), d
+    pty_entry = next(d for d in devices if d["name"] == board.path)
+    probe = pty_entry["probe"]
+    assert probe["settrace"] is True and probe["mpdbg"] == 1 and probe["features"] > 0, probe
+    assert probe["version"].startswith("1.") and probe["heapFree"] > 0 and probe["cwd"] == str(board.root), probe
+    # The probe leaves the board usable.
+    r = mpremote(board, "exec", "print(6 * 7)")
+    assert r.stdout == "42\n", r
+
+
+def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "lib/util.py": UTIL, ".git/HEAD": "x", "notes/__pycache__/a.pyc": "x"})
+    os.rename(proj / "lib" / "util.py", proj / "util.py")
+    main = str(proj / "main.py")
+    r = mpdbg("run", "--device", board.path, main)
+    assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+    # The agent (3 files) and the 2 program files; nothing hidden or cached.
+    assert "5 file(s) written, 0 unchanged" in deploy_line(r.stderr)
+    assert (board.root / "util.py").read_text() == UTIL
+    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py"]
+    assert not (board.root / ".git").exists() and not (board.root / "notes").exists()
+
+    r = mpdbg("run", "--device", board.path, main)
+    assert "0 file(s) written, 5 unchanged" in deploy_line(r.stderr), r.stderr
+
+    (proj / "util.py").write_text(UTIL.replace("s = 0", "s = 100"))
+    r = mpdbg("run", "--device", board.path, main)
+    assert r.stdout.replace("\r\n", "\n") == "sum 106\n", r
+    assert "1 file(s) written, 4 unchanged" in deploy_line(r.stderr)
+    assert "s = 100" in (board.root / "util.py").read_text()
+
+    # RAM: the program file itself is not written (its import still is there).
+    (proj / "main.py").write_text(MAIN + "print('from ram')\n")
+    r = mpdbg("run", "--device", board.path, "--deploy", "ram", main)
+    assert r.stdout.replace("\r\n", "\n") == "sum 106\nfrom ram\n", r
+    assert "from ram" not in (board.root / "main.py").read_text()
+    assert "0 file(s) written, 3 unchanged" in deploy_line(r.stderr)
+
+
+def test_breakpoint_in_a_host_file_that_lives_in_a_board_subfolder(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN.replace("import util", "from lib import util"), "lib/util.py": UTIL})
+    remote = str(board.root / "app")
+    r = mpdbg(
+        "run", "--device", board.path, "--remote-root", remote, "-b", "%s:4" % (proj / "lib" / "util.py"),
+        str(proj / "main.py"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "stopped (breakpoint) at %s:4 in total" % (proj / "lib" / "util.py") in r.stderr, r.stderr
+    assert "%s:2 <module>" % (proj / "main.py") in r.stderr
+    assert (board.root / "app" / "lib" / "util.py").is_file()
+    assert r.stdout.replace("\r\n", "\n") == "sum 6\n"
+
+
+def test_a_frame_in_a_board_only_file_shows_the_board_path(board, tmp_path):
+    proj = project(tmp_path, {"main.py": "import onboard\nonboard.fail()\n"})
+    (board.root / "onboard.py").write_text("def fail():\n    raise ValueError('on the board')\n")
+    r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
+    assert r.returncode == 1, r
+    assert "stopped (exception) at %s:2 in fail" % (board.root / "onboard.py") in r.stderr, r.stderr
+    assert "ValueError: on the board" in r.stderr
+
+
+def test_firmware_without_settrace_or_mpdbg_is_refused(tmp_path):
+    release = build_interpreter("release")[0]
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    with PtyBoard(release, cwd=str(tmp_path)) as b:
+        r = mpdbg("run", "--device", b.path, str(proj / "main.py"))
+        assert r.returncode != 0
+        assert "has neither sys.settrace nor the _mpdbg module" in r.stderr, r.stderr
+        assert "docs/mpdbg-module.md" in r.stderr
+        # Nothing was written.
+        assert sorted(os.listdir(tmp_path)) == ["proj"]
+
+
+class GarbageBoard:
+    """A pty that answers every write with bytes no REPL sends (a wrong baud rate)."""
+
+    def __init__(self):
+        self.master, slave = pty.openpty()
+        tty.setraw(slave)
+        self.slave = slave
+        self.path = os.ttyname(slave)
+        self.stop = False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self):
+        while not self.stop:
+            try:
+                if os.read(self.master, 1024):
+                    os.write(self.master, b"\xf0\x80\x13\xfe\x00\xc3")
+            except OSError:
+                return
+
+    def close(self):
+        self.stop = True
+        os.close(self.master)
+        os.close(self.slave)
+
+
+def test_garbage_or_a_wrong_baud_rate_is_explained(tmp_path):
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    g = GarbageBoard()
+    try:
+        t0 = time.monotonic()
+        r = mpdbg("run", "--device", g.path, "--baud", "9600", str(proj / "main.py"))
+        took = time.monotonic() - t0
+    finally:
+        g.close()
+    assert r.returncode != 0
+    assert "no MicroPython REPL answered on %s at 9600 baud" % g.path in r.stderr, r.stderr
+    assert "check the baud rate" in r.stderr
+    assert took < 10, took
+
+
+def test_a_port_in_use_says_so(board, tmp_path):
+    import serial
+
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    monitor = serial.Serial(board.path, exclusive=True)
+    try:
+        r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
+    finally:
+        monitor.close()
+    assert r.returncode != 0
+    assert "%s is in use by another program" % board.path in r.stderr, r.stderr
+
+
+def dap_launch(program, device, breakpoints=(), cwd=None, extra=None):
+    c = DapClient(mpdbg_command() + ["dap"])
+    c.request("initialize", adapterID="mpdbg")
+    args = {"program": program, "device": device, "cwd": cwd or os.path.dirname(program)}
+    args.update(extra or {})
+    seq = c.send("launch", **args)
+    c.wait(lambda m: m.get("type") == "event" and m["event"] == "initialized" or m.get("request_seq") == seq)
+    if breakpoints:
+        c.request("setBreakpoints", source={"path": program}, breakpoints=[{"line": l} for l in breakpoints])
+    c.request("configurationDone")
+    return c
+
+
+def console(c):
+    return "".join(o.get("output", "") for o in c.output if o.get("category") == "console")
+
+
+def ends_promptly(c, ready, fault):
+    """Waits for `ready`, does `fault` to the board, asserts the session ends
+    within FAULT_BOUND; returns its console text."""
+    try:
+        c.wait(ready, timeout=20)
+        t0 = time.monotonic()
+        fault()
+        c.event("terminated", timeout=10)
+        took = time.monotonic() - t0
+    finally:
+        c.close()
+    assert took <= FAULT_BOUND, took
+    return console(c)
+
+
+@pytest.mark.parametrize("when", ["stopped", "running"])
+def test_unplugging_ends_the_session_promptly(debug_mp, tmp_path, when):
+    root = tmp_path / "board"
+    root.mkdir()
+    prog = "import time\nn = 0\nwhile True:\n    n += 1\n    if n == 3:\n        print('looping')\n    time.sleep_ms(1)\n"
+    proj = project(tmp_path, {"main.py": prog})
+    b = PtyBoard(debug_mp, cwd=str(root))
+    c = dap_launch(str(proj / "main.py"), b.path, breakpoints=[6] if when == "stopped" else [])
+    if when == "stopped":
+        ready = lambda m: m.get("event") == "stopped"  # noqa: E731
+    else:
+        ready = lambda m: m.get("event") == "output" and "looping" in m["body"].get("output", "")  # noqa: E731
+    assert "went away during the session" in ends_promptly(c, ready, b.close)
+
+
+def test_a_board_reset_ends_the_session_promptly(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
+    assert "reset during the session" in ends_promptly(c, lambda m: m.get("event") == "stopped", board.reset)
+    # The board works again for the next session.
+    r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
+    assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+
+
+def test_auto_without_a_board_says_how_to_name_one(tmp_path):
+    devices = json.loads(mpdbg("devices", "--json").stdout)
+    if any(d["micropython"] and d["vid"] is not None for d in devices):
+        pytest.skip("a MicroPython board is plugged in here")
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    r = mpdbg("run", "--device", "auto", str(proj / "main.py"))
+    assert r.returncode != 0
+    assert "no MicroPython board found on USB" in r.stderr and "mpdbg devices" in r.stderr, r.stderr
+
+
+def test_a_program_that_ignores_ctrl_c_gets_a_clear_message(board, tmp_path):
+    prog = "import micropython\nmicropython.kbd_intr(-1)\nprint('deaf')\nwhile True:\n    pass\n"
+    proj = project(tmp_path, {"main.py": prog})
+    c = dap_launch(str(proj / "main.py"), board.path)
+    c.wait(lambda m: m.get("event") == "output" and "deaf" in m["body"].get("output", ""), timeout=20)
+    # Leave it running, untraced.
+    c.send("disconnect", terminateDebuggee=False)
+    c.proc.wait(timeout=10)
+    t0 = time.monotonic()
+    r = mpdbg("run", "--device", board.path, str(proj / "main.py"))
+    took = time.monotonic() - t0
+    assert r.returncode != 0
+    assert "no MicroPython REPL answered on %s" % board.path in r.stderr, r.stderr
+    assert "ignore Ctrl-C (micropython.kbd_intr(-1))" in r.stderr and "reset the board" in r.stderr
+    assert took < 10, took
+
+
+def test_disconnect_ends_a_launched_program_on_the_board(board, tmp_path):
+    prog = "import time\nprint('looping')\nwhile True:\n    time.sleep_ms(1)\n"
+    proj = project(tmp_path, {"main.py": prog})
+    c = dap_launch(str(proj / "main.py"), board.path)
+    c.wait(lambda m: m.get("event") == "output" and "looping" in m["body"].get("output", ""), timeout=20)
+    c.request("disconnect")  # no terminateDebuggee: a launched program ends (debugpy's default)
+    c.proc.wait(timeout=10)
+    r = mpremote(board, "exec", "print(6 * 7)")
+    assert r.returncode == 0 and r.stdout == "42\n", r
+
+
+def test_after_a_session_the_board_is_at_its_repl_for_mpremote(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
+    c.event("stopped", timeout=20)
+    c.request("continue", threadId=1)
+    c.event("terminated", timeout=20)
+    c.close()
+    r = mpremote(board, "exec", "import sys; print('trace' if 'mpdbg' in sys.modules else 'clean', 6 * 7)")
+    assert r.returncode == 0, r
+    assert r.stdout == "clean 42\n", r
+    r = mpremote(board, "ls", ":" + str(board.root))
+    assert "main.py" in r.stdout and "util.py" in r.stdout and ".mpdbg/" in r.stdout, r
+    # A terminated session leaves it so too.
+    c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])
+    c.event("stopped", timeout=20)
+    c.request("terminate")
+    c.event("terminated", timeout=20)
+    c.close()
+    r = mpremote(board, "exec", "print(7 * 6)")
+    assert r.returncode == 0 and r.stdout == "42\n", r
