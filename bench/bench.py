@@ -120,9 +120,9 @@ class CountingLink(AgentLink):
         return f
 
 
-def bytes_per_stop(interp, stops):
-    script = os.path.join(HERE, "workloads", "stepping.py")
-    link = CountingLink(interp, script)
+def stop_for_stepping(link, script):
+    """From the agent's start: stopped at stepping.py's first stop, with no
+    breakpoint left (every later stop is a step's)."""
     link.until(b"S")  # start
     link.send(b"B", 1, script, marker_line(script, "BP: first stop"), "", "", 0)
     link.until(b"R")
@@ -130,6 +130,12 @@ def bytes_per_stop(interp, stops):
     link.until(b"S")
     link.send(b"B", 3, script)
     link.until(b"R")
+
+
+def bytes_per_stop(interp, stops):
+    script = os.path.join(HERE, "workloads", "stepping.py")
+    link = CountingLink(interp, script)
+    stop_for_stepping(link, script)
     link.sent = link.received = 0
     notify = 0
     for i in range(stops):

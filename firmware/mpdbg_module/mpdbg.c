@@ -478,11 +478,36 @@ static mp_uint_t watch_interval_ms;
 static mp_uint_t watch_last_ms;
 static uint8_t watch_countdown;
 
+#if defined(__unix__)
+#include <poll.h>
+// A stream whose poll fails but that has a file descriptor (sys.stdin on
+// upstream's unix port, whose file objects answer MP_STREAM_POLL only without
+// MICROPY_PY_SELECT_POSIX_OPTIMISATIONS): poll the descriptor itself.
+static bool fd_has_input(mp_obj_t stream, const mp_stream_p_t *p) {
+    int err;
+    mp_uint_t fd = p->ioctl(stream, MP_STREAM_GET_FILENO, 0, &err);
+    if (fd == MP_STREAM_ERROR) {
+        return false;
+    }
+    struct pollfd pfd = {(int)fd, POLLIN, 0};
+    return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLIN | POLLHUP)) != 0;
+}
+#else
+static bool fd_has_input(mp_obj_t stream, const mp_stream_p_t *p) {
+    (void)stream;
+    (void)p;
+    return false;
+}
+#endif
+
 static bool stream_has_input(mp_obj_t stream) {
     const mp_stream_p_t *p = mp_get_stream(stream);
     int err;
     mp_uint_t ret = p->ioctl(stream, MP_STREAM_POLL, MP_STREAM_POLL_RD, &err);
-    return ret != MP_STREAM_ERROR && (ret & (MP_STREAM_POLL_RD | MP_STREAM_POLL_HUP)) != 0;
+    if (ret == MP_STREAM_ERROR) {
+        return fd_has_input(stream, p);
+    }
+    return (ret & (MP_STREAM_POLL_RD | MP_STREAM_POLL_HUP)) != 0;
 }
 
 // The port may hear other streams too (a socket's SIGIO on the host port):

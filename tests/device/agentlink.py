@@ -38,15 +38,29 @@ class AgentLink:
     """
 
     def __init__(self, interpreter, program, *args, timeout=60):
-        self.proc = subprocess.Popen(
-            [interpreter, AGENT, program, *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            bufsize=0,  # unbuffered: select() on stdout then tells the truth
-        )
+        self._board = not isinstance(interpreter, str)  # the emulated board (qemuboard.py)
+        if self._board:
+            self.proc = interpreter.popen(AGENT, program, *args, files=[program])
+        else:
+            self.proc = subprocess.Popen(
+                [interpreter, AGENT, program, *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                bufsize=0,  # unbuffered: select() on stdout then tells the truth
+            )
         self.output = b""  # program output seen between frames
         self.timeout = timeout
+
+    @property
+    def output(self):
+        # A board's REPL prints "\r\n" where the host port, run as a
+        # script, prints "\n": the text is the same.
+        return self._output.replace(b"\r\n", b"\n") if self._board else self._output
+
+    @output.setter
+    def output(self, value):
+        self._output = value
 
     def send(self, kind, *fields):
         self.proc.stdin.write(message(kind, *fields))
@@ -57,6 +71,11 @@ class AgentLink:
         self.proc.stdin.flush()
 
     def _read(self, n, deadline):
+        if self._board:  # the board's process reads the pty with its own bound
+            data = self.proc.stdout.read(n, timeout=max(deadline - time.monotonic(), 0.001))
+            if len(data) < n:
+                raise EOFError("the agent's output ended; output so far %r" % self.output)
+            return data
         data = b""
         while len(data) < n:
             left = deadline - time.monotonic()

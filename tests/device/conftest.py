@@ -5,6 +5,8 @@ import subprocess
 
 import pytest
 
+from qemuboard import QemuBoard
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
@@ -37,15 +39,63 @@ def build_interpreter(flavour="debug", env=None):
 # dispatch (as many microcontroller ports run it). MPDBG_MICROPYTHON names
 # one interpreter of your own instead.
 FLAVOURS = ["external"] if os.environ.get("MPDBG_MICROPYTHON") else ["debug", "stock", "checked"]
+# The same tests run on the emulated Cortex-M3 board (`mpdbg emulate`, over
+# its UART), debug and stock, except those marked host_only (sockets, exit
+# codes of a process, end of file on stdin: things a UART has not).
+# MPDBG_NO_BOARD=1 leaves the board out (it needs gcc-arm-none-eabi,
+# libnewlib-arm-none-eabi and qemu-system-arm).
+if not os.environ.get("MPDBG_NO_BOARD"):
+    FLAVOURS += ["qemu-debug", "qemu-stock"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "host_only: needs the host interpreter (a process), not a board")
+
+
+# Known failures on the board, shown as xfail (not run: they hang until the
+# link's timeout). Found 2026-12-01, after main's attach work: on qemu-stock
+# the agent never answers `L` for the stopped frame when the program's path is
+# long (a pytest tmp path; a short one works), so far unexplained.
+BOARD_KNOWN_FAILURES = {
+    "test_big_values_and_looping_properties_cost_bounded_work[qemu-stock]": "qemu-stock: `L` never answered with a long program path",
+    # Core patch 0010 and these tests came from main at 20:00; not yet investigated on the board.
+    "test_a_tracer_raising_at_an_exception_event_leaves_the_frame_chain_intact[qemu-debug]": "qemu-debug: not yet investigated (patch 0010)",
+    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-debug]": "qemu-debug: not yet investigated (200 launches over the UART)",
+    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-stock]": "qemu-stock: not yet investigated (200 launches over the UART)",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    keep, dropped = [], []
+    for item in items:
+        param = getattr(getattr(item, "callspec", None), "params", {}).get("micropython", "")
+        if item.name in BOARD_KNOWN_FAILURES:
+            item.add_marker(pytest.mark.xfail(run=False, reason=BOARD_KNOWN_FAILURES[item.name]))
+        if param.startswith("qemu-") and item.get_closest_marker("host_only"):
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session", params=FLAVOURS)
 def micropython(request):
+    """The target: a host interpreter's path, or a QemuBoard."""
+    if request.param.startswith("qemu-"):
+        board = QemuBoard(mpdbg_command(), request.param[len("qemu-") :], REPO)
+        request.addfinalizer(board.close)
+        return board
     path = os.environ.get("MPDBG_MICROPYTHON")
     if not path:
         path, _ = build_interpreter(request.param)
     assert os.path.isabs(path) and os.access(path, os.X_OK), path
     return path
+
+
+def on_board(target):
+    return isinstance(target, QemuBoard)
 
 
 @pytest.fixture(scope="session")
@@ -62,12 +112,59 @@ UNWIND_HOOK = 128
 EXCEPTION_EVENT_MAY_RAISE = 256
 
 
+@pytest.fixture
+def free_port():
+    """A loopback TCP port that nothing listens on."""
+    import socket
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
 def run_script(interpreter, script, *args, stdin=None, timeout=60):
-    """Runs a script file; returns CompletedProcess with text output."""
+    """Runs a script file (or `-c CODE`) on a host interpreter or the board,
+    with `-X heapsize=N` options before it; returns CompletedProcess with
+    text output."""
+    if on_board(interpreter):
+        heap = {}
+        while script == "-X":
+            value = args[0].split("=", 1)[1]
+            heap["heap"] = int(value[:-1]) * 1024 if value[-1] in "kK" else int(value)
+            script, args = args[1], args[2:]
+        if script == "-c":
+            interpreter.soft_reset()
+            out = interpreter.exec_raw(args[0], timeout=timeout).replace(b"\r\n", b"\n")
+            return subprocess.CompletedProcess(["-c"], 0, out.decode(), "")
+        return interpreter.run(script, *args, stdin=stdin, timeout=timeout, **heap)
     return subprocess.run(
         [interpreter, script, *args],
         input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
+    )
+
+
+def spawn(interpreter, script, *args):
+    """Starts a script with pipes for stdin/stdout/stderr (Popen or its
+    board equivalent)."""
+    if on_board(interpreter):
+        return interpreter.popen(script, *args)
+    return subprocess.Popen(
+        [interpreter, script, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def mpremote(port, *args):
+    """Runs PyPI's mpremote on a serial port path (a pty board)."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "mpremote", "connect", port, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )

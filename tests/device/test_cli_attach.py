@@ -8,7 +8,13 @@ import subprocess
 
 import pexpect
 
+import pytest
+
 from conftest import REPO, mpdbg_command
+
+# `mpdbg attach` reaches a host interpreter over a socket; boards come with
+# the serial transport.
+pytestmark = pytest.mark.host_only
 
 LOOP = os.path.join(REPO, "tests", "e2e", "attach", "running_loop.py")
 PROMPT = "(Pdb) "

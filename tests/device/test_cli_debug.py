@@ -10,6 +10,10 @@ import pytest
 
 from conftest import REPO, UNWIND_HOOK, mpdbg_command
 
+# `mpdbg debug --micropython PATH` starts a host interpreter; boards come
+# with the serial transport.
+pytestmark = pytest.mark.host_only
+
 HELLO = os.path.join(REPO, "examples", "hello.py")
 LOOP = os.path.join(REPO, "examples", "loop_forever.py")
 SLEEPER = os.path.join(REPO, "tests", "device", "scripts", "sleeper.py")

@@ -17,8 +17,18 @@ SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 SCRIPT = os.path.join(SCRIPTS, "patched_paths.py")
 
 
-def results(interpreter, *options):
-    r = run_script(interpreter, *options, SCRIPT, timeout=120)
+@pytest.fixture(scope="module")
+def depth(micropython):
+    """How deep the recursion cases go: 3/4 of what the target's C stack
+    allows with a tracer installed, at most 150 (a 32-bit unix build stops
+    near 140, the emulated board near 310)."""
+    r = run_script(micropython, os.path.join(SCRIPTS, "recursion_limit.py"))
+    assert r.returncode == 0, r.stderr
+    return min(150, int(r.stdout) * 3 // 4)
+
+
+def results(interpreter, *options, depth):
+    r = run_script(interpreter, *options, SCRIPT, str(depth), timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     out = {}
     for line in r.stdout.splitlines():
@@ -27,9 +37,9 @@ def results(interpreter, *options):
     return out
 
 
-def test_patched_paths_match_cpython(micropython):
-    mp = results(micropython)
-    cp = results(sys.executable)
+def test_patched_paths_match_cpython(micropython, depth):
+    mp = results(micropython, depth=depth)
+    cp = results(sys.executable, depth=depth)
     # Identical in both interpreters.
     for name in (
         "toggle_calls",
@@ -48,10 +58,10 @@ def test_patched_paths_match_cpython(micropython):
     assert mp["pressure_growth_ok"] is True
 
 
-def test_tracing_goes_on_after_a_tracer_raised(micropython, features):
-    mp = results(micropython)["tracer_after_raise"]
+def test_tracing_goes_on_after_a_tracer_raised(micropython, features, depth):
+    mp = results(micropython, depth=depth)["tracer_after_raise"]
     if features & TRACER_MAY_RAISE:
-        assert mp == results(sys.executable)["tracer_after_raise"] == ["call"]
+        assert mp == results(sys.executable, depth=depth)["tracer_after_raise"] == ["call"]
     else:
         assert mp == []  # stock MicroPython: tracing stays off for good
 
@@ -68,28 +78,28 @@ def test_a_tracer_raising_at_an_exception_event_leaves_the_frame_chain_intact(mi
     assert r.stdout.splitlines() == ["ValueError from the tracer", "frames 1 1"]
 
 
-def test_generator_resumed_under_a_tracer(micropython):
+def test_generator_resumed_under_a_tracer(micropython, depth):
     # A `call` at each resume and a `return` at each suspension, as in
     # CPython, also for a generator that started untraced. (MicroPython also
     # reports the `for` line again at a resume.)
-    mp = results(micropython)["gen_events"]
-    cp = results(sys.executable)["gen_events"]
+    mp = results(micropython, depth=depth)["gen_events"]
+    cp = results(sys.executable, depth=depth)["gen_events"]
     assert mp.count("call") == cp.count("call") == 4
     assert mp.count("return") == cp.count("return") == 4
     assert mp.count("line") >= cp.count("line")
 
 
-def test_unwinding_reports_exceptions_in_traced_frames_only(micropython):
-    mp = results(micropython)["unwind_events"]
-    cp = results(sys.executable)["unwind_events"]
+def test_unwinding_reports_exceptions_in_traced_frames_only(micropython, depth):
+    mp = results(micropython, depth=depth)["unwind_events"]
+    cp = results(sys.executable, depth=depth)["unwind_events"]
     assert ("exception", "thrower") in mp and ("exception", "middle_traced") in mp
     assert ("call", "thrower") in mp
     assert set(mp) <= set(cp) | {("return", "middle_traced"), ("return", "thrower")}
 
 
-def test_small_heap_long_run(micropython):
+def test_small_heap_long_run(micropython, depth):
     # The GC pressure case on a 64 KB heap, as on a small board.
-    mp = results(micropython, "-X", "heapsize=64K")
+    mp = results(micropython, "-X", "heapsize=64K", depth=depth)
     assert mp["pressure_growth_ok"] is True
 
 

@@ -2,10 +2,14 @@
 
 import os
 import subprocess
-import sys
 
-from conftest import run_script
+import pytest
+
+from conftest import mpremote, run_script
 from ptyboard import PtyBoard
+
+# The emulated board's own behaviour is in test_board.py.
+pytestmark = pytest.mark.host_only
 
 MODULES_CHECK = r"""
 import sys, select, socket, time, os, gc, micropython
@@ -129,31 +133,22 @@ def test_exit_codes_and_uncaught_exception(micropython, tmp_path):
         assert err in r.stderr
 
 
-def mpremote(board, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "mpremote", "connect", board.path, *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-
-
 def test_mpremote_uses_the_raw_repl_through_a_pty(micropython, tmp_path):
     src = tmp_path / "prog.py"
     src.write_text("print('ran', sum(range(10)))\n")
     with PtyBoard(micropython) as board:
-        r = mpremote(board, "exec", "import sys; print(sys.platform, 6 * 7)")
+        r = mpremote(board.path, "exec", "import sys; print(sys.platform, 6 * 7)")
         assert r.returncode == 0 and r.stdout == "linux 42\n", r
-        r = mpremote(board, "run", str(src))
+        r = mpremote(board.path, "run", str(src))
         assert r.returncode == 0 and r.stdout == "ran 45\n", r
         dest = tmp_path / "copied.py"
-        r = mpremote(board, "cp", str(src), ":" + str(dest))
+        r = mpremote(board.path, "cp", str(src), ":" + str(dest))
         assert r.returncode == 0, r
         assert dest.read_text() == src.read_text()
-        r = mpremote(board, "ls", ":" + str(tmp_path))
+        r = mpremote(board.path, "ls", ":" + str(tmp_path))
         assert r.returncode == 0 and "copied.py" in r.stdout, r
         # Raw-paste mode: a script large enough to need flow control.
         big = tmp_path / "big.py"
         big.write_text("x = 0\n" + "x += 1\n" * 3000 + "print(x)\n")
-        r = mpremote(board, "run", str(big))
+        r = mpremote(board.path, "run", str(big))
         assert r.returncode == 0 and r.stdout == "3000\n", r

@@ -1,9 +1,10 @@
 """_mpdbg: writing slots, stale frames, arming running frames, watch()."""
 
 import os
-import subprocess
 
-from conftest import UNWIND_HOOK, run_script
+import pytest
+
+from conftest import UNWIND_HOOK, run_script, spawn
 
 SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 
@@ -49,12 +50,7 @@ def test_arming_a_running_frame_gives_line_events_in_its_loop(micropython):
 
 
 def test_watch_reaches_a_loop_that_makes_no_calls(micropython):
-    proc = subprocess.Popen(
-        [micropython, script("api_watch.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = spawn(micropython, script("api_watch.py"))
     try:
         assert proc.stdout.readline() == b"watch True\n"
         assert proc.stdout.readline() == b"ready\n"
@@ -85,3 +81,11 @@ def test_unwound_frames_keep_their_locals_as_the_exception_left_them(micropython
         "299 [599, 599, 599]",
         "[]",
     ]
+
+
+@pytest.mark.host_only
+def test_watch_polls_the_descriptor_of_a_stream_whose_poll_fails(micropython, free_port):
+    # Upstream's unix port: sys.stdin's MP_STREAM_POLL always errors, but it
+    # has a file descriptor; watch() must still wake the loop.
+    r = run_script(micropython, script("api_watch_fd.py"), str(free_port), timeout=30)
+    assert r.stdout.split() == ["poll", "fails", "True", "watch", "True", "woken", "True"], r.stderr

@@ -4,6 +4,7 @@ mod dap;
 mod deploy;
 mod device;
 mod embedded;
+mod emulator;
 mod micropython;
 mod repl;
 mod session;
@@ -88,6 +89,21 @@ enum Command {
         #[arg(long, requires = "listen")]
         allow_remote: bool,
     },
+    /// Start the emulated board (our MicroPython firmware in QEMU's mps2-an385,
+    /// a Cortex-M3): prints the path of its UART's pseudo-terminal as one line
+    /// on stdout, then runs until interrupted (or the firmware exits).
+    Emulate {
+        #[arg(long, value_enum, default_value = "debug")]
+        flavour: micropython::Flavour,
+        /// Open QEMU's gdb stub on 127.0.0.1:PORT.
+        #[arg(long, value_name = "PORT")]
+        gdb: Option<u16>,
+        /// Count instructions instead of host time (QEMU's -icount shift=N:
+        /// each instruction takes 2^N ns of the board's time), for timings
+        /// that do not depend on the host's load.
+        #[arg(long, value_name = "SHIFT", value_parser = clap::value_parser!(u8).range(0..=10))]
+        icount: Option<u8>,
+    },
     /// List the devices a program can run on (serial ports, marking MicroPython boards).
     Devices {
         /// Also ask each port what runs there (interrupts a running program).
@@ -111,25 +127,53 @@ enum Command {
 
 #[derive(Subcommand)]
 enum MicropythonCommand {
-    /// Build (or reuse from the cache) the interpreter; prints its path as the last line.
+    /// Build (or reuse from the cache) the interpreter, or with `--board qemu`
+    /// the emulated board's firmware (an ELF); prints its path as the last line.
     Build {
         #[arg(long, value_enum, default_value = "debug")]
         flavour: micropython::Flavour,
+        #[arg(long, value_enum, default_value = "host")]
+        board: micropython::Board,
     },
+}
+
+/// `mpdbg emulate`: the board runs until QEMU ends; a signal that ends mpdbg
+/// ends QEMU too (see `emulator`).
+fn emulate(flavour: micropython::Flavour, gdb: Option<u16>, icount: Option<u8>) -> anyhow::Result<i32> {
+    use std::io::Write as _;
+    let firmware = micropython::ensure_built_for(micropython::Board::Qemu, flavour, &mut std::io::stderr())?;
+    let mut board = emulator::EmulatedBoard::start_with(&emulator::EmulatorOptions {
+        firmware: firmware.interpreter,
+        gdb_port: gdb,
+        icount_shift: icount,
+    })?;
+    eprintln!(
+        "mpdbg: the emulated board runs {}; its UART (the REPL) is the pseudo-terminal below. Ctrl-C stops it.",
+        board.firmware().display()
+    );
+    if let Some(port) = gdb {
+        eprintln!("mpdbg: QEMU's gdb stub listens on 127.0.0.1:{port}");
+    }
+    let mut out = std::io::stdout();
+    writeln!(out, "{}", board.pty_path().display())?;
+    out.flush()?;
+    let status = board.wait()?;
+    Ok(status.code().unwrap_or(1))
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Micropython {
-            command: MicropythonCommand::Build { flavour },
-        } => micropython::ensure_built(flavour, &mut std::io::stderr()).map(|built| {
+            command: MicropythonCommand::Build { flavour, board },
+        } => micropython::ensure_built_for(board, flavour, &mut std::io::stderr()).map(|built| {
             if built.cached {
                 eprintln!("mpdbg: using the cached build");
             }
             println!("{}", built.interpreter.display());
             0
         }),
+        Command::Emulate { flavour, gdb, icount } => emulate(flavour, gdb, icount),
         Command::Debug {
             device,
             micropython,

@@ -1,5 +1,7 @@
 //! The built-in debug MicroPython: downloading the pinned source package,
-//! building our host port from it, and caching the result.
+//! building one of our ports from it (`firmware/ports/unix-host`, the Linux
+//! interpreter; `firmware/ports/qemu-mps2`, the emulated Cortex-M3 board's
+//! firmware), and caching the result.
 mod cache;
 mod source;
 mod tools;
@@ -9,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub use cache::cache_root;
+pub use tools::check_qemu_board_tools;
 
 /// Which interpreter to build from the same source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -45,8 +48,45 @@ impl Flavour {
     }
 }
 
+/// Which of our ports to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Board {
+    /// The Linux interpreter (`firmware/ports/unix-host`): what `mpdbg run`
+    /// and `mpdbg dap` start when no board is attached.
+    Host,
+    /// Firmware for QEMU's mps2-an385 board, a Cortex-M3
+    /// (`firmware/ports/qemu-mps2`): what `mpdbg emulate` runs.
+    Qemu,
+}
+
+impl Board {
+    fn port_dir(self) -> &'static str {
+        match self {
+            Board::Host => "unix-host",
+            Board::Qemu => "qemu-mps2",
+        }
+    }
+
+    /// What the port's Makefile produces in its build folder.
+    fn artifact(self) -> &'static str {
+        match self {
+            Board::Host => "micropython",
+            Board::Qemu => "firmware.elf",
+        }
+    }
+
+    /// The cache folder's prefix (the host's keeps its old name).
+    fn cache_prefix(self) -> &'static str {
+        match self {
+            Board::Host => "",
+            Board::Qemu => "qemu-",
+        }
+    }
+}
+
 /// Result of [`ensure_built`].
 pub struct Built {
+    /// The interpreter (host) or the firmware ELF with symbols (qemu).
     pub interpreter: PathBuf,
     /// True when the interpreter came from the cache without building.
     pub cached: bool,
@@ -56,7 +96,12 @@ pub struct Built {
 /// already holds one for this source package and these port files.
 /// Build progress goes to `log` (never stdout: in DAP mode it is the protocol).
 pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
-    let (key, interpreter) = cached_path(flavour)?;
+    ensure_built_for(Board::Host, flavour, log)
+}
+
+/// [`ensure_built`] for any of our ports.
+pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Built> {
+    let (name, key, interpreter) = cached_path(board, flavour)?;
     let root = cache_root()?;
     let final_dir = interpreter
         .parent()
@@ -81,11 +126,9 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
         });
     }
 
-    tools::check_build_tools()?;
+    tools::check_build_tools(board)?;
     let sdist = source::fetch_sdist(&root.join("downloads"), log)?;
-    let work = root
-        .join("micropython")
-        .join(format!("{}-{}.tmp", flavour.name(), &key[..16]));
+    let work = root.join("micropython").join(format!("{name}-{}.tmp", &key[..16]));
     if work.exists() {
         std::fs::remove_dir_all(&work).with_context(|| format!("cannot clear {}", work.display()))?;
     }
@@ -95,10 +138,10 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
     if flavour.patched() {
         apply_patches(&src, &firmware.join("patches"), log)?;
     }
-    build_port(&src, &firmware, &work.join("build"), flavour, log)?;
+    build_port(&src, &firmware, &work.join("build"), board, flavour, log)?;
 
     std::fs::create_dir_all(&final_dir)?;
-    let built = work.join("build").join("micropython");
+    let built = work.join("build").join(board.artifact());
     std::fs::copy(&built, &interpreter)
         .with_context(|| format!("cannot copy {} to {}", built.display(), interpreter.display()))?;
     std::fs::remove_dir_all(&work).ok();
@@ -109,18 +152,18 @@ pub fn ensure_built(flavour: Flavour, log: &mut dyn std::io::Write) -> Result<Bu
     })
 }
 
-/// The cache key and interpreter path for `flavour` (built or not).
-fn cached_path(flavour: Flavour) -> Result<(String, PathBuf)> {
-    let key = cache::build_key(source::SDIST_SHA256, flavour.name(), crate::embedded::FIRMWARE_FILES);
-    let dir = cache_root()?
-        .join("micropython")
-        .join(format!("{}-{}", flavour.name(), &key[..16]));
-    Ok((key, dir.join("micropython")))
+/// The build's name, cache key and result path for `board` and `flavour`
+/// (built or not).
+fn cached_path(board: Board, flavour: Flavour) -> Result<(String, String, PathBuf)> {
+    let name = format!("{}{}", board.cache_prefix(), flavour.name());
+    let key = cache::build_key(source::SDIST_SHA256, &name, crate::embedded::FIRMWARE_FILES);
+    let dir = cache_root()?.join("micropython").join(format!("{name}-{}", &key[..16]));
+    Ok((name, key, dir.join(board.artifact())))
 }
 
 /// The interpreter for `flavour` if the cache holds one: no build needed.
 pub fn cached(flavour: Flavour) -> Result<Option<PathBuf>> {
-    let (_, interpreter) = cached_path(flavour)?;
+    let (_, _, interpreter) = cached_path(Board::Host, flavour)?;
     Ok(interpreter.is_file().then_some(interpreter))
 }
 
@@ -187,17 +230,28 @@ fn apply_patches(src: &Path, patches: &Path, log: &mut dyn std::io::Write) -> Re
     Ok(())
 }
 
-fn build_port(src: &Path, firmware: &Path, build: &Path, flavour: Flavour, log: &mut dyn std::io::Write) -> Result<()> {
+fn build_port(
+    src: &Path,
+    firmware: &Path,
+    build: &Path,
+    board: Board,
+    flavour: Flavour,
+    log: &mut dyn std::io::Write,
+) -> Result<()> {
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    let what = match board {
+        Board::Host => "",
+        Board::Qemu => " (qemu-mps2 board)",
+    };
     writeln!(
         log,
-        "mpdbg: building the {} MicroPython ({jobs} jobs)...",
+        "mpdbg: building the {} MicroPython{what} ({jobs} jobs)...",
         flavour.name()
     )
     .ok();
     let output = Command::new("make")
         .arg("-C")
-        .arg(firmware.join("hostport"))
+        .arg(firmware.join("ports").join(board.port_dir()))
         .arg(format!("-j{jobs}"))
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))

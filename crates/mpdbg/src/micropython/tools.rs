@@ -18,9 +18,62 @@ fn runs(program: &str, args: &[&str]) -> bool {
         .unwrap_or(false)
 }
 
-pub fn check_build_tools() -> Result<()> {
+/// The cross tools of the qemu board, each with its Debian package.
+const QEMU_BOARD_TOOLS: [(&str, &[&str], &str); 2] = [
+    ("arm-none-eabi-gcc", &["--version"], "gcc-arm-none-eabi"),
+    ("qemu-system-arm", &["--version"], "qemu-system-arm"),
+];
+
+/// Is newlib (the C library of `arm-none-eabi-gcc`) installed? The compiler
+/// prints a bare file name when it does not find the library.
+fn has_newlib() -> bool {
+    Command::new("arm-none-eabi-gcc")
+        .arg("-print-file-name=libc_nano.a")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map(|o| {
+            let path = String::from_utf8_lossy(&o.stdout);
+            let path = std::path::Path::new(path.trim());
+            path.is_absolute() && path.is_file()
+        })
+        .unwrap_or(false)
+}
+
+/// The Debian packages the qemu board needs that are not installed.
+fn missing_qemu_board_packages() -> Vec<&'static str> {
     let mut missing = Vec::new();
-    if !runs("gcc", &["--version"]) {
+    for (program, args, package) in QEMU_BOARD_TOOLS {
+        if !runs(program, args) {
+            missing.push(package);
+        }
+    }
+    // Without the compiler, newlib cannot be asked for: name both.
+    if missing.contains(&"gcc-arm-none-eabi") || !has_newlib() {
+        missing.push("libnewlib-arm-none-eabi");
+    }
+    missing
+}
+
+/// Fails, naming the packages to install, unless the qemu board's tools are there.
+pub fn check_qemu_board_tools() -> Result<()> {
+    let missing = missing_qemu_board_packages();
+    if !missing.is_empty() {
+        bail!(
+            "the emulated board needs packages that are not installed; on Debian or Ubuntu run:\n    \
+             sudo apt-get install {}",
+            missing.join(" ")
+        );
+    }
+    Ok(())
+}
+
+pub fn check_build_tools(board: super::Board) -> Result<()> {
+    if board == super::Board::Qemu {
+        check_qemu_board_tools()?;
+    }
+    let mut missing = Vec::new();
+    if board == super::Board::Host && !runs("gcc", &["--version"]) {
         missing.push("gcc (apt-get install gcc)");
     }
     if !runs("make", &["--version"]) {

@@ -7,7 +7,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 
-#include "mphal_host.h"
+#include "posix_port.h"
 
 extern struct _mp_dummy_t mp_sys_stdin_obj;
 extern struct _mp_dummy_t mp_sys_stdout_obj;

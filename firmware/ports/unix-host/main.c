@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "py/builtin.h"
 #include "py/compile.h"
@@ -20,7 +19,6 @@
 #include "py/mperrno.h"
 #include "py/mphal.h"
 #include "py/runtime.h"
-#include "shared/runtime/gchelper.h"
 #include "shared/runtime/pyexec.h"
 #include "mphal_host.h"
 
@@ -211,20 +209,6 @@ int main(int argc, char **argv) {
     mp_deinit();
     free(heap);
     return ret;
-}
-
-void gc_collect(void) {
-    gc_collect_start();
-    gc_helper_collect_regs_and_stack();
-    gc_collect_end();
-}
-
-mp_import_stat_t mp_import_stat(const char *path) {
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        return S_ISDIR(st.st_mode) ? MP_IMPORT_STAT_DIR : MP_IMPORT_STAT_FILE;
-    }
-    return MP_IMPORT_STAT_NO_EXIST;
 }
 
 void nlr_jump_fail(void *val) {

@@ -5,7 +5,7 @@
 #include "py/mphal.h"
 #include "py/runtime.h"
 #include "py/smallint.h"
-#include "mphal_host.h"
+#include "posix_port.h"
 
 // Tick values wrap like a board's: within the positive small-int range.
 #define TICKS_PERIOD (MP_SMALL_INT_POSITIVE_MASK + 1)

@@ -19,21 +19,4 @@ static inline void mp_hal_delay_us(mp_uint_t us) {
 #define mp_hal_ticks_cpu() 0
 
 // input() reads a line with MicroPython's own line editor, in raw mode.
-#include "py/misc.h"
-#include "shared/readline/readline.h"
-#define mp_hal_readline mp_hal_readline
-#if MPDBG_SETTRACE
-int mpdbg_stdin_readline(vstr_t *line);
-#endif
-static inline int mp_hal_readline(vstr_t *vstr, const char *p) {
-    #if MPDBG_SETTRACE
-    int served = mpdbg_stdin_readline(vstr);
-    if (served >= 0) {
-        return served;
-    }
-    #endif
-    mp_hal_stdio_mode_raw();
-    int ret = readline(vstr, p);
-    mp_hal_stdio_mode_orig();
-    return ret;
-}
+#include "mphal_readline.h"

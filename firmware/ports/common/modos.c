@@ -1,4 +1,5 @@
-// os module of the host port: the file-system subset boards offer.
+// os module of our ports: the file-system subset boards offer, over POSIX
+// calls (Linux on the host port; the board's RAM file system on qemu-mps2).
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -143,7 +144,7 @@ static mp_obj_t os_uname(void) {
         mp_obj_new_str(u.sysname, strlen(u.sysname)),
         mp_obj_new_str(u.nodename, strlen(u.nodename)),
         mp_obj_new_str(u.release, strlen(u.release)),
-        MP_OBJ_NEW_QSTR(MP_QSTR_mpdbg_hyphen_host),
+        mp_obj_new_str(MICROPY_HW_BOARD_NAME, strlen(MICROPY_HW_BOARD_NAME)),
         mp_obj_new_str(u.machine, strlen(u.machine)),
     };
     return mp_obj_new_tuple(5, items);

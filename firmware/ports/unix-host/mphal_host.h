@@ -3,13 +3,11 @@
 #define MPDBG_HOSTPORT_MPHAL_HOST_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "posix_port.h"
 
-// Set when stdin reached end of file (the host closed the link).
-extern bool mp_hal_stdin_eof;
 // Output "\r\n" line ends, as a board's REPL does (REPL mode only).
 extern bool mp_hal_stdout_crlf;
 void mp_hal_install_sigint(void);
 // Script mode: report stdin input to _mpdbg as it arrives.
 void mp_hal_notify_stdin(void);
-uint64_t mp_hal_time_ns(void);
 #endif

@@ -1,0 +1,2 @@
+// qstrs specific to the mpdbg qemu-mps2 port
+// *FORMAT-OFF*
