@@ -107,10 +107,12 @@ pub fn open_board(spec: &DeviceSpec, baud: u32) -> Result<Board> {
         DeviceSpec::Local => bail!("internal: the local device has no port"),
         DeviceSpec::Auto => (ports::auto()?, None),
         DeviceSpec::Port(p) => (p.clone(), None),
-        DeviceSpec::Qemu => bail!(
-            "the emulated board (device \"qemu\") is not available in this mpdbg build yet: start one \
-             yourself (qemu-system-arm -M mps2-an385 -serial pty ...) and name its pty, e.g. \"device\": \"/dev/pts/7\""
-        ),
+        DeviceSpec::Qemu => {
+            // Started for the session (built on first use) and stopped with it.
+            let board = crate::emulator::EmulatedBoard::start(crate::micropython::Flavour::Debug)?;
+            let path = board.pty_path().display().to_string();
+            (path, Some(Box::new(board) as Box<dyn Send>))
+        }
         DeviceSpec::Tcp { host, port } => bail!(
             "{spec}: a program on the network is debugged by attaching to it: use an attach configuration with \
              \"connect\": {{\"host\": \"{host}\", \"port\": {port}}} (the program calls mpdbg.listen())"
