@@ -447,16 +447,10 @@ impl Adapter {
     }
 
     fn launch(&mut self, raw: &serde_json::Value) -> Result<()> {
-        if self.session.is_some() || self.plain.is_some() {
-            return Err(anyhow!("a program is already being debugged"));
-        }
+        self.ensure_idle()?;
         let args = LaunchArgs::parse(raw)?;
         let cfg = args.launch_config()?;
-        let sink = Arc::new(DapSink {
-            sender: self.sender.clone(),
-            muted: AtomicBool::new(false),
-            progress_events: self.progress_events,
-        });
+        let sink = self.new_sink();
         for notice in [args.console.notice(), args.ignored_notice()].into_iter().flatten() {
             sink.console(notice).ok();
         }
@@ -475,28 +469,35 @@ impl Adapter {
         let session = Session::launch(cfg, sink.clone())?;
         self.sink = Some(sink);
         self.remembered.launch = Some(raw.clone());
-        if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
-            session.set_exception_filters(raised, uncaught)?;
-        }
         self.process_event(session.process_id());
-        if let Ok(mut c) = self.control.lock() {
-            c.session = Some(session.clone());
-        }
-        self.session = Some(session);
-        Ok(())
+        self.adopt(session)
     }
 
     fn attach(&mut self, raw: &serde_json::Value) -> Result<()> {
+        self.ensure_idle()?;
+        let cfg = LaunchArgs::parse(raw)?.attach_config()?;
+        let session = Session::attach(cfg, self.new_sink())?;
+        self.adopt(session)
+    }
+
+    fn ensure_idle(&self) -> Result<()> {
         if self.session.is_some() || self.plain.is_some() {
             return Err(anyhow!("a program is already being debugged"));
         }
-        let cfg = LaunchArgs::parse(raw)?.attach_config()?;
-        let sink = Arc::new(DapSink {
+        Ok(())
+    }
+
+    fn new_sink(&self) -> Arc<DapSink> {
+        Arc::new(DapSink {
             sender: self.sender.clone(),
             muted: AtomicBool::new(false),
             progress_events: self.progress_events,
-        });
-        let session = Session::attach(cfg, sink)?;
+        })
+    }
+
+    /// The launched or attached session becomes the adapter's: the filters
+    /// the editor set before it apply, and cancel/pause can reach it.
+    fn adopt(&mut self, session: Arc<Session>) -> Result<()> {
         if let Some((raised, uncaught)) = self.pending.exception_filters.take() {
             session.set_exception_filters(raised, uncaught)?;
         }
