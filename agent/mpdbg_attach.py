@@ -115,16 +115,7 @@ def accept(c, frame):
         sys.modules.pop("mpdbg_attach", None)
         return
     c["_attached"] = True
-    stop.attached(c)
-    # The frames already running need a tracer for breakpoints in them (new
-    # calls get theirs from the filter that _resume() installed).
-    mode = c["_mode"]
-    d = c["_DIR"]
-    for f in _mpdbg.frames():
-        if f.f_code.co_filename[: len(d)] == d:
-            continue
-        traced = mode or c["_exc_raised"] or c["_traced"](f, _mpdbg.def_line(f))
-        _mpdbg.arm(f, c["_on_line"] if traced else None, mode == 1)
+    stop.attached(c)  # and arms the frames already running
     # That may have disarmed a wake for what the host sent since: watch anew.
     c["_resume"]()
     sys.modules.pop("mpdbg_attach", None)

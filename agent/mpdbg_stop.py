@@ -251,8 +251,9 @@ def _raised(e):
     return type(e).__name__ + (": " + m if m else "")
 
 
-def serve(c, frame, reason, text):
-    """The program stops here until the host lets it go on."""
+def serve(c, frame, reason, text, running=False):
+    """The program stops here until the host lets it go on. `running`: the
+    frames already running were never traced (an attach): arm them."""
     global _frames
     # What may fail for want of memory comes first, before anything changed.
     if not isinstance(text, str):
@@ -280,6 +281,11 @@ def serve(c, frame, reason, text):
         # caller's next line, `stepOut` at the line of the call.
         for f in _program_frames(c):
             _mpdbg.arm(f, c["_on_line"], mode == 3 and f is not frame)
+    elif running:
+        # Breakpoints in them need a tracer (new calls get theirs from the
+        # filter that _resume() installs).
+        for f in _program_frames(c):
+            _mpdbg.arm(f, c["_on_line"] if _needs_trace(c, f) else None, mode == 1)
     _unload(c)
     c["_resume"]()
 
@@ -389,7 +395,7 @@ def _hello(c):
 def attached(c):
     """A client attached to a running program: configure, then go on."""
     _hello(c)
-    serve(c, None, "start", "")
+    serve(c, None, "start", "", True)
 
 
 def start(c, path, args, source=None):

@@ -9,6 +9,7 @@ target_sources(usermod_mpdbg INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/agent_qstrs.c
     ${CMAKE_CURRENT_LIST_DIR}/stdin.c
     ${CMAKE_CURRENT_LIST_DIR}/sha256.c
+    ${CMAKE_CURRENT_LIST_DIR}/wake.c
 )
 target_include_directories(usermod_mpdbg INTERFACE ${CMAKE_CURRENT_LIST_DIR})
 target_compile_definitions(usermod_mpdbg INTERFACE MICROPY_PY_SYS_SETTRACE=1)

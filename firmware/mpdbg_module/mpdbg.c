@@ -54,6 +54,9 @@
 //   sha256(data)          the SHA-256 digest of data (the attach handshake)
 //   stdin(fill)           serve the program's stdin from fill() while the
 //                         debugger owns the link (stdin.c); stdin(None) stops
+//   wake_sequence()       the bytes a host sends on the REPL link to attach
+//                         to a program that runs without the debugger
+//                         (wake.c)
 //   FEATURES              bits: which of mpdbg's core patches are built in
 //
 // Safety: a frame object outlives its function, and its code_state then
@@ -360,6 +363,23 @@ static void arm_state(mp_code_state_t *cs, mp_obj_t callback, bool fresh) {
         cs->frame->lineno = 0;
         #endif
     }
+}
+
+// For wake.c: arms the program's innermost running frame with `callback`
+// (fresh); *prev gets the callback it had. 1: armed; 0: no program runs
+// (the board is at its REPL); -1: not now (no memory for its frame
+// object), try again later.
+int mpdbg_arm_innermost(mp_obj_t callback, mp_obj_t *prev) {
+    mp_code_state_t *cs = program_top();
+    if (cs == NULL) {
+        return 0;
+    }
+    if (state_frame(cs) == NULL) {
+        return -1;
+    }
+    *prev = cs->frame->callback;
+    arm_state(cs, callback, true);
+    return 1;
 }
 
 static mp_obj_t mpdbg_arm(size_t n_args, const mp_obj_t *args) {
@@ -879,6 +899,9 @@ static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_stdin), MP_ROM_PTR(&mpdbg_stdin_obj) },
     { MP_ROM_QSTR(MP_QSTR_deadline), MP_ROM_PTR(&mpdbg_deadline_obj) },
     { MP_ROM_QSTR(MP_QSTR_sha256), MP_ROM_PTR(&mpdbg_sha256_obj) },
+    #if MICROPY_MPDBG_WAKE
+    { MP_ROM_QSTR(MP_QSTR_wake_sequence), MP_ROM_PTR(&mpdbg_wake_sequence_obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_VERSION), MP_ROM_INT(1) },
     { MP_ROM_QSTR(MP_QSTR_FEATURES), MP_ROM_INT(FEATURES) },
 };

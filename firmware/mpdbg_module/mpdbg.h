@@ -109,6 +109,16 @@ MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_filter_obj);
 // stdin(fill), in stdin.c.
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_stdin_obj);
 
+// Attach over the REPL link without a restart (wake.c): ports that pass
+// their received bytes through mpdbg_wake_rx() define MICROPY_MPDBG_WAKE.
+#ifndef MICROPY_MPDBG_WAKE
+#define MICROPY_MPDBG_WAKE (0)
+#endif
+int mpdbg_arm_innermost(mp_obj_t callback, mp_obj_t *prev);
+#if MICROPY_MPDBG_WAKE
+MP_DECLARE_CONST_FUN_OBJ_0(mpdbg_wake_sequence_obj);
+#endif
+
 // sha256(data), in sha256.c.
 MP_DECLARE_CONST_FUN_OBJ_1(mpdbg_sha256_obj);
 

@@ -24,4 +24,11 @@ int mpdbg_stdin_rx_chr(void);
 // input; -1 when the port should read the line itself.
 int mpdbg_stdin_readline(vstr_t *line);
 
+// From the REPL stream's receive path, for each byte received while the
+// port has MICROPY_MPDBG_WAKE: recognises a host's wake sequence (attach
+// without a restart, wake.c) and holds its bytes back. Writes the bytes the
+// port should take as input, in order, to out (room for 16) and returns
+// how many (0 while a sequence may be arriving).
+size_t mpdbg_wake_rx(uint8_t c, uint8_t *out);
+
 #endif // MPDBG_MODULE_MPDBG_PORT_H

@@ -37,6 +37,12 @@ static int object_fd(mp_obj_t obj, mp_uint_t events) {
     return (events & MP_STREAM_POLL_RD) ? 0 : 1;
 }
 
+// poll(); a port that reads stdin into a buffer of its own (the host port's
+// REPL) overrides it, so that the buffered bytes count as input on fd 0.
+MP_WEAK int mp_port_poll(struct pollfd *fds, nfds_t n, int timeout) {
+    return poll(fds, n, timeout);
+}
+
 typedef struct _poll_obj_t {
     mp_obj_base_t base;
     mp_obj_t registered; // dict: object -> event mask
@@ -93,7 +99,7 @@ static mp_obj_t poll_poll(size_t n_args, const mp_obj_t *args) {
     }
     int ret;
     for (;;) {
-        ret = poll(fds, k, timeout);
+        ret = mp_port_poll(fds, k, timeout);
         if (ret >= 0 || errno != EINTR) {
             break;
         }

@@ -72,3 +72,6 @@ typedef uintptr_t mp_uint_t;
 // host, the UART's RX interrupt on the board), so the debugger's watch costs
 // nothing while the program runs.
 #define MICROPY_MPDBG_INPUT_NOTIFY (MPDBG_SETTRACE)
+// And passes what it receives there through _mpdbg's wake filter, so that
+// a debugger can attach to a program that runs without it (wake.c).
+#define MICROPY_MPDBG_WAKE (MPDBG_SETTRACE)

@@ -8,6 +8,10 @@
 
 // Set when stdin reached end of file (the host closed the link); never on a UART.
 extern bool mp_hal_stdin_eof;
+// select.poll()'s poll(): a port that buffers stdin itself overrides it
+// (modselect.c has the default).
+#include <poll.h>
+int mp_port_poll(struct pollfd *fds, nfds_t n, int timeout);
 // Wall-clock time in nanoseconds since the Unix epoch.
 uint64_t mp_hal_time_ns(void);
 #endif

@@ -26,11 +26,14 @@
 #define INT_RX (1u << 1)
 
 #define RX_SIZE (1024u) // a power of two
+// Room kept for a held wake prefix that a byte releases (wake.c), so a
+// full ring never drops it.
+#define RX_ROOM (16u)
 static volatile uint8_t rx_buf[RX_SIZE];
 static volatile uint32_t rx_head; // written by the interrupt
 static volatile uint32_t rx_tail; // written by the reader
 
-#if MICROPY_MPDBG_INPUT_NOTIFY
+#if MICROPY_MPDBG_INPUT_NOTIFY || MICROPY_MPDBG_WAKE
 #include "mpdbg_port.h"
 #endif
 
@@ -41,23 +44,37 @@ void uart_init(void) {
     NVIC_ISER0 = 1u << UART0_RX_IRQ;
 }
 
+// One received byte: Ctrl-C interrupts the program, the rest is input.
+static void rx_take(uint8_t c) {
+    if (c == mp_interrupt_char) {
+        mp_sched_keyboard_interrupt();
+        return;
+    }
+    rx_buf[rx_head % RX_SIZE] = c;
+    rx_head++;
+    #if MICROPY_MPDBG_INPUT_NOTIFY
+    mpdbg_input_pending();
+    #endif
+}
+
 // Moves what the UART holds into the ring; masks the RX interrupt when the
-// ring is full (then the UART keeps its byte until the reader makes room).
+// ring is (nearly) full (then the UART keeps its byte until the reader makes room).
 static void rx_drain(void) {
     while (UART_STATE & STATE_RX_FULL) {
-        if (rx_head - rx_tail == RX_SIZE) {
+        if (rx_head - rx_tail > RX_SIZE - RX_ROOM) {
             UART_CTRL &= ~CTRL_RX_INT_EN;
             return;
         }
         uint8_t c = UART_DATA;
-        if (c == mp_interrupt_char) {
-            mp_sched_keyboard_interrupt();
-            continue;
+        #if MICROPY_MPDBG_WAKE
+        // A debugger's wake sequence never reaches the program (wake.c).
+        uint8_t out[16];
+        size_t n = mpdbg_wake_rx(c, out);
+        for (size_t i = 0; i < n; i++) {
+            rx_take(out[i]);
         }
-        rx_buf[rx_head % RX_SIZE] = c;
-        rx_head++;
-        #if MICROPY_MPDBG_INPUT_NOTIFY
-        mpdbg_input_pending();
+        #else
+        rx_take(c);
         #endif
     }
 }

@@ -133,12 +133,29 @@ static void vm_init(char *heap, const char *script) {
 static int run_repl(char *heap) {
     mp_hal_stdout_crlf = true;
     mp_hal_stdio_mode_raw();
-    // As a board's UART interrupt does: input wakes _mpdbg.watch().
+    // As a board's UART interrupt does: input is taken as it arrives (Ctrl-C
+    // interrupts, _mpdbg.watch() hears the host, a debugger's wake attaches).
+    stdin_ring_on = true;
     mp_hal_notify_stdin();
     int exit_code = 0;
+    bool booted = false;
     for (;;) {
         int ret;
-        if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
+        if (!booted) {
+            // As a board starts: boot.py, then main.py unless a tool asked
+            // for the raw REPL (which a soft reset from it keeps).
+            booted = true;
+            ret = pyexec_file_if_exists("boot.py");
+            if (!(ret & PYEXEC_FORCED_EXIT) && pyexec_mode_kind == PYEXEC_MODE_FRIENDLY_REPL) {
+                ret = pyexec_file_if_exists("main.py");
+            }
+            if (mp_hal_stdin_eof) {
+                break;
+            }
+            if (!(ret & PYEXEC_FORCED_EXIT)) {
+                continue;
+            }
+        } else if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
             ret = pyexec_raw_repl();
         } else {
             ret = pyexec_friendly_repl();
@@ -152,6 +169,7 @@ static int run_repl(char *heap) {
             gc_sweep_all();
             mp_deinit();
             vm_init(heap, NULL);
+            booted = false;
             continue;
         }
     }

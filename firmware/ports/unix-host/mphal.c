@@ -52,6 +52,9 @@ int mp_hal_stdin_rx_chr(void) {
         return served;
     }
     #endif
+    if (stdin_ring_on) {
+        return stdin_ring_rx_chr();
+    }
     for (;;) {
         unsigned char c;
         ssize_t n = read(0, &c, 1);
@@ -89,7 +92,14 @@ mp_uint_t mp_hal_stdout_tx_strn(const char *str, size_t len) {
 
 uintptr_t mp_hal_stdio_poll(uintptr_t poll_flags) {
     uintptr_t ret = 0;
+    if (stdin_ring_on && (poll_flags & MP_STREAM_POLL_RD) && stdin_ring_any()) {
+        ret |= MP_STREAM_POLL_RD;
+        poll_flags &= ~MP_STREAM_POLL_RD;
+    }
     struct pollfd fds[2] = {{0, POLLIN, 0}, {1, POLLOUT, 0}};
+    if (stdin_ring_on) {
+        fds[0].fd = -1; // its bytes are the ring's
+    }
     if (poll(fds, 2, 0) > 0) {
         if ((poll_flags & MP_STREAM_POLL_RD) && (fds[0].revents & (POLLIN | POLLHUP))) {
             ret |= MP_STREAM_POLL_RD;
@@ -144,7 +154,11 @@ static void sigint_handler(int signum) {
 
 static void sigio_handler(int signum) {
     (void)signum;
-    mpdbg_input_pending();
+    if (stdin_ring_on) {
+        stdin_ring_drain(); // tells _mpdbg of each byte it takes
+    } else {
+        mpdbg_input_pending();
+    }
 }
 
 // Asks the kernel for SIGIO when stdin becomes readable (pipes and ttys).
@@ -159,6 +173,11 @@ void mp_hal_notify_stdin(void) {
     if (flags >= 0) {
         fcntl(0, F_SETFL, flags | O_ASYNC);
     }
+}
+
+// select.poll(): in REPL mode stdin's bytes are in the ring.
+int mp_port_poll(struct pollfd *fds, nfds_t n, int timeout) {
+    return stdin_ring_on ? stdin_ring_poll(fds, n, timeout) : poll(fds, n, timeout);
 }
 
 // Sockets (a listen() waiting for a debugger, an attached client): SIGIO too.
