@@ -60,10 +60,12 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Debug, at the terminal, a program that waits for a debugger
-    /// (mpdbg.listen() or debugpy.listen()); quitting leaves it running.
+    /// Debug, at the terminal, a program that already runs: one that waits
+    /// for a debugger (mpdbg.listen() or debugpy.listen()), or one a board
+    /// runs (main.py), over its serial port; quitting leaves it running.
     Attach {
-        /// Where it listens, HOST:PORT (for example 192.168.4.1:5678).
+        /// Where it listens, HOST:PORT (for example 192.168.4.1:5678), or
+        /// the board's serial port (/dev/ttyACM0, COM3, auto).
         address: String,
         /// The token its listen() was given.
         #[arg(long, env = "MPDBG_TOKEN", hide_env_values = true)]

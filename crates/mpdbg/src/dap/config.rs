@@ -4,7 +4,8 @@
 //! field counts as absent, and `args` may be one string or a list.
 use crate::deploy::ProgramDeploy;
 use crate::session::{AttachConfig, LaunchConfig};
-use anyhow::{anyhow, Context, Result};
+use crate::target::DeviceSpec;
+use anyhow::{anyhow, bail, Context, Result};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -119,16 +120,35 @@ impl LaunchArgs {
     /// The session's configuration for an `attach`.
     pub fn attach_config(&self) -> Result<AttachConfig> {
         let connect = self.connect.clone().unwrap_or_default();
-        let port = connect.port.or(self.port).ok_or_else(|| {
-            anyhow!(
-                "the attach configuration has no port: add \"connect\": {{\"host\": \"127.0.0.1\", \"port\": 5678}}"
-            )
-        })?;
+        // "device": a board's port (attach over its REPL link), or tcp:HOST:PORT.
+        let device = match self.device.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => match d.parse::<DeviceSpec>()? {
+                DeviceSpec::Local => None,
+                DeviceSpec::Tcp { host, port } => {
+                    return self.attach_to(host, port, None);
+                }
+                spec => Some(spec),
+            },
+            None => None,
+        };
+        let port = match (connect.port.or(self.port), &device) {
+            (_, Some(_)) => 0,
+            (Some(p), None) => p,
+            (None, None) => bail!(
+                "the attach configuration says neither where the program listens nor which board runs it: add \
+                 \"connect\": {{\"host\": \"127.0.0.1\", \"port\": 5678}} (a program that called listen()) or \
+                 \"device\": \"/dev/ttyACM0\" (a board's serial port)"
+            ),
+        };
         let host = connect
             .host
             .or_else(|| self.host.clone())
             .filter(|h| !h.is_empty())
             .unwrap_or_else(|| "127.0.0.1".into());
+        self.attach_to(host, port, device)
+    }
+
+    fn attach_to(&self, host: String, port: u16, device: Option<DeviceSpec>) -> Result<AttachConfig> {
         // The project whose frames justMyCode shows: cwd, else ours.
         let project = self
             .cwd
@@ -140,6 +160,8 @@ impl LaunchArgs {
         Ok(AttachConfig {
             host,
             port,
+            device,
+            baud: self.baud,
             token: self.token.clone().filter(|t| !t.is_empty()),
             stop_on_entry: self.stop_on_entry,
             project,

@@ -1,9 +1,12 @@
-//! Attaching to a program that already runs and waits for a debugger
-//! (`mpdbg.listen()`, the seed's `debugpy.listen()`): the link is a TCP
-//! connection, and after the agent's challenge the session is the same as
-//! after a launch. Detaching leaves the program running, listening again.
-use super::{pump, sources::Sources, PathMap, Phase, Session, State};
+//! Attaching to a program that already runs: one that waits for a debugger
+//! (`mpdbg.listen()`, the seed's `debugpy.listen()`) over a TCP connection,
+//! with the agent's challenge first; or, over a board's REPL link, one that
+//! was started without the debugger ([`super::attach_serial`]). After that
+//! the session is the same as after a launch. Detaching leaves the program
+//! running (listening again, or waiting for the next wake).
+use super::{attach_serial, pump, sources::Sources, PathMap, Phase, Session, State};
 use crate::device::{DeviceClient, Request};
+use crate::target::DeviceSpec;
 use crate::transport::{TcpTransport, Transport};
 use anyhow::{anyhow, bail, Result};
 use sha2::{Digest, Sha256};
@@ -19,6 +22,10 @@ const ATTACH_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct AttachConfig {
     pub host: String,
     pub port: u16,
+    /// A board's serial port (or `auto`) instead of `host:port`: attach
+    /// over its REPL link to a program started without the debugger.
+    pub device: Option<DeviceSpec>,
+    pub baud: Option<u32>,
     /// The secret the program's `listen(token=...)` was given.
     pub token: Option<String>,
     pub stop_on_entry: bool,
@@ -54,7 +61,20 @@ fn hex(bytes: &[u8]) -> String {
 impl Session {
     /// Connects to a program waiting on `host:port`, ready for breakpoints.
     pub fn attach(cfg: AttachConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
-        let mut transport = TcpTransport::connect(&cfg.host, cfg.port)?;
+        let mut rules = cfg.path_mappings.clone();
+        let (mut transport, name): (Box<dyn Transport>, String) = match &cfg.device {
+            Some(spec) => {
+                let (t, port) = attach_serial::wake(spec, cfg.baud)?;
+                // A program a board started names its files relative to the
+                // board's working folder (`main.py`): the project's files.
+                rules.push((cfg.project.clone(), String::new()));
+                (Box::new(t), port)
+            }
+            None => (
+                Box::new(TcpTransport::connect(&cfg.host, cfg.port)?),
+                format!("{}:{}", cfg.host, cfg.port),
+            ),
+        };
         let streams = transport
             .take_streams()
             .ok_or_else(|| anyhow!("the connection's streams are gone"))?;
@@ -62,12 +82,12 @@ impl Session {
         let device = DeviceClient::start(streams, tx);
         let session = Arc::new(Session {
             device,
-            transport: Mutex::new(Box::new(transport) as Box<dyn Transport>),
+            transport: Mutex::new(transport),
             state: Mutex::new(State::new(cfg.stop_on_entry)),
             changed: Condvar::new(),
             sources: Mutex::new(Sources::default()),
             sink,
-            root: PathMap::new(cfg.path_mappings.clone()),
+            root: PathMap::new(rules),
             at_stop: Default::default(),
             device_files: Default::default(),
             attached: true,
@@ -82,15 +102,21 @@ impl Session {
         let deadline = Instant::now() + ATTACH_TIMEOUT;
         let mut st = session.state()?;
         while st.phase == Phase::Starting {
+            if let Some(why) = st.refusal.take() {
+                drop(st);
+                session.give_up(cfg.device.is_some());
+                bail!("{name}: {why}");
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 drop(st);
-                session.disconnect(false);
+                session.give_up(cfg.device.is_some());
+                if cfg.device.is_some() {
+                    bail!(attach_serial::no_answer(&name, ATTACH_TIMEOUT.as_secs()));
+                }
                 bail!(
-                    "{}:{} accepted the connection but no mpdbg agent answered within {} s: is it a program \
+                    "{name} accepted the connection but no mpdbg agent answered within {} s: is it a program \
                      that called mpdbg.listen()?",
-                    cfg.host,
-                    cfg.port,
                     ATTACH_TIMEOUT.as_secs()
                 );
             }
@@ -101,15 +127,31 @@ impl Session {
                 .0;
         }
         if st.phase == Phase::Ended {
+            if cfg.device.is_some() {
+                bail!(
+                    "{name}: the link ended before the agent attached: {}",
+                    st.early_output.trim()
+                );
+            }
             let why = if cfg.token.is_some() {
                 "the program refused the connection: is \"token\" the one its listen() was given?"
             } else {
                 "the program closed the connection: it may need a \"token\" (the one its listen() was given)"
             };
-            bail!("{}:{}: {why}", cfg.host, cfg.port);
+            bail!("{name}: {why}");
         }
         drop(st);
         Ok(session)
+    }
+
+    /// Gives up an attach that no agent answered. A board's link gets no
+    /// word: what we sent would be the program's input.
+    fn give_up(&self, serial: bool) {
+        if !serial {
+            self.disconnect(false);
+        } else if let Ok(mut t) = self.transport.lock() {
+            t.release();
+        }
     }
 
     /// Whether the program was attached to (it runs on after the session).

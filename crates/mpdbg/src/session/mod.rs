@@ -1,6 +1,7 @@
 //! The session engine: one debugged program on one device. Front ends (the
 //! DAP adapter, `mpdbg run`) call its methods and receive [`SessionEvent`]s.
 mod attach;
+mod attach_serial;
 mod board;
 mod breakpoint_state;
 mod breakpoints;
@@ -130,6 +131,8 @@ struct State {
     early_output: String,
     /// The frames come from a traceback: the stack is gone, no locals.
     synthetic: bool,
+    /// Why the device refused an attach (the firmware's or agent's words).
+    refusal: Option<String>,
 }
 
 impl State {
@@ -151,6 +154,7 @@ impl State {
             exit_code: None,
             early_output: String::new(),
             synthetic: false,
+            refusal: None,
         }
     }
 }
@@ -449,6 +453,11 @@ impl Session {
         if phase != Phase::Ended {
             let req = if terminate { Request::Terminate } else { Request::Detach };
             self.device.send(&req).ok();
+            if !terminate {
+                if let Ok(mut t) = self.transport.lock() {
+                    t.release();
+                }
+            }
         }
         if terminate {
             let notice = self.transport.lock().ok().and_then(|mut t| {

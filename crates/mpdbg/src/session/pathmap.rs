@@ -42,8 +42,12 @@ impl PathMap {
                 .into_iter()
                 .filter_map(|(h, b)| {
                     let b = b.trim_end_matches('/');
-                    let rest = device.strip_prefix(b)?;
-                    let rest = rest.strip_prefix('/').or((rest.is_empty()).then_some(""))?;
+                    let rest = if b.is_empty() && !device.starts_with('/') {
+                        device // a relative board path: below the folder mapped to ""
+                    } else {
+                        let rest = device.strip_prefix(b)?;
+                        rest.strip_prefix('/').or((rest.is_empty()).then_some(""))?
+                    };
                     Some(
                         rest.split('/')
                             .filter(|p| !p.is_empty())
@@ -87,6 +91,11 @@ mod tests {
         assert_eq!(sub.to_device(&dir.join("lib/u.py")), "/flash/app/lib/u.py");
         assert_eq!(sub.to_host("/flash/app/lib/u.py"), Some(dir.join("lib/u.py")));
         assert_eq!(sub.to_host("/flash/application.py"), None);
+        // A board's start-up files run under relative names (`main.py`).
+        let boot = PathMap::new(vec![(dir.clone(), String::new())]);
+        assert_eq!(boot.to_device(&dir.join("main.py")), "main.py");
+        assert_eq!(boot.to_host("main.py"), Some(dir.join("main.py")));
+        assert_eq!(boot.to_host("lib/u.py"), Some(dir.join("lib/u.py")));
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -151,6 +151,13 @@ impl Session {
                     st.exit_code = Some(code);
                 }
             }
+            DeviceMessage::AgentMessage(text) if text.starts_with("attach") => {
+                // The firmware or agent refused a serial attach: the attach fails with its words.
+                if let Ok(mut st) = self.state() {
+                    st.refusal = Some(text);
+                }
+                self.changed.notify_all();
+            }
             DeviceMessage::AgentMessage(text) => self.console(&agent_message(&text)),
             // Replies arrive late when a request timed out; unknown types come
             // from newer agents. Neither needs action.

@@ -7,7 +7,7 @@ pub mod devices;
 mod ports;
 pub mod probe;
 
-pub use ports::{list_ports, PortInfo};
+pub use ports::{auto as auto_port, list_ports, PortInfo};
 
 use crate::repl::Repl;
 use crate::transport::serial::{self, SerialLink};
@@ -105,7 +105,7 @@ pub struct Board {
 pub fn open_board(spec: &DeviceSpec, baud: u32) -> Result<Board> {
     let (path, keep) = match spec {
         DeviceSpec::Local => bail!("internal: the local device has no port"),
-        DeviceSpec::Auto => (ports::auto()?, None),
+        DeviceSpec::Auto => (auto_port()?, None),
         DeviceSpec::Port(p) => (p.clone(), None),
         DeviceSpec::Qemu => {
             // Started for the session (built on first use) and stopped with it.

@@ -31,6 +31,9 @@ pub trait Transport: Send {
     fn exit_code(&mut self) -> Option<i32>;
     /// An OS process id to report to the editor, if any.
     fn process_id(&self) -> Option<u32>;
+    /// Lets go of the link to a program that runs on (detached): a serial
+    /// port is closed, so that the session ends; a socket closes by itself.
+    fn release(&mut self) {}
     /// Why the link ended, when the user should hear it (a board that
     /// reset or went away); taken once.
     fn notice(&mut self) -> Option<String> {

@@ -148,6 +148,8 @@ pub struct SerialTransport {
     notice: Option<String>,
     /// The session ended the program: a restart that follows is no news.
     terminating: bool,
+    /// Attached to a program that runs on after the session (no exit code).
+    attached: bool,
     /// Kept alive for the session (an emulator process, for example).
     _keep: Option<Box<dyn Send>>,
 }
@@ -186,8 +188,17 @@ impl SerialTransport {
             shared,
             notice: None,
             terminating: false,
+            attached: false,
             _keep: keep,
         })
+    }
+
+    /// The link to a program that was started without the debugger, which
+    /// an agent on the board is attaching to now.
+    pub fn attached(link: SerialLink, name: &str) -> Result<SerialTransport> {
+        let mut t = SerialTransport::new(link, Vec::new(), name, None)?;
+        t.attached = true;
+        Ok(t)
     }
 
     fn wait_end(&self, timeout: Duration) -> Option<End> {
@@ -228,6 +239,9 @@ impl Transport for SerialTransport {
     }
 
     fn exit_code(&mut self) -> Option<i32> {
+        if self.attached && self.shared.get() == Some(End::Released) {
+            return None; // detached: the program runs on
+        }
         match self.shared.get()? {
             End::Finished => Some(0),
             _ => Some(1),
@@ -236,6 +250,11 @@ impl Transport for SerialTransport {
 
     fn process_id(&self) -> Option<u32> {
         None
+    }
+
+    fn release(&mut self) {
+        self.shared.finish(End::Released);
+        self.shared.close();
     }
 
     fn notice(&mut self) -> Option<String> {
