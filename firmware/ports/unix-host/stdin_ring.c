@@ -121,11 +121,12 @@ int stdin_ring_rx_chr(void) {
         // Wait with SIGIO let through atomically: a byte that arrives now
         // interrupts the wait instead of being drained unseen.
         struct pollfd p = {0, POLLIN, 0};
-        int r = ppoll(&p, 1, NULL, &old);
+        ppoll(&p, 1, NULL, &old);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        if (r < 0 && errno == EINTR) {
-            mp_handle_pending(true);
-        }
+        // Whatever woke us (a signal, bytes the wake filter kept and
+        // scheduled work for), pending work runs now, as a board's idle loop
+        // runs it.
+        mp_handle_pending(true);
     }
 }
 
