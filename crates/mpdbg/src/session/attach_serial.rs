@@ -54,6 +54,20 @@ mod tests {
         assert_eq!(&WAKE[..2], b"\xfe\xfd");
         let check = (WAKE[2] as u16 + WAKE[3] as u16 + 0x5A) as u8;
         assert_ne!(WAKE[4], check, "a host frame could start like the wake");
-        assert!(std::str::from_utf8(WAKE).is_err(), "typed text could contain the wake");
+        // 0xFE and 0xFF are no byte of any UTF-8 text.
+        assert!(WAKE.contains(&0xfe), "typed text could contain the wake");
+    }
+
+    #[test]
+    fn the_firmware_listens_for_the_same_wake() {
+        let (_, wake_c) = crate::embedded::FIRMWARE_FILES
+            .iter()
+            .find(|(p, _)| *p == "mpdbg_module/wake.c")
+            .expect("wake.c is embedded");
+        let text = String::from_utf8_lossy(wake_c);
+        assert!(
+            text.contains(r#"wake_seq[] = "\xfe\xfdmpdbg-attach";"#),
+            "wake.c's wake_seq differs from WAKE"
+        );
     }
 }
