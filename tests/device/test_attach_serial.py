@@ -10,6 +10,7 @@ import re
 import select
 import shutil
 import subprocess
+import sys
 import time
 import tty
 
@@ -18,6 +19,9 @@ import pytest
 from conftest import REPO, build_interpreter, mpdbg_command
 from ptyboard import PtyBoard
 from qemuboard import QemuBoard
+
+sys.path.insert(0, os.path.join(REPO, "bench"))
+from dapclient import DapClient  # noqa: E402
 
 PROMPT = "(Pdb) "
 TIMEOUT = 60 * float(os.environ.get("MPDBG_TIMEOUT_SCALE", "1"))
@@ -209,3 +213,39 @@ def test_a_board_at_its_repl_says_no_program_runs(tmp_path):
         assert r.returncode != 0
         assert "no program is running" in r.stderr and "launch it instead" in r.stderr, r.stderr
         uart.close()
+
+
+def test_dap_attach_with_device_is_the_same_session_as_after_a_launch(board):
+    port, uart, proj = board
+    uart.read_until(rb"started\r\n")
+    before = uart.last_count()
+    main = str(proj / "main.py")
+    c = DapClient(mpdbg_command() + ["dap"])
+    try:
+        c.request("initialize", adapterID="mpdbg")
+        seq = c.send("attach", device=port, cwd=str(proj), justMyCode=True)
+        c.wait(lambda m: m.get("type") == "event" and m["event"] == "initialized" or m.get("request_seq") == seq)
+        bp = c.request("setBreakpoints", source={"path": main}, breakpoints=[{"line": TICK_LINE}])
+        assert bp["body"]["breakpoints"][0]["verified"], bp
+        c.request("configurationDone")
+        stopped = c.event("stopped")
+        assert stopped["body"]["reason"] == "breakpoint", stopped
+        tid = stopped["body"].get("threadId", 1)
+        frames = c.request("stackTrace", threadId=tid)["body"]["stackFrames"]
+        assert frames[0]["name"] == "tick" and frames[0]["line"] == TICK_LINE, frames
+        assert frames[0]["source"]["path"] == main, frames[0]
+        scopes = c.request("scopes", frameId=frames[0]["id"])["body"]["scopes"]
+        local = c.request("variables", variablesReference=scopes[0]["variablesReference"])["body"]["variables"]
+        n = int(next(v["value"] for v in local if v["name"] == "n"))
+        assert n >= before, (before, n)
+        c.request("next", threadId=tid)
+        assert c.event("stopped")["body"]["reason"] == "step"
+        frames = c.request("stackTrace", threadId=tid)["body"]["stackFrames"]
+        assert frames[0]["line"] == TICK_LINE + 1, frames[0]
+        c.request("disconnect", terminateDebuggee=False)
+        c.event("terminated", timeout=20)
+    finally:
+        c.close()
+    # Detached: still the same run, counting on.
+    assert uart.last_count() > n
+    assert b"started" not in uart.buf
