@@ -226,26 +226,27 @@ def test_dap_attach_with_device_is_the_same_session_as_after_a_launch(board):
         seq = c.send("attach", device=port, cwd=str(proj), justMyCode=True)
         c.wait(lambda m: m.get("type") == "event" and m["event"] == "initialized" or m.get("request_seq") == seq)
         bp = c.request("setBreakpoints", source={"path": main}, breakpoints=[{"line": TICK_LINE}])
-        assert bp["body"]["breakpoints"][0]["verified"], bp
+        assert bp["breakpoints"][0]["verified"], bp
         c.request("configurationDone")
         stopped = c.event("stopped")
         assert stopped["body"]["reason"] == "breakpoint", stopped
         tid = stopped["body"].get("threadId", 1)
-        frames = c.request("stackTrace", threadId=tid)["body"]["stackFrames"]
+        frames = c.request("stackTrace", threadId=tid)["stackFrames"]
         assert frames[0]["name"] == "tick" and frames[0]["line"] == TICK_LINE, frames
         assert frames[0]["source"]["path"] == main, frames[0]
-        scopes = c.request("scopes", frameId=frames[0]["id"])["body"]["scopes"]
-        local = c.request("variables", variablesReference=scopes[0]["variablesReference"])["body"]["variables"]
+        scopes = c.request("scopes", frameId=frames[0]["id"])["scopes"]
+        local = c.request("variables", variablesReference=scopes[0]["variablesReference"])["variables"]
         n = int(next(v["value"] for v in local if v["name"] == "n"))
         assert n >= before, (before, n)
         c.request("next", threadId=tid)
         assert c.event("stopped")["body"]["reason"] == "step"
-        frames = c.request("stackTrace", threadId=tid)["body"]["stackFrames"]
+        frames = c.request("stackTrace", threadId=tid)["stackFrames"]
         assert frames[0]["line"] == TICK_LINE + 1, frames[0]
         c.request("disconnect", terminateDebuggee=False)
-        c.event("terminated", timeout=20)
+        assert c.proc.wait(timeout=20) == 0
     finally:
-        c.close()
+        if c.proc.poll() is None:
+            c.close()
     # Detached: still the same run, counting on.
     assert uart.last_count() > n
     assert b"started" not in uart.buf
