@@ -35,7 +35,7 @@ def listen(c, host, port, token):
         s.listen(1)
         s.setblocking(False)
         c["_server"] = s
-        c["_token"] = token
+        c["_listen"] = (host, port, token)
         c["_resume"]()
     sys.modules.pop("mpdbg_attach", None)  # no heap while nobody connects
     return host, port
@@ -80,7 +80,7 @@ def _nonce():
 
 def _proved(c, conn, stop):
     # The challenge, on the client's connection, before anything is obeyed.
-    token = c["_token"]
+    token = c["_listen"][2]
     nonce = _nonce()
     c["_send"](b"A", nonce, "1" if token else "0")
     if not token:
@@ -115,6 +115,10 @@ def accept(c, frame):
         sys.modules.pop("mpdbg_attach", None)
         return
     c["_attached"] = True
+    # One client at a time: while this one is attached, nothing listens, so
+    # a second one is refused at once (the next is heard after the detach).
+    c["_server"].close()
+    c["_server"] = None
     stop.attached(c)  # and arms the frames already running
     # That may have disarmed a wake for what the host sent since: watch anew.
     c["_resume"]()

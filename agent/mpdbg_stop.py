@@ -172,6 +172,11 @@ def _detach(c):
             link.close()
         except BaseException:
             pass
+        if c["_server"] is None:
+            try:
+                c["_load"]("mpdbg_attach").listen(c, *c["_listen"])
+            except BaseException as e:
+                c["_internal"](e)  # the address went away: the program runs on
     for f in _mpdbg.frames():
         _mpdbg.arm(f, None)
 

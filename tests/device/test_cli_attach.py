@@ -54,3 +54,39 @@ def test_attach_pause_inspect_and_quit_leaves_the_program_running(micropython):
     finally:
         prog.kill()
         prog.wait()
+
+
+def test_a_second_client_is_refused_while_one_is_attached_and_the_first_goes_on(micropython):
+    port = free_port()
+    prog = subprocess.Popen([micropython, LOOP, str(port)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert prog.stdout.readline() == "listening\n"
+        cmd = mpdbg_command() + ["attach", "127.0.0.1:%d" % port]
+        first = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, env=dict(os.environ, NO_COLOR="1"), encoding="utf-8", timeout=TIMEOUT)
+        first.expect("agent .* on micropython")
+        first.sendintr()
+        first.expect_exact(PROMPT)  # attached and stopped: the device holds this session
+        second = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT)
+        assert second.returncode != 0
+        assert "nothing listens for a debugger on 127.0.0.1:%d" % port in second.stderr, second.stderr
+        # The first session did not notice.
+        first.sendline("p counter > 0")
+        first.expect_exact("True")
+        first.expect_exact(PROMPT)
+        first.sendline("q")
+        first.expect(pexpect.EOF)
+        first.close()
+        assert first.exitstatus == 0
+        # Detached: it listens again, and the next client attaches.
+        again = pexpect.spawn(cmd[0], cmd[1:], cwd=REPO, env=dict(os.environ, NO_COLOR="1"), encoding="utf-8", timeout=TIMEOUT)
+        again.expect("agent .* on micropython")
+        again.sendintr()
+        again.expect_exact(PROMPT)
+        again.sendline("q")
+        again.expect(pexpect.EOF)
+        again.close()
+        assert again.exitstatus == 0
+        assert prog.poll() is None
+    finally:
+        prog.kill()
+        prog.wait()

@@ -24,7 +24,7 @@ impl TcpTransport {
         let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT).with_context(|| {
             format!(
                 "nothing listens for a debugger on {host}:{port}: start the program with mpdbg.listen({port}) \
-                 (or debugpy.listen) first"
+                 (or debugpy.listen) first; while a debugger is attached to it, it refuses others"
             )
         })?;
         stream.set_nodelay(true).ok();
