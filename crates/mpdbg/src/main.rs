@@ -90,6 +90,11 @@ enum Command {
         /// With --listen: accept a non-loopback address (needs --token).
         #[arg(long, requires = "listen")]
         allow_remote: bool,
+        /// Attach each `attach` that names no device to this one (a board's
+        /// serial port, or tcp:HOST:PORT): for VS Code's stock Python attach
+        /// configuration, whose "connect" is this adapter's own address.
+        #[arg(long, value_name = "DEVICE")]
+        device: Option<target::DeviceSpec>,
     },
     /// Start the emulated board (our MicroPython firmware in QEMU's mps2-an385,
     /// a Cortex-M3): prints the path of its UART's pseudo-terminal as one line
@@ -192,11 +197,15 @@ fn main() -> ExitCode {
             listen,
             token,
             allow_remote,
-        } => dap::run(listen.map(|addr| dap::listen::ListenOptions {
-            addr,
-            token,
-            allow_remote,
-        }))
+            device,
+        } => dap::run(
+            listen.map(|addr| dap::listen::ListenOptions {
+                addr,
+                token,
+                allow_remote,
+            }),
+            device,
+        )
         .map(|_| 0),
         Command::Run {
             device,

@@ -62,7 +62,7 @@ pub fn token_matches(expected: &str, presented: &str) -> bool {
     diff == 0
 }
 
-pub fn run(options: ListenOptions) -> Result<()> {
+pub fn run(options: ListenOptions, attach_device: Option<crate::target::DeviceSpec>) -> Result<()> {
     let addrs = check_addresses(&options)?;
     let listener = DapListener::bind(addrs.as_slice()).with_context(|| format!("cannot listen on {}", options.addr))?;
     // Scripts read the port from this line (port 0 picks a free one).
@@ -88,10 +88,11 @@ pub fn run(options: ListenOptions) -> Result<()> {
         }
         eprintln!("mpdbg dap: editor connected from {peer}");
         let token = options.token.clone();
+        let device = attach_device.clone();
         let done = busy.clone();
         let sender = conn.sender.clone();
         std::thread::spawn(move || {
-            if let Err(e) = super::serve(conn, token.as_deref()) {
+            if let Err(e) = super::serve(conn, token.as_deref(), device.as_ref()) {
                 eprintln!("mpdbg dap: session with {peer} ended: {e:#}");
             }
             // Free before the editor sees the close, so it can come back at once.

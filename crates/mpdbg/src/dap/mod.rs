@@ -7,6 +7,7 @@ mod env_file;
 pub mod listen;
 mod restart;
 
+use crate::target::DeviceSpec;
 use config::LaunchArgs;
 
 use crate::session::{
@@ -114,7 +115,7 @@ impl EventSink for DapSink {
 /// caller closes the connection: see [`listen`]). With a
 /// `token`, the client must send it in its `launch`/`attach` arguments: until
 /// then only `initialize` is answered, and anything else closes the connection.
-pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
+pub fn serve(conn: Connection, token: Option<&str>, attach_device: Option<&DeviceSpec>) -> Result<()> {
     let Connection { reader, sender } = conn;
     let control: SharedControl = Arc::default();
     let mut adapter = Adapter {
@@ -127,6 +128,7 @@ pub fn serve(conn: Connection, token: Option<&str>) -> Result<()> {
         remembered: restart::Remembered::default(),
         progress_events: false,
         token: token.map(str::to_string),
+        attach_device: attach_device.cloned(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || read_requests(reader, control, tx));
@@ -293,6 +295,9 @@ struct Adapter {
     /// The secret the client has yet to present; `None` once it has (or when
     /// none is required).
     token: Option<String>,
+    /// `--device`: every `attach` that names no device goes to this one
+    /// (VS Code's stock Python attach names only the adapter's own address).
+    attach_device: Option<DeviceSpec>,
 }
 
 impl Adapter {
@@ -475,8 +480,11 @@ impl Adapter {
 
     fn attach(&mut self, raw: &serde_json::Value) -> Result<()> {
         self.ensure_idle()?;
-        let cfg = LaunchArgs::parse(raw)?.attach_config()?;
-        let session = Session::attach(cfg, self.new_sink())?;
+        let mut args = LaunchArgs::parse(raw)?;
+        if args.device.is_none() {
+            args.device = self.attach_device.as_ref().map(DeviceSpec::to_string);
+        }
+        let session = Session::attach(args.attach_config()?, self.new_sink())?;
         self.adopt(session)
     }
 
@@ -620,9 +628,10 @@ fn capabilities() -> Capabilities {
 }
 
 /// `mpdbg dap` on stdio, or on a TCP port for editors that connect.
-pub fn run(listen: Option<listen::ListenOptions>) -> Result<()> {
+/// `attach_device` (`--device`): where each `attach` that names none goes.
+pub fn run(listen: Option<listen::ListenOptions>, attach_device: Option<DeviceSpec>) -> Result<()> {
     match listen {
-        None => serve(Connection::stdio(), None),
-        Some(options) => listen::run(options),
+        None => serve(Connection::stdio(), None, attach_device.as_ref()),
+        Some(options) => listen::run(options, attach_device),
     }
 }

@@ -13,7 +13,13 @@ pub struct PathMap {
 impl PathMap {
     /// Rules in priority order: explicit mappings, then the project root.
     pub fn new(rules: Vec<(PathBuf, String)>) -> PathMap {
-        let mut rules: Vec<(usize, (PathBuf, String))> = rules.into_iter().enumerate().collect();
+        // "." (the seed's remoteRoot) is the board's working folder, whose
+        // files the board names relatively (`main.py`).
+        let rules = rules.into_iter().map(|(h, b)| {
+            let b = if b == "." || b == "./" { String::new() } else { b };
+            (h, b)
+        });
+        let mut rules: Vec<(usize, (PathBuf, String))> = rules.enumerate().collect();
         // Deeper host folders win over shallower ones; ties keep the given order.
         rules.sort_by_key(|(i, (host, _))| (std::cmp::Reverse(host.components().count()), *i));
         PathMap {
@@ -96,6 +102,8 @@ mod tests {
         assert_eq!(boot.to_device(&dir.join("main.py")), "main.py");
         assert_eq!(boot.to_host("main.py"), Some(dir.join("main.py")));
         assert_eq!(boot.to_host("lib/u.py"), Some(dir.join("lib/u.py")));
+        let seed = PathMap::new(vec![(dir.clone(), ".".into())]);
+        assert_eq!(seed.to_device(&dir.join("main.py")), "main.py");
         std::fs::remove_dir_all(&dir).ok();
     }
 }
