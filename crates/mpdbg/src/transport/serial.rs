@@ -105,6 +105,8 @@ struct Shared {
     /// The port's writing side (requests, Ctrl-B, Ctrl-C). Closed at the end
     /// of the run, with the reader's, so that the next tool can open the port.
     port: Mutex<Option<Box<dyn SerialPort>>>,
+    /// The reader has closed its side of the port.
+    reader_closed: Mutex<bool>,
 }
 
 impl Shared {
@@ -135,6 +137,31 @@ impl Shared {
         }
     }
 
+    fn reader_let_go(&self) {
+        if let Ok(mut closed) = self.reader_closed.lock() {
+            *closed = true;
+        }
+        self.ended.notify_all();
+    }
+
+    /// Waits (bounded) until the reader closed its side: the port is free.
+    fn wait_reader_closed(&self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        let Ok(mut closed) = self.reader_closed.lock() else {
+            return;
+        };
+        while !*closed {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            closed = match self.ended.wait_timeout(closed, left) {
+                Ok(c) => c.0,
+                Err(_) => return,
+            };
+        }
+    }
+
     fn get(&self) -> Option<End> {
         self.end.lock().ok().and_then(|e| e.clone())
     }
@@ -162,6 +189,7 @@ impl SerialTransport {
             end: Mutex::new(None),
             ended: Condvar::new(),
             port: Mutex::new(Some(link.try_clone()?)),
+            reader_closed: Mutex::new(false),
         });
         let (err_tx, err_rx) = channel();
         let mut reader = RunReader {
@@ -255,6 +283,8 @@ impl Transport for SerialTransport {
     fn release(&mut self) {
         self.shared.finish(End::Released);
         self.shared.close();
+        // The next attach (or tool) opens the port at once: it must be free.
+        self.shared.wait_reader_closed(READ_SLICE * 5);
     }
 
     fn notice(&mut self) -> Option<String> {
@@ -340,6 +370,7 @@ impl Read for RunReader {
                 self.stderr = None;
                 self.port = None;
                 self.shared.close();
+                self.shared.reader_let_go();
                 return Ok(0);
             }
             let Some(port) = self.port.as_mut() else { return Ok(0) };
@@ -354,6 +385,13 @@ impl Read for RunReader {
                 Err(e) => self.shared.finish(End::Gone(e.to_string())),
             }
         }
+    }
+}
+
+impl Drop for RunReader {
+    fn drop(&mut self) {
+        self.port = None;
+        self.shared.reader_let_go();
     }
 }
 
