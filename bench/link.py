@@ -2,6 +2,7 @@
 Prints a table; the README quotes its figures.
 
     python3 bench/link.py [--steps N] [--baud 115200] [--port PORT]
+    python3 bench/link.py --tcp [--steps N]
 
 The board is the pty board (the host port's REPL behind a pseudo-terminal,
 tests/device/ptyboard.py), or with --port a board that is there already
@@ -22,11 +23,19 @@ Measured, through `mpdbg dap` driven by a small DAP client:
   ... + stack/locals  to the `variables` answer of the top frame's Locals
   bytes per stop    both directions, next + stopped + stackTrace + scopes +
                     variables, median
+
+With --tcp: attach over loopback TCP to a program on the built-in debug
+MicroPython that called mpdbg.listen() and already runs (the same frame),
+through a relay that counts the bytes:
+  attach            attach request to `initialized` (connect, challenge, hello)
+  attach to stop    attach request to the first `stopped` (the breakpoint)
+  next -> stopped, ... + stack/locals, bytes per stop: as above
 """
 
 import argparse
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -97,8 +106,8 @@ def end(c):
 
 CLEAN = (
     "import os\n"
-    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py',\n"
-    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy'):\n"
+    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py', '.mpdbg/mpdbg_wake.py',\n"
+    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy', '.mpdbg/mpdbg_wake.mpy'):\n"
     "    try:\n"
     "        os.remove(p)\n"
     "    except OSError:\n"
@@ -120,6 +129,140 @@ class ExistingBoard:
 
     def __exit__(self, *exc):
         pass
+
+
+def steps_row(c, relay, steps):
+    """`next` to `stopped`, to the locals, and the bytes per stop (medians)."""
+    to_stopped, to_locals, bytes_per_stop = [], [], []
+    for _ in range(steps):
+        before = relay.total()
+        t0 = time.perf_counter()
+        c.send("next", threadId=1)
+        c.wait(lambda m: m.get("type") == "event" and m["event"] == "stopped")
+        t1 = time.perf_counter()
+        frames = c.request("stackTrace", threadId=1, startFrame=0, levels=20)["stackFrames"]
+        scopes = c.request("scopes", frameId=frames[0]["id"])["scopes"]
+        c.request("variables", variablesReference=scopes[0]["variablesReference"])
+        t2 = time.perf_counter()
+        to_stopped.append((t1 - t0) * 1000)
+        to_locals.append((t2 - t0) * 1000)
+        bytes_per_stop.append(relay.total() - before)
+    return {
+        "next_stopped_ms": statistics.median(to_stopped),
+        "next_locals_ms": statistics.median(to_locals),
+        "bytes_per_stop": statistics.median(bytes_per_stop),
+    }
+
+
+# The same frame, in a program that already runs and waits for a debugger.
+LISTENING = PROGRAM.split("\n\n\n")[0] + """
+
+
+import sys
+import mpdbg
+
+mpdbg.listen(int(sys.argv[1]), "127.0.0.1")
+print("listening")
+while True:
+    mean = average([12, 15, 9, 11])
+"""
+
+
+class CountingTcpRelay:
+    """A loopback TCP relay to `port` that counts the bytes both ways."""
+
+    def __init__(self, port):
+        self._target = port
+        self._srv = socket.socket()
+        self._srv.bind(("127.0.0.1", 0))
+        self._srv.listen(1)
+        self.port = self._srv.getsockname()[1]
+        self._count = 0
+        self._lock = threading.Lock()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self._srv.accept()
+            except OSError:
+                return
+            device = socket.create_connection(("127.0.0.1", self._target))
+            for a, b in ((client, device), (device, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src, dst):
+        while True:
+            try:
+                data = src.recv(4096)
+            except OSError:
+                data = b""
+            if not data:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                return
+            with self._lock:
+                self._count += len(data)
+            dst.sendall(data)
+
+    def total(self):
+        with self._lock:
+            return self._count
+
+    def close(self):
+        self._srv.close()
+
+
+def measure_tcp(exe, interp, steps):
+    work = tempfile.mkdtemp(prefix="mpdbg-link-tcp-")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    program = os.path.join(work, "main.py")
+    with open(program, "w") as f:
+        f.write(LISTENING)
+    prog = subprocess.Popen([interp, program, str(port)], stdout=subprocess.PIPE, text=True)
+    relay = None
+    try:
+        if prog.stdout.readline() != "listening\n":
+            raise RuntimeError("the listening program did not start")
+        relay = CountingTcpRelay(port)
+        c = DapClient([exe, "dap"])
+        c.request("initialize", adapterID="mpdbg")
+        row = {}
+        t0 = time.perf_counter()
+        seq = c.send("attach", connect={"host": "127.0.0.1", "port": relay.port}, cwd=work)
+        c.wait(lambda m: (m.get("type") == "event" and m["event"] == "initialized") or m.get("request_seq") == seq)
+        row["attach"] = time.perf_counter() - t0
+        c.request("setBreakpoints", source={"path": program}, breakpoints=[{"line": BP_LINE}])
+        c.request("configurationDone")
+        c.event("stopped", timeout=60)
+        row["attach_to_stop"] = time.perf_counter() - t0
+        row.update(steps_row(c, relay, steps))
+        c.request("disconnect", terminateDebuggee=False)
+        c.proc.wait(timeout=10)
+        return row
+    finally:
+        if relay:
+            relay.close()
+        prog.kill()
+        prog.wait()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main_tcp(steps):
+    exe = mpdbg_bin()
+    row = measure_tcp(exe, interpreter_for(exe), steps)
+    print("| measure (attach over loopback TCP, built-in debug MicroPython) | value |")
+    print("|---|---|")
+    print("| attach (request to `initialized`: connect, challenge, hello) | %.3f s |" % row["attach"])
+    print("| attach to first stop (the breakpoint) | %.3f s |" % row["attach_to_stop"])
+    print("| `next` to `stopped` (median) | %.1f ms |" % row["next_stopped_ms"])
+    print("| `next` to the top frame's locals shown (median) | %.1f ms |" % row["next_locals_ms"])
+    print("| bytes on the link per stop (next, stopped, stack, scopes, locals) | %d |" % row["bytes_per_stop"])
 
 
 def measure(exe, interp, steps, baud, port=None):
@@ -147,23 +290,7 @@ def measure(exe, interp, steps, baud, port=None):
                 c.close()
                 c, _, row["launch_to_stop"] = session(exe, port, program)
                 c.program = program
-                to_stopped, to_locals, bytes_per_stop = [], [], []
-                for _ in range(steps):
-                    before = relay.total()
-                    t0 = time.perf_counter()
-                    c.send("next", threadId=1)
-                    c.wait(lambda m: m.get("type") == "event" and m["event"] == "stopped")
-                    t1 = time.perf_counter()
-                    frames = c.request("stackTrace", threadId=1, startFrame=0, levels=20)["stackFrames"]
-                    scopes = c.request("scopes", frameId=frames[0]["id"])["scopes"]
-                    c.request("variables", variablesReference=scopes[0]["variablesReference"])
-                    t2 = time.perf_counter()
-                    to_stopped.append((t1 - t0) * 1000)
-                    to_locals.append((t2 - t0) * 1000)
-                    bytes_per_stop.append(relay.total() - before)
-                row["next_stopped_ms"] = statistics.median(to_stopped)
-                row["next_locals_ms"] = statistics.median(to_locals)
-                row["bytes_per_stop"] = statistics.median(bytes_per_stop)
+                row.update(steps_row(c, relay, steps))
                 end(c)
             finally:
                 relay.close()
@@ -177,7 +304,11 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--baud", type=int, default=115200)
     ap.add_argument("--port", help="a board at this port instead of the pty board")
+    ap.add_argument("--tcp", action="store_true", help="attach over loopback TCP to a program that listens")
     args = ap.parse_args()
+    if args.tcp:
+        main_tcp(args.steps)
+        return
     exe = mpdbg_bin()
     interp = None if args.port else interpreter_for(exe)
     name = "board at %s" % args.port if args.port else "pty board"
