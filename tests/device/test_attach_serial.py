@@ -250,3 +250,30 @@ def test_dap_attach_with_device_is_the_same_session_as_after_a_launch(board):
     # Detached: still the same run, counting on.
     assert uart.last_count() > n
     assert b"started" not in uart.buf
+
+
+def test_the_wake_never_reaches_the_programs_input_and_ctrl_c_still_works(tmp_path):
+    root = tmp_path / "board"
+    root.mkdir()
+    (root / "main.py").write_text(
+        "import sys\nprint('reading')\nwhile True:\n    line = b''\n"
+        "    while not line.endswith(b'\\r'):\n        line += sys.stdin.buffer.read(1)\n"
+        "    print('got', line)\n"
+    )
+    with PtyBoard(build_interpreter("debug")[0], cwd=str(root)) as b:
+        uart = Uart(b.path)
+        uart.read_until(rb"reading\r\n")
+        # No agent on this board, and the program waits inside a read (C
+        # code, no line runs): no answer; but the wake is kept from the program.
+        r = subprocess.run(mpdbg_command() + ["attach", b.path], cwd=str(root), capture_output=True, text=True, timeout=TIMEOUT)
+        assert r.returncode != 0 and "no mpdbg agent answered" in r.stderr, r.stderr
+        os.write(uart.fd, b"hello\r")
+        line = uart.read_until(rb"got (.*)\r\n").group(1)
+        assert line == b"b'hello\\r'", line
+        # A wake's prefix that turns out to be typed input is given to the program, in order.
+        os.write(uart.fd, b"\xfe\xfdmpX\r")
+        held = uart.read_until(rb"got (.*)\r\n").group(1)
+        assert held == b"b'\\xfe\\xfdmpX\\r'", held
+        os.write(uart.fd, b"\x03")  # Ctrl-C interrupts it, as on a board
+        uart.read_until(rb"KeyboardInterrupt")
+        uart.close()
