@@ -109,8 +109,7 @@ def attached_instructions(exe, interp, script, divisor, run=None):
         for size in callgrind.sizes_for(script, divisor):
             copy = callgrind.sized(script, size, tmp)
             plain[size] = callgrind.count([interp, copy])
-            run(exe, wrapper.path, copy)
-            attached[size] = wrapper.take(copy)
+            attached[size] = wrapper.count(lambda: run(exe, wrapper.path, copy), copy)
         return callgrind.marginal(plain), callgrind.marginal(attached)
     finally:
         wrapper.close()

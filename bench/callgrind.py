@@ -76,6 +76,24 @@ class Wrapper:
             raise RuntimeError("%d callgrind profiles name %s (one expected)" % (len(found), marker))
         return found[0]
 
+    def count(self, session, marker, attempts=3):
+        """The instructions of the run of `marker` that `session()` makes.
+        A start slower than the adapter waits for (valgrind on a loaded
+        machine) is tried again, up to `attempts` times in all."""
+        for attempt in range(attempts):
+            self.discard()
+            try:
+                session()
+                return self.take(marker)
+            except RuntimeError as e:
+                if "did not start within" not in str(e) or attempt == attempts - 1:
+                    raise
+
+    def discard(self):
+        for name in os.listdir(self.folder):
+            if name.startswith("out."):
+                os.remove(os.path.join(self.folder, name))
+
     def close(self):
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -132,8 +132,8 @@ def count_row(exe, interps, script, heap, columns, divisor, folder):
                 else:
                     if flavour not in wrappers:
                         wrappers[flavour] = callgrind.Wrapper(interps[flavour])
-                    run_attached(exe, wrappers[flavour].path, copy, heap, mode)
-                    counts[size] = wrappers[flavour].take(copy)
+                    w = wrappers[flavour]
+                    counts[size] = w.count(lambda: run_attached(exe, w.path, copy, heap, mode), copy)
                 if not small_counts.get(column):
                     small_counts[column] = counts[size]
                     if counts[size] > SLOW * small_counts[columns[0]]:

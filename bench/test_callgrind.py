@@ -78,3 +78,23 @@ def test_wrapper_takes_the_profile_of_the_run_that_names_the_program():
     finally:
         w.close()
     assert not os.path.exists(w.folder)
+
+
+def test_wrapper_tries_a_slow_start_again_and_counts_the_run_that_started():
+    w = callgrind.Wrapper("/opt/micropython")
+    tries = []
+
+    def session():
+        # A failed start leaves a profile of its own, which must not count.
+        with open(os.path.join(w.folder, "out.%d" % (20 + len(tries))), "w") as f:
+            f.write("cmd: /opt/micropython mpdbg.py /t/p.py\nsummary: %d\n" % (len(tries) + 1))
+        tries.append(1)
+        if len(tries) < 2:
+            raise RuntimeError("launch failed: the debug agent did not start within 20 s")
+
+    try:
+        assert w.count(session, "/t/p.py") == 2
+        with pytest.raises(RuntimeError, match="refused"):
+            w.count(lambda: (_ for _ in ()).throw(RuntimeError("launch refused")), "/t/p.py")
+    finally:
+        w.close()
