@@ -1,6 +1,10 @@
 """mpdbg benchmark: what attaching the debugger costs on the built-in debug
 MicroPython. Prints a table; the README quotes its figures.
 
+On a machine that other jobs load, time it under `chrt -f 1` (root):
+SCHED_FIFO keeps them off the CPU of each run; otherwise their bursts of
+load move the wall clock far more than what is measured.
+
     python3 bench/bench.py [--runs N] [--measure both|time|instructions] [--divisor N]
 
 Measures (1) run time of a call-heavy and a loop-heavy workload attached to

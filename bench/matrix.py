@@ -10,6 +10,8 @@ Debian's `valgrind`), the marginal cost: the difference between the
 workload at its timed size / N and at twice that, per unit of size, which
 leaves start-up and attach out. Instructions hold on any machine; time holds
 only on the one that measured it (printed above the table).
+On a machine that other jobs load, time it under `chrt -f 1` (root):
+SCHED_FIFO keeps them off the CPU of each run.
 
 Flavours are built from the same pinned source by `mpdbg micropython build`:
 release (no settrace), stock (settrace and _mpdbg on the unpatched core) and
