@@ -41,6 +41,14 @@ def listen(c, host, port, token):
     return host, port
 
 
+def relisten(c):
+    """After a detach: listen again where listen() did."""
+    try:
+        listen(c, *c["_listen"])
+    except BaseException as e:
+        c["_internal"](e)  # the address went away: the program runs on
+
+
 def wait(c):
     """Blocks until a client has attached (each connection is tried in turn)."""
     s = c["_server"]

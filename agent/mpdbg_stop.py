@@ -173,10 +173,7 @@ def _detach(c):
         except BaseException:
             pass
         if c["_server"] is None:
-            try:
-                c["_load"]("mpdbg_attach").listen(c, *c["_listen"])
-            except BaseException as e:
-                c["_internal"](e)  # the address went away: the program runs on
+            c["_load"]("mpdbg_attach").relisten(c)
     for f in _mpdbg.frames():
         _mpdbg.arm(f, None)
 
@@ -279,18 +276,14 @@ def serve(c, frame, reason, text, running=False):
             break
     mode = c["_mode"]
     c["_step_depth"] = _mpdbg.depth() - above
-    if mode in (2, 3) and frame is not None:
+    if running or mode in (2, 3) and frame is not None:
         # Untraced ancestors must report lines too: after a return, or after an
         # exception leaves the frame (no `return` event follows it then).
         # CPython semantics: `next` off the end of a function stops at the
-        # caller's next line, `stepOut` at the line of the call.
+        # caller's next line, `stepOut` at the line of the call. After an
+        # attach, breakpoints in the running frames need a tracer.
         for f in _program_frames(c):
-            _mpdbg.arm(f, c["_on_line"], mode == 3 and f is not frame)
-    elif running:
-        # Breakpoints in them need a tracer (new calls get theirs from the
-        # filter that _resume() installs).
-        for f in _program_frames(c):
-            _mpdbg.arm(f, c["_on_line"] if _needs_trace(c, f) else None, mode == 1)
+            _mpdbg.arm(f, c["_on_line"] if not running or _needs_trace(c, f) else None, mode == 3 and f is not frame or running and mode == 1)
     _unload(c)
     c["_resume"]()
 

@@ -272,6 +272,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR_read,
     MP_QSTR_reason,
     MP_QSTR_register,
+    MP_QSTR_relisten,
     MP_QSTR_repr,
     MP_QSTR_return,
     MP_QSTR_returning,
