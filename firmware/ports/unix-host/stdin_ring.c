@@ -118,6 +118,15 @@ int stdin_ring_rx_chr(void) {
             mp_hal_stdin_eof = true;
             return CHAR_CTRL_D;
         }
+        #if MICROPY_ENABLE_SCHEDULER
+        if (MP_STATE_VM(sched_state) == MP_SCHED_PENDING) {
+            // The handler scheduled work since we last ran it (a wake the
+            // filter kept): run it before waiting, or it waits with us.
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            mp_handle_pending(true);
+            continue;
+        }
+        #endif
         // Wait with SIGIO let through atomically: a byte that arrives now
         // interrupts the wait instead of being drained unseen.
         struct pollfd p = {0, POLLIN, 0};
