@@ -14,6 +14,9 @@ use std::io::Write;
 /// protocol's header check, so no host frame starts like this either.
 pub const WAKE: &[u8] = b"\xfe\xfdmpdbg-attach";
 
+/// Twice the firmware's WAKE_IDLE_MS: a protocol gap, not a wait for anything.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(40);
+
 /// Opens `spec`'s port without disturbing the program and sends the wake.
 pub fn wake(spec: &DeviceSpec, baud: Option<u32>) -> Result<(SerialTransport, String)> {
     let path = match spec {
@@ -26,8 +29,9 @@ pub fn wake(spec: &DeviceSpec, baud: Option<u32>) -> Result<(SerialTransport, St
         DeviceSpec::Local | DeviceSpec::Tcp { .. } => bail!("internal: {spec} is not a serial device"),
     };
     let mut link = serial::open(&path, baud.unwrap_or(DEFAULT_BAUD))?;
-    // The firmware takes the sequence only after a quiet moment on the link;
-    // nothing was sent on this newly opened port.
+    // The firmware takes the sequence only after WAKE_IDLE_MS (20 ms) of
+    // quiet on the link: what another tool typed just before must be older.
+    std::thread::sleep(QUIET);
     link.write_all(WAKE)?;
     link.flush()?;
     let transport = SerialTransport::attached(link, &path)?;
