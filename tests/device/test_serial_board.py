@@ -293,6 +293,81 @@ def test_disconnect_ends_a_launched_program_on_the_board(board, tmp_path):
     assert r.returncode == 0 and r.stdout == "42\n", r
 
 
+# Board code: every entry below ROOT with a checksum of each file's bytes.
+SNAPSHOT = """
+import os
+def walk(d):
+    for e in sorted(os.ilistdir(d)):
+        p = d + '/' + e[0]
+        if e[1] == 0x4000:
+            print('dir', p)
+            walk(p)
+        else:
+            a = 0
+            with open(p, 'rb') as f:
+                for x in f.read():
+                    a = (a * 31 + x) % 1000000007
+            print('file', p, a)
+walk(ROOT)
+"""
+
+
+PROGRAM_STEPS = "def add(a, b):\n    c = a + b\n    return c\n\n\nt = 0\nfor i in range(3):\n    t = add(t, i)\nprint('total', t)\n"
+
+
+def board_files(board):
+    """The board's files as the board itself lists and reads them."""
+    r = mpremote(board, "exec", SNAPSHOT.replace("ROOT", repr(str(board.root))))
+    assert r.returncode == 0 and r.stderr == "", r
+    return r.stdout
+
+
+def test_without_write_flash_the_board_filesystem_stays_byte_identical(board, tmp_path):
+    # A board with files of its own, and an agent folder an earlier session left.
+    (board.root / "boot.py").write_text("# the board's own\n")
+    (board.root / "lib").mkdir()
+    (board.root / "lib" / "drv.py").write_text("X = 1\n")
+    (board.root / ".mpdbg").mkdir()
+    (board.root / ".mpdbg" / "mpdbg.py").write_text("raise ImportError('a stale agent must not be used')\n")
+    before = board_files(board)
+    assert "/lib/drv.py" in before and "/.mpdbg/mpdbg.py" in before, before
+    proj = project(tmp_path, {"main.py": PROGRAM_STEPS})
+    main = str(proj / "main.py")
+    c = dap_launch(main, board.path, breakpoints=[2], extra={"writeFlash": False})
+    try:
+        c.event("stopped", timeout=30)
+        frames = c.request("stackTrace", threadId=1)["stackFrames"]
+        assert [(f["name"], f["line"], f["source"]["path"]) for f in frames] == [("add", 2, main), ("<module>", 8, main)]
+
+        def local_values():
+            ref = c.request("scopes", frameId=c.request("stackTrace", threadId=1)["stackFrames"][0]["id"])
+            ref = ref["scopes"][0]["variablesReference"]
+            return {v["name"]: v["value"] for v in c.request("variables", variablesReference=ref)["variables"]}
+
+        assert local_values() == {"a": "0", "b": "0"}
+        c.request("next", threadId=1)
+        c.event("stopped", timeout=30)
+        assert c.request("stackTrace", threadId=1)["stackFrames"][0]["line"] == 3
+        assert local_values() == {"a": "0", "b": "0", "c": "0"}
+        c.request("setBreakpoints", source={"path": main}, breakpoints=[])
+        c.request("continue", threadId=1)
+        c.event("terminated", timeout=30)
+    finally:
+        c.close()
+    out = "".join(o.get("output", "") for o in c.output if o.get("category") == "stdout")
+    assert out.replace("\r\n", "\n") == "total 3\n", c.output
+    assert "0 file(s) written" in console(c), console(c)
+    assert board_files(board) == before
+
+
+def test_without_write_flash_a_sync_is_refused_before_anything_is_written(board, tmp_path):
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    r = mpdbg("run", "--device", board.path, "--no-write", "--deploy", "sync", str(proj / "main.py"))
+    assert r.returncode != 0
+    assert '"deploy": "ram"' in r.stderr, r.stderr
+    assert os.listdir(board.root) == []
+
+
 def test_after_a_session_the_board_is_at_its_repl_for_mpremote(board, tmp_path):
     proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
     c = dap_launch(str(proj / "main.py"), board.path, breakpoints=[2])

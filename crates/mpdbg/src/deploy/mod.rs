@@ -2,14 +2,16 @@
 //! agent into one hidden folder (compiled to .mpy for the board when
 //! `mpy-cross` fits it, else as .py), only the files whose hash differs;
 //! the program synced to `remoteRoot` (`sync`), sent with the start command
-//! (`ram`), or left as it is on the board (`none`).
+//! (`ram`), or left as it is on the board (`none`). Without `writeFlash` the
+//! agent is compiled in the board's RAM instead (`ram.rs`).
 mod agent;
 mod project;
+mod ram;
 
 pub use project::ProjectFiles;
 
 use crate::repl::files::same;
-use crate::repl::{Link, Repl};
+use crate::repl::{py_str, Link, Repl};
 use crate::target::probe::{self, BoardInfo};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
@@ -43,8 +45,10 @@ pub struct DeployOptions {
 /// What the deployer did, and how to start the program.
 #[derive(Debug, Default)]
 pub struct Deployed {
-    /// The agent's folder on the board.
+    /// The agent's folder on the board (its path in RAM without `writeFlash`).
     pub agent_dir: String,
+    /// The agent was compiled in RAM: nothing of it is on the filesystem.
+    pub agent_in_ram: bool,
     /// The program's path on the board (its code objects' file name).
     pub program: String,
     /// The program's source, when it runs from RAM.
@@ -93,11 +97,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         );
     };
     if !opts.write_flash {
-        bail!(
-            "\"writeFlash\": false is not supported yet: the agent imports its stop-time parts from a folder on \
-             the board (MicroPython cannot define modules from RAM); leave it on, or use \"deploy\": \"ram\" to keep \
-             the program itself off the board's filesystem"
-        );
+        return deploy_to_ram(repl, program, &rel, opts);
     }
     // Until the board says where it starts, paths are relative to its
     // start-up folder (the default remoteRoot); the agent may go as .py or .mpy.
@@ -151,6 +151,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
     let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
     let deployed = Deployed {
         agent_dir,
+        agent_in_ram: false,
         program: board_join(&remote_root, &rel),
         program_source,
         remote_root,
@@ -158,6 +159,62 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         unchanged: unchanged.len(),
     };
     Ok((info, deployed))
+}
+
+/// Deploys with nothing written (`"writeFlash": false`): the agent is
+/// compiled in RAM, the program comes with the start command or is on the
+/// board already.
+fn deploy_to_ram<L: Link>(
+    repl: &mut Repl<L>,
+    program: &Path,
+    rel: &str,
+    opts: &DeployOptions,
+) -> Result<(BoardInfo, Deployed)> {
+    let program_source = match opts.mode {
+        ProgramDeploy::Sync => bail!(
+            "\"writeFlash\": false writes nothing to the board, but \"deploy\": \"sync\" copies the project to it: \
+             use \"deploy\": \"ram\" (the program from RAM) or \"none\" (it is on the board already)"
+        ),
+        ProgramDeploy::Ram => {
+            Some(std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))?)
+        }
+        ProgramDeploy::None => None,
+    };
+    let (info, _) = probe::survey(repl, &[])?;
+    info.check(repl.name())?;
+    let agent_dir = board_join(&info.cwd, agent::FOLDER);
+    ram::load_agent(repl, &agent_dir)?;
+    let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+    let deployed = Deployed {
+        agent_dir,
+        agent_in_ram: true,
+        program: board_join(&remote_root, rel),
+        program_source,
+        remote_root,
+        written: Vec::new(),
+        unchanged: 0,
+    };
+    Ok((info, deployed))
+}
+
+impl Deployed {
+    /// The code that starts the program under the agent, with `args`.
+    pub fn start_code(&self, args: &[String]) -> String {
+        let args: Vec<String> = args.iter().map(|a| py_str(a)).collect();
+        let source = match &self.program_source {
+            Some(s) => py_str(&String::from_utf8_lossy(s)),
+            None => "None".into(),
+        };
+        if self.agent_in_ram {
+            return ram::start_code(&self.program, &args.join(","), &source);
+        }
+        format!(
+            "import sys\nsys.path.insert(0, {dir})\nimport mpdbg\nmpdbg.run({prog}, [{args}], {source})\n",
+            dir = py_str(&self.agent_dir),
+            prog = py_str(&self.program),
+            args = args.join(","),
+        )
+    }
 }
 
 #[cfg(test)]
