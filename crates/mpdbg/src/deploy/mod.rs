@@ -40,6 +40,9 @@ pub struct DeployOptions {
     pub remote_root: Option<String>,
     /// Glob patterns (relative to the project root) that are not synced.
     pub ignore: Vec<String>,
+    /// A sync also removes board files under the remote root that the
+    /// project lacks (not ignored ones, nor the agent's folder).
+    pub delete_extra: bool,
 }
 
 /// What the deployer did, and how to start the program.
@@ -59,6 +62,8 @@ pub struct Deployed {
     pub written: Vec<String>,
     /// Files that were already there, unchanged.
     pub unchanged: usize,
+    /// Board paths removed because the project lacks them (`delete_extra`).
+    pub deleted: Vec<String>,
 }
 
 /// Joins a board folder and a relative path with `/`.
@@ -110,13 +115,16 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
     }
     let mut program_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut program_source = None;
+    let mut project = None;
     match opts.mode {
         ProgramDeploy::Sync => {
-            for file in ProjectFiles::scan(&opts.project_root, &opts.ignore)?.files {
-                let bytes = std::fs::read(opts.project_root.join(&file))
+            let scanned = ProjectFiles::scan(&opts.project_root, &opts.ignore)?;
+            for file in &scanned.files {
+                let bytes = std::fs::read(opts.project_root.join(file))
                     .map_err(|e| anyhow::anyhow!("cannot read {file} in {}: {e}", opts.project_root.display()))?;
-                program_files.push((board_join(&program_root, &file), bytes));
+                program_files.push((board_join(&program_root, file), bytes));
             }
+            project = Some(scanned);
         }
         ProgramDeploy::Ram => {
             let source =
@@ -149,6 +157,10 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         .partition(|(path, bytes)| board_hash.get(path).is_some_and(|h| same(h, bytes)));
     repl.write_files(&changed)?;
     let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+    let deleted = match project.filter(|_| opts.delete_extra) {
+        Some(project) => delete_extra(repl, &project, &remote_root, &agent_dir, &opts.ignore)?,
+        None => Vec::new(),
+    };
     let deployed = Deployed {
         agent_dir,
         agent_in_ram: false,
@@ -157,8 +169,30 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         remote_root,
         written: changed.into_iter().map(|(p, _)| p).collect(),
         unchanged: unchanged.len(),
+        deleted,
     };
     Ok((info, deployed))
+}
+
+/// Removes the board's files under `remote_root` that the project lacks
+/// (ignored ones and the agent's folder stay); returns their board paths.
+fn delete_extra<L: Link>(
+    repl: &mut Repl<L>,
+    project: &ProjectFiles,
+    remote_root: &str,
+    agent_dir: &str,
+    ignore: &[String],
+) -> Result<Vec<String>> {
+    let on_board = repl.list_files(remote_root)?;
+    let root = format!("{}/", remote_root.trim_end_matches('/'));
+    let keep = agent_dir.strip_prefix(&root);
+    let extra: Vec<String> = project
+        .extra_on_board(&on_board, ignore, keep)?
+        .iter()
+        .map(|rel| board_join(remote_root, rel))
+        .collect();
+    repl.remove_files(&extra)?;
+    Ok(extra)
 }
 
 /// Deploys with nothing written (`"writeFlash": false`): the agent is
@@ -193,6 +227,7 @@ fn deploy_to_ram<L: Link>(
         remote_root,
         written: Vec::new(),
         unchanged: 0,
+        deleted: Vec::new(),
     };
     Ok((info, deployed))
 }

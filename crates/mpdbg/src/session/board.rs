@@ -47,6 +47,7 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
         project_root: project_root.to_path_buf(),
         remote_root: cfg.remote_root.clone(),
         ignore: cfg.ignore.clone(),
+        delete_extra: cfg.delete_extra,
     };
     let (info, deployed) = deploy::deploy(&mut board.repl, program, &opts)?;
     say(
@@ -59,6 +60,15 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
             t0.elapsed().as_secs_f32()
         ),
     );
+    if !deployed.deleted.is_empty() {
+        say(
+            sink,
+            format!(
+                "mpdbg: deleted from {name} (not in the project): {}",
+                deployed.deleted.join(", ")
+            ),
+        );
+    }
     let code = deployed.start_code(&cfg.args);
     board.repl.start(code.as_bytes())?;
     let mut rules: Vec<(std::path::PathBuf, String)> = cfg.path_mappings.clone();
