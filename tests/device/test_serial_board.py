@@ -175,6 +175,29 @@ def test_firmware_without_settrace_or_mpdbg_is_refused(tmp_path):
         assert sorted(os.listdir(tmp_path)) == ["proj"]
 
 
+def test_firmware_with_settrace_but_without_mpdbg_is_refused_at_once(tmp_path):
+    # The stock core built with sys.settrace and without the _mpdbg module
+    # (the trace-only flavour), as a board's own firmware may be.
+    trace_only = build_interpreter("trace-only")[0]
+    r = subprocess.run([trace_only, "-c", "import sys; print(hasattr(sys, 'settrace'))"], capture_output=True, text=True)
+    assert r.stdout == "True\n", r
+    r = subprocess.run([trace_only, "-c", "import _mpdbg"], capture_output=True, text=True)
+    assert "ImportError" in r.stderr, r
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    with PtyBoard(trace_only, cwd=str(tmp_path)) as b:
+        t0 = time.monotonic()
+        r = mpdbg("run", "--device", b.path, "--no-write", str(proj / "main.py"))
+        took = time.monotonic() - t0
+        assert r.returncode != 0 and r.stdout == "", r
+        assert "has sys.settrace but no _mpdbg module" in r.stderr, r.stderr
+        assert "USER_C_MODULES" in r.stderr and "docs/mpdbg-module.md" in r.stderr, r.stderr
+        assert took < 10, took  # at once: no deploy, no start
+        r = mpdbg("run", "--device", b.path, str(proj / "main.py"))
+        assert "has sys.settrace but no _mpdbg module" in r.stderr, r.stderr
+        # Nothing was written.
+        assert sorted(os.listdir(tmp_path)) == ["proj"]
+
+
 class GarbageBoard:
     """A pty that answers every write with bytes no REPL sends (a wrong baud rate)."""
 
