@@ -345,31 +345,13 @@ def test_disconnect_ends_a_launched_program_on_the_board(board, tmp_path):
     assert r.returncode == 0 and r.stdout == "42\n", r
 
 
-# Board code: every entry below ROOT with a checksum of each file's bytes.
-SNAPSHOT = """
-import os
-def walk(d):
-    for e in sorted(os.ilistdir(d)):
-        p = d + '/' + e[0]
-        if e[1] == 0x4000:
-            print('dir', p)
-            walk(p)
-        else:
-            a = 0
-            with open(p, 'rb') as f:
-                for x in f.read():
-                    a = (a * 31 + x) % 1000000007
-            print('file', p, a)
-walk(ROOT)
-"""
-
-
 PROGRAM_STEPS = "def add(a, b):\n    c = a + b\n    return c\n\n\nt = 0\nfor i in range(3):\n    t = add(t, i)\nprint('total', t)\n"
 
 
 def board_files(board):
-    """The board's files as the board itself lists and reads them."""
-    r = mpremote(board, "exec", SNAPSHOT.replace("ROOT", repr(str(board.root))))
+    """The board's files (below its start-up folder, board.root) as the
+    board itself lists and reads them."""
+    r = mpremote(board, "run", os.path.join(REPO, "tests", "device", "scripts", "board_files.py"))
     assert r.returncode == 0 and r.stderr == "", r
     return r.stdout
 

@@ -13,29 +13,11 @@ const path = require('path');
 const { requireAdapter, start, config } = require('../lib/common');
 const device = require('../lib/device');
 
-// Board code (through mpremote): every file below the board's start-up
-// folder with a checksum of its bytes.
-const SNAPSHOT = `
-import os
-def walk(d):
-    for e in sorted(os.ilistdir(d)):
-        p = d.rstrip('/') + '/' + e[0]
-        if e[1] == 0x4000:
-            print('dir', p)
-            walk(p)
-        else:
-            a = 0
-            with open(p, 'rb') as f:
-                for x in f.read():
-                    a = (a * 31 + x) % 1000000007
-            print('file', p, a)
-walk(os.getcwd())
-`;
-
 /** The board's files, as the board itself lists and reads them. */
 function boardFiles() {
   const port = device.launchFields().device;
-  const r = cp.spawnSync('python3', ['-m', 'mpremote', 'connect', port, 'exec', SNAPSHOT],
+  const script = path.join(config.REPO, 'tests', 'device', 'scripts', 'board_files.py');
+  const r = cp.spawnSync('python3', ['-m', 'mpremote', 'connect', port, 'run', script],
     { encoding: 'utf8', timeout: 60000 * config.SCALE });
   assert.strictEqual(r.status, 0, `mpremote on ${port}: ${r.stdout}${r.stderr}${r.error || ''}`);
   return r.stdout;
