@@ -102,7 +102,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         );
     };
     if !opts.write_flash {
-        return deploy_to_ram(repl, program, &rel, opts);
+        return ram::deploy(repl, program, &rel, opts);
     }
     // Until the board says where it starts, paths are relative to its
     // start-up folder (the default remoteRoot); the agent may go as .py or .mpy.
@@ -126,11 +126,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
             }
             project = Some(scanned);
         }
-        ProgramDeploy::Ram => {
-            let source =
-                std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))?;
-            program_source = Some(source);
-        }
+        ProgramDeploy::Ram => program_source = Some(read_program(program)?),
         ProgramDeploy::None => {}
     }
     let mut paths = agent_paths.clone();
@@ -195,41 +191,9 @@ fn delete_extra<L: Link>(
     Ok(extra)
 }
 
-/// Deploys with nothing written (`"writeFlash": false`): the agent is
-/// compiled in RAM, the program comes with the start command or is on the
-/// board already.
-fn deploy_to_ram<L: Link>(
-    repl: &mut Repl<L>,
-    program: &Path,
-    rel: &str,
-    opts: &DeployOptions,
-) -> Result<(BoardInfo, Deployed)> {
-    let program_source = match opts.mode {
-        ProgramDeploy::Sync => bail!(
-            "\"writeFlash\": false writes nothing to the board, but \"deploy\": \"sync\" copies the project to it: \
-             use \"deploy\": \"ram\" (the program from RAM) or \"none\" (it is on the board already)"
-        ),
-        ProgramDeploy::Ram => {
-            Some(std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))?)
-        }
-        ProgramDeploy::None => None,
-    };
-    let (info, _) = probe::survey(repl, &[])?;
-    info.check(repl.name())?;
-    let agent_dir = board_join(&info.cwd, agent::FOLDER);
-    ram::load_agent(repl, &agent_dir)?;
-    let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
-    let deployed = Deployed {
-        agent_dir,
-        agent_in_ram: true,
-        program: board_join(&remote_root, rel),
-        program_source,
-        remote_root,
-        written: Vec::new(),
-        unchanged: 0,
-        deleted: Vec::new(),
-    };
-    Ok((info, deployed))
+/// The program's source, to send with the start command.
+fn read_program(program: &Path) -> Result<Vec<u8>> {
+    std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))
 }
 
 impl Deployed {

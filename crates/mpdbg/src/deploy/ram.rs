@@ -4,9 +4,11 @@
 //! source is in its heap at once) and kept as code objects in the raw REPL's
 //! globals until the start command takes them. Nothing touches the
 //! filesystem.
-use super::agent;
+use super::{agent, DeployOptions, Deployed, ProgramDeploy};
 use crate::repl::{py_str, Link, Repl};
-use anyhow::{Context, Result};
+use crate::target::probe::{self, BoardInfo};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
 use std::time::Duration;
 
 /// The raw REPL's global that holds the loader until the start command.
@@ -14,9 +16,43 @@ const HOLDER: &str = "_mpdbg_ram";
 /// How long the board may take to compile one module.
 const COMPILE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Compiles the agent on the board, in RAM, as if it were in `agent_dir`;
-/// returns the bytes of source sent.
-pub fn load_agent<L: Link>(repl: &mut Repl<L>, agent_dir: &str) -> Result<usize> {
+/// Deploys with nothing written (`"writeFlash": false`): the agent is
+/// compiled in RAM, the program comes with the start command or is on the
+/// board already.
+pub fn deploy<L: Link>(
+    repl: &mut Repl<L>,
+    program: &Path,
+    rel: &str,
+    opts: &DeployOptions,
+) -> Result<(BoardInfo, Deployed)> {
+    let program_source = match opts.mode {
+        ProgramDeploy::Sync => bail!(
+            "\"writeFlash\": false writes nothing to the board, but \"deploy\": \"sync\" copies the project to it: \
+             use \"deploy\": \"ram\" (the program from RAM) or \"none\" (it is on the board already)"
+        ),
+        ProgramDeploy::Ram => Some(super::read_program(program)?),
+        ProgramDeploy::None => None,
+    };
+    let (info, _) = probe::survey(repl, &[])?;
+    info.check(repl.name())?;
+    let agent_dir = super::board_join(&info.cwd, agent::FOLDER);
+    load_agent(repl, &agent_dir)?;
+    let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+    let deployed = Deployed {
+        agent_dir,
+        agent_in_ram: true,
+        program: super::board_join(&remote_root, rel),
+        program_source,
+        remote_root,
+        written: Vec::new(),
+        unchanged: 0,
+        deleted: Vec::new(),
+    };
+    Ok((info, deployed))
+}
+
+/// Compiles the agent on the board, in RAM, as if it were in `agent_dir`.
+fn load_agent<L: Link>(repl: &mut Repl<L>, agent_dir: &str) -> Result<()> {
     let loader_path = super::board_join(agent_dir, agent::RAM_LOADER);
     let loader = agent::ram_loader()?;
     let mut steps = vec![(
@@ -27,10 +63,8 @@ pub fn load_agent<L: Link>(repl: &mut Repl<L>, agent_dir: &str) -> Result<usize>
             src = py_str(&String::from_utf8_lossy(&loader)),
         ),
     )];
-    let mut sent = loader.len();
     for (name, source) in agent::py_files()? {
         let path = super::board_join(agent_dir, &name);
-        sent += source.len();
         steps.push((
             name.clone(),
             format!(
@@ -51,7 +85,7 @@ pub fn load_agent<L: Link>(repl: &mut Repl<L>, agent_dir: &str) -> Result<usize>
             )
         })?;
     }
-    Ok(sent)
+    Ok(())
 }
 
 /// The start command: the agent from RAM runs `program`.
