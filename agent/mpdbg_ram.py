@@ -35,4 +35,8 @@ def _load(name, *extra):
 
 
 def run(path, args, source):
-    return _load("mpdbg").run(path, args, source)
+    m = _load("mpdbg")
+    # Never made again (unlike the stop-time modules): its functions hold
+    # what they need of its code.
+    del code["mpdbg"]
+    return m.run(path, args, source)
