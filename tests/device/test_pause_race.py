@@ -34,4 +34,7 @@ def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython)
                 assert stop[0] == b"pause", stop
                 link.send(b"C", rid + 1)
             link.send(b"Z", 9)
+            # Ended, not killed: a board then runs the next launch after a
+            # soft reset, without a new QEMU and a new copy of the agent.
+            link.proc.wait(timeout=10)
     assert misses == [], f"{len(misses)} of {LAUNCHES} launches got no stop for a pause: {misses[:10]}"
