@@ -54,11 +54,7 @@ def pytest_configure(config):
 
 # Known failures on the board, shown as xfail (not run: they hang until the
 # link's timeout).
-BOARD_KNOWN_FAILURES = {
-    # These tests came from main at 20:00; not yet investigated on the board.
-    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-debug]": "qemu-debug: not yet investigated (200 launches over the UART)",
-    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-stock]": "qemu-stock: not yet investigated (200 launches over the UART)",
-}
+BOARD_KNOWN_FAILURES = {}
 
 
 def pytest_collection_modifyitems(config, items):
