@@ -122,6 +122,29 @@ def test_big_values_and_looping_properties_cost_bounded_work(micropython, progra
         assert shown[b"loops"].startswith(b"<took over")
 
 
+def test_running_out_of_heap_while_inspecting_is_an_error_reply(micropython, program):
+    # A MemoryError in the agent's stop-time work goes to the host as the
+    # request's error; the agent serves on (never deaf, on any heap).
+    path = program(
+        """
+        def f():
+            x = 1
+            return x
+        f()
+        """
+    )
+    with AgentLink(micropython, path) as link:
+        start(link, path, 4, "x", 2)
+        assert link.until(b"S")[0] == b"breakpoint", link.output
+        link.send(b"E", 3, 0, "e", "bytearray(1 << 30)", "x")
+        reply = link.until(b"E")
+        assert reply[:2] == [b"3", b"0"] and reply[2].startswith(b"MemoryError"), reply
+        link.send(b"L", 4, 0)
+        assert link.until(b"V")[0] == b"4"
+        link.send(b"C", 5)
+        assert link.until(b"D")[:2] == [b"exit", b"0"]
+
+
 def test_user_files_named_like_the_agent_are_not_imported(micropython, program):
     program('print("USER FILE")\nraise SystemExit(9)\n', "mpdbg_stop.py")
     program('print("USER FILE")\nraise SystemExit(9)\n', "mpdbg_inspect.py")
