@@ -19,9 +19,10 @@ LAUNCHES = 200
 
 
 def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython):
+    bound = 30 if on_board(micropython) else 5  # seconds
     misses = []
     for i in range(LAUNCHES):
-        with AgentLink(micropython, SCRIPT, timeout=10) as link:
+        with AgentLink(micropython, SCRIPT, timeout=2 * bound) as link:
             link.until(b"S")
             link.send(b"X", 1, "r")
             link.until(b"R")
@@ -31,7 +32,7 @@ def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython)
             for rid in (3, 5):
                 link.send(b"P", rid)
                 try:
-                    stop = link.until(b"S", timeout=30 if on_board(micropython) else 5)
+                    stop = link.until(b"S", timeout=bound)
                 except TimeoutError:
                     misses.append((i, rid))
                     break
@@ -40,5 +41,5 @@ def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython)
             link.send(b"Z", 9)
             # Ended, not killed: a board then runs the next launch after a
             # soft reset, without a new QEMU and a new copy of the agent.
-            link.proc.wait(timeout=10)
+            link.proc.wait(timeout=2 * bound)
     assert misses == [], f"{len(misses)} of {LAUNCHES} launches got no stop for a pause: {misses[:10]}"
