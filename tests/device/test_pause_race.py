@@ -7,7 +7,8 @@ good: no pause, no later breakpoint. Before the fix, 2 to 7 of 40 launches
 missed. On the board the UART's RX interrupt queues the wake; before the
 ports masked it around the scheduler's queue, 3 of 1,600 launches missed.
 A lost wake is lost for good, so a generous bound per pause costs nothing:
-on the emulated board of a loaded machine a stop took up to 7 s."""
+on the emulated board of an overloaded machine (load average 15-19) QEMU
+delivered the pause's bytes up to 41 s late (0.4 s at most at load 9)."""
 
 import os
 
@@ -19,7 +20,7 @@ LAUNCHES = 200
 
 
 def test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches(micropython):
-    bound = 30 if on_board(micropython) else 5  # seconds
+    bound = 60 if on_board(micropython) else 5  # seconds
     misses = []
     for i in range(LAUNCHES):
         with AgentLink(micropython, SCRIPT, timeout=2 * bound) as link:
