@@ -220,7 +220,6 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR_keep,
     MP_QSTR_kept,
     MP_QSTR_key,
-    MP_QSTR_keys,
     MP_QSTR_kind,
     MP_QSTR_l,
     MP_QSTR_len,

@@ -596,10 +596,13 @@ static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
     watch_last_ms = mp_hal_ticks_ms();
     watch_countdown = 1;
     // After a soft reset the scheduler queue is empty but the node may still
-    // say it is queued; the VM would then never run it.
+    // say it is queued; the VM would then never run it. (Atomic: a port's
+    // interrupt may queue the node between the test and the reset.)
+    mp_uint_t atomic = MICROPY_BEGIN_ATOMIC_SECTION();
     if (MP_STATE_VM(sched_head) == NULL) {
         watch_node.callback = NULL;
     }
+    MICROPY_END_ATOMIC_SECTION(atomic);
     watch_notified = MICROPY_MPDBG_INPUT_NOTIFY
                      && (args[0] == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj) || mpdbg_port_notify(args[0]));
     watch_active = true;

@@ -134,6 +134,29 @@ void mp_hal_delay_ms(mp_uint_t ms) {
     }
 }
 
+static void async_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGIO);
+}
+
+// Nothing pending costs nothing: the VM enters atomic sections only to run
+// or queue scheduled work.
+mp_uint_t mp_hal_signals_block(void) {
+    sigset_t set, before;
+    async_signals(&set);
+    sigprocmask(SIG_BLOCK, &set, &before);
+    return sigismember(&before, SIGIO) == 1;
+}
+
+void mp_hal_signals_restore(mp_uint_t were_blocked) {
+    if (!were_blocked) {
+        sigset_t set;
+        async_signals(&set);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+    }
+}
+
 static void sigint_handler(int signum) {
     (void)signum;
     mp_sched_keyboard_interrupt();
