@@ -58,7 +58,25 @@ typedef struct {
     mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
     mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
     mp_obj_t hit_fields;
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
+    #endif
 } decision_t;
+
+// A frame that gets no event at this line while the program runs gets none
+// up to the next line that may stop it (core patch 0011). Only the VM's own
+// events (live) come with the frame's running instruction.
+static inline void gate(mp_obj_frame_t *frame, decision_t *d, bool live) {
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    if (live) {
+        mpdbg_gate(frame, d->gates, d->bp_lines, d->line_bits);
+    }
+    #else
+    (void)frame;
+    (void)d;
+    (void)live;
+    #endif
+}
 
 #define DECISIONS (64)
 static decision_t decisions[DECISIONS];
@@ -78,6 +96,9 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     }
     d->hit_line = 0;
     d->hit_fields = MP_OBJ_NULL;
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    memset(d->gates, 0, sizeof(d->gates));
+    #endif
     d->filter = self;
     d->rc = rc;
     d->fun_data = rc->fun_data;
@@ -154,11 +175,12 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
 }
 
 // A `line` event on a line that may hold a breakpoint of `current`.
-static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg) {
+static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg, bool live) {
     mp_uint_t line = frame->lineno;
     if (line != d->hit_line) {
         mp_map_elem_t *bp = mp_map_lookup(d->bp_lines, MP_OBJ_NEW_SMALL_INT(line), MP_MAP_LOOKUP);
         if (bp == NULL) {
+            gate(frame, d, live);
             return MP_OBJ_NULL;
         }
         d->hit_line = line;
@@ -171,6 +193,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
     if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
         bool decided;
         if (!fast_condition(frame, fields[2], fields[1], &decided)) {
+            gate(frame, d, live);
             return MP_OBJ_NULL;
         }
         held = mp_obj_new_bool(decided);
@@ -184,7 +207,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
 // the result (the contract of mp_prof_event_filter in py/profile.h).
 // Line events of running code come here in the millions: their path is
 // kept short.
-static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg) {
+static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg, bool live) {
     if (event == MP_QSTR_call) {
         return route_call(self, frame, arg);
     }
@@ -208,9 +231,10 @@ static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr eve
     }
     decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
     if (d->bp_lines == NULL || !((d->line_bits >> (frame->lineno & 31)) & 1)) {
+        gate(frame, d, live);
         return MP_OBJ_NULL;
     }
-    return route_breakpoint(current, d, frame, arg);
+    return route_breakpoint(current, d, frame, arg, live);
 }
 
 // As a trace function: the path of firmware without the event-filter patch.
@@ -220,7 +244,7 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
         return mp_const_none;
     }
     mp_obj_t arg = args[2];
-    mp_obj_t to = route(MP_OBJ_TO_PTR(self_in), MP_OBJ_TO_PTR(args[0]), MP_OBJ_QSTR_VALUE(args[1]), &arg);
+    mp_obj_t to = route(MP_OBJ_TO_PTR(self_in), MP_OBJ_TO_PTR(args[0]), MP_OBJ_QSTR_VALUE(args[1]), &arg, false);
     if (to == MP_OBJ_NULL) {
         return arg;
     }
@@ -246,7 +270,7 @@ static mp_obj_t event_filter(mp_obj_frame_t *frame, qstr event, mp_obj_t callbac
     if (!mp_obj_is_type(callback, &filter_type)) {
         return callback;
     }
-    return route(MP_OBJ_TO_PTR(callback), frame, event, arg);
+    return route(MP_OBJ_TO_PTR(callback), frame, event, arg, true);
 }
 #endif
 

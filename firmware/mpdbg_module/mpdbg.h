@@ -100,6 +100,20 @@ static inline bool mpdbg_resume_duplicate(mp_obj_frame_t *frame) {
     return mpdbg_resumed_frame != NULL && mpdbg_resume_duplicate_check(frame);
 }
 
+// Gating a breakpointed frame's line events (gate.c, core patch 0011):
+// what a code object's gates were, by the place (1 + bytecode offset, 0:
+// none) of the event that made them; lo == hi: not gated there.
+#if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+typedef struct {
+    uint16_t at, lo, hi;
+} mpdbg_gate_t;
+#define MPDBG_GATES (2)
+// Gates the frame at its current instruction, an event's, if the code
+// around it holds no line of bp_lines ({line: fields}, or NULL) that it
+// would reach without an event; line_bits has bit (line % 32) of each.
+void mpdbg_gate(mp_obj_frame_t *frame, mpdbg_gate_t cache[MPDBG_GATES], const mp_map_t *bp_lines, uint32_t line_bits);
+#endif
+
 // guard(fn, report), in guard.c.
 MP_DECLARE_CONST_FUN_OBJ_2(mpdbg_guard_obj);
 
