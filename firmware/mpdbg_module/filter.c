@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "py/objfun.h"
+#include "py/objlist.h"
 #include "py/runtime.h"
 
 #include "mpdbg.h"
@@ -58,6 +59,11 @@ typedef struct {
     mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
     mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
     mp_obj_t hit_fields;
+    // hit_line's condition, once decided in C without a runtime call (a
+    // comparison of small ints), and the lambda it was studied from: the
+    // next events of the line take the short way (quick_breakpoint).
+    const mpdbg_condition_t *hit_quick;
+    mp_obj_t hit_fast;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
     #endif
@@ -96,6 +102,7 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     }
     d->hit_line = 0;
     d->hit_fields = MP_OBJ_NULL;
+    d->hit_quick = NULL;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     memset(d->gates, 0, sizeof(d->gates));
     #endif
@@ -117,7 +124,7 @@ static inline decision_t *decide(filter_obj_t *self, const mp_module_context_t *
 // Runs a breakpoint's fast condition on the frame's slots. Returns false
 // when the condition is false; true when it held or cannot be decided here
 // (*decided tells which).
-static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
+static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided, decision_t *d) {
     *decided = false;
     mp_code_state_t *cs = mpdbg_find_live(frame);
     size_t n;
@@ -134,6 +141,10 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     bool held;
     if (mpdbg_condition_quick(c, top, &held)) {
         *decided = true;
+        if (mp_obj_is_type(d->hit_fields, &mp_type_list)) {
+            d->hit_quick = c;
+            d->hit_fast = fast;
+        }
         return held;
     }
     nlr_buf_t nlr;
@@ -185,6 +196,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
         }
         d->hit_line = line;
         d->hit_fields = bp->value;
+        d->hit_quick = NULL;
     }
     size_t n;
     mp_obj_t *fields;
@@ -192,7 +204,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
     mp_obj_t held = mp_const_none;
     if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
         bool decided;
-        if (!fast_condition(frame, fields[2], fields[1], &decided)) {
+        if (!fast_condition(frame, fields[2], fields[1], &decided, d)) {
             gate(frame, d, live);
             return MP_OBJ_NULL;
         }
@@ -200,6 +212,31 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
     }
     *arg = held;
     return current->line_tracer;
+}
+
+// The short way of a `line` event of the VM (live) at the breakpoint line
+// last hit, whose condition C decided quickly there: false when it cannot
+// now (route_breakpoint decides), else true with the event's route in *to.
+static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg, mp_obj_t *to) {
+    if (d->hit_quick == NULL || frame->lineno != d->hit_line) {
+        return false;
+    }
+    // The agent replaces a condition's lambda only in the list itself.
+    mp_obj_list_t *fields = MP_OBJ_TO_PTR(d->hit_fields);
+    const mp_code_state_t *cs = frame->code_state;
+    bool held;
+    if (fields->len < 3 || fields->items[2] != d->hit_fast
+        || !mpdbg_condition_quick(d->hit_quick, &cs->state[cs->n_state - 1], &held)) {
+        return false;
+    }
+    if (held) {
+        *arg = mp_const_true;
+        *to = current->line_tracer;
+    } else {
+        gate(frame, d, true);
+        *to = MP_OBJ_NULL;
+    }
+    return true;
 }
 
 // Where an event of a frame traced through `self` goes: the callable to
@@ -230,6 +267,10 @@ static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr eve
         return MP_OBJ_NULL; // return and exception events need nothing while running
     }
     decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    mp_obj_t to;
+    if (live && quick_breakpoint(current, d, frame, arg, &to)) {
+        return to;
+    }
     if (d->bp_lines == NULL || !((d->line_bits >> (frame->lineno & 31)) & 1)) {
         gate(frame, d, live);
         return MP_OBJ_NULL;
