@@ -59,11 +59,11 @@ typedef struct {
     mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
     mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
     mp_obj_t hit_fields;
-    // hit_line's condition, once decided in C without a runtime call (a
-    // comparison of small ints), and the lambda it was studied from: the
-    // next events of the line take the short way (quick_breakpoint).
-    const mpdbg_condition_t *hit_quick;
+    // hit_line's condition lambda and its number of slots, once C decided
+    // it without a runtime call (a comparison of small ints): the next
+    // events of the line take the short way (quick_breakpoint).
     mp_obj_t hit_fast;
+    size_t hit_n;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
     #endif
@@ -102,7 +102,7 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     }
     d->hit_line = 0;
     d->hit_fields = MP_OBJ_NULL;
-    d->hit_quick = NULL;
+    d->hit_fast = MP_OBJ_NULL;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     memset(d->gates, 0, sizeof(d->gates));
     #endif
@@ -142,8 +142,8 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     if (mpdbg_condition_quick(c, top, &held)) {
         *decided = true;
         if (mp_obj_is_type(d->hit_fields, &mp_type_list)) {
-            d->hit_quick = c;
             d->hit_fast = fast;
+            d->hit_n = n;
         }
         return held;
     }
@@ -196,7 +196,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
         }
         d->hit_line = line;
         d->hit_fields = bp->value;
-        d->hit_quick = NULL;
+        d->hit_fast = MP_OBJ_NULL;
     }
     size_t n;
     mp_obj_t *fields;
@@ -218,7 +218,7 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
 // last hit, whose condition C decided quickly there: false when it cannot
 // now (route_breakpoint decides), else true with the event's route in *to.
 static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg, mp_obj_t *to) {
-    if (d->hit_quick == NULL || frame->lineno != d->hit_line) {
+    if (d->hit_fast == MP_OBJ_NULL || frame->lineno != d->hit_line) {
         return false;
     }
     // The agent replaces a condition's lambda only in the list itself.
@@ -226,7 +226,7 @@ static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj
     const mp_code_state_t *cs = frame->code_state;
     bool held;
     if (fields->len < 3 || fields->items[2] != d->hit_fast
-        || !mpdbg_condition_quick(d->hit_quick, &cs->state[cs->n_state - 1], &held)) {
+        || !mpdbg_condition_quick(mpdbg_condition_study(d->hit_fast, d->hit_n), &cs->state[cs->n_state - 1], &held)) {
         return false;
     }
     if (held) {
