@@ -59,11 +59,11 @@ typedef struct {
     mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
     mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
     mp_obj_t hit_fields;
-    // hit_line's condition lambda and its number of slots, once C decided
-    // it without a runtime call (a comparison of small ints): the next
-    // events of the line take the short way (quick_breakpoint).
+    // hit_line's condition lambda as C studied it, once C decided it
+    // without a runtime call (a comparison of small ints): the next events
+    // of the line take the short way (quick_breakpoint).
     mp_obj_t hit_fast;
-    size_t hit_n;
+    const mpdbg_condition_t *hit_quick;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
     #endif
@@ -139,11 +139,11 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     const mpdbg_condition_t *c = mpdbg_condition_study(fast, n);
     const mp_obj_t *top = &cs->state[cs->n_state - 1];
     bool held;
-    if (mpdbg_condition_quick(c, top, &held)) {
+    if (mpdbg_condition_quick(c, fast, top, &held)) {
         *decided = true;
         if (mp_obj_is_type(d->hit_fields, &mp_type_list)) {
             d->hit_fast = fast;
-            d->hit_n = n;
+            d->hit_quick = c;
         }
         return held;
     }
@@ -226,7 +226,7 @@ static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj
     const mp_code_state_t *cs = frame->code_state;
     bool held;
     if (fields->len < 3 || fields->items[2] != d->hit_fast
-        || !mpdbg_condition_quick(mpdbg_condition_study(d->hit_fast, d->hit_n), &cs->state[cs->n_state - 1], &held)) {
+        || !mpdbg_condition_quick(d->hit_quick, d->hit_fast, &cs->state[cs->n_state - 1], &held)) {
         return false;
     }
     if (held) {

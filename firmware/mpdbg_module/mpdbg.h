@@ -77,8 +77,9 @@ void mpdbg_condition_forget(void);
 // Its verdict on the locals below top (a code state's top slot,
 // &state[n_state - 1]) when it is a comparison of two small ints
 // (`i == 500`), decided without any runtime call, so that it cannot raise:
-// false when it is not, and mpdbg_condition_eval must decide.
-bool mpdbg_condition_quick(const mpdbg_condition_t *c, const mp_obj_t *top, bool *held);
+// false when it is not, or when c is no longer fun's (the study of another
+// lambda took its place), and mpdbg_condition_eval must decide.
+bool mpdbg_condition_quick(const mpdbg_condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held);
 // Its value, found without calling the lambda when its code allows.
 // MP_OBJ_NULL when it reads an unbound local (*unbound is then true), which
 // only the agent's Python path can report as CPython does. May raise, as

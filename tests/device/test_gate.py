@@ -53,7 +53,7 @@ def test_the_cases_see_what_they_test(stock_events):
     held = {case: sum(1 for e in seen if isinstance(e, tuple) and e[3] is True) for case, seen in stock_events.items()}
     assert held["case_loop"] == 2  # i == 3, i == 7
     assert len(lines["case_loop"]) == 2
-    assert held["case_for"] == 1 + 1  # the body at x == 2, the header at s == 3 (twice: MicroPython fires it again at the store)
+    assert held["case_for"] == 1 + 2  # the body at x == 2, the header at s == 3 (twice: MicroPython fires it again at the store)
     assert len(lines["case_replaced"]) == 3  # the new breakpoint, from i == 3 on
     assert len(lines["case_step"]) > 10  # every line once the step began
     assert stock_events["case_generator"][-1] == [0, 1, 2, 3, 4, 5]
