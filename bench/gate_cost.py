@@ -7,8 +7,8 @@ start-up out. Figures in docs/core-patches.md (core patch 0011).
     python3 bench/gate_cost.py [--flavour debug] [--workloads calls,loops]
                                [--sizes 20000,60000] [--modes plain,attached,cond]
 
-The agent is driven at the device protocol as `mpdbg dap` drives it (see
-board.py's breakpoint_fields). Needs Debian's valgrind.
+The agent is driven at the device protocol as `mpdbg dap` drives it (as
+board.py drives the emulated board). Needs Debian's valgrind.
 """
 
 import argparse
@@ -23,9 +23,8 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "device"))
 from agentlink import AgentLink  # noqa: E402
-from bench import interpreter_for, marker_line, mpdbg_bin  # noqa: E402
-from board import breakpoint_fields  # noqa: E402
-from matrix import hot_breakpoint  # noqa: E402
+from bench import interpreter_for, mpdbg_bin  # noqa: E402
+from board import attach_workload  # noqa: E402
 
 # The timed call of each workload, whose size is changed.
 SIZED = {"calls": r"work\(150000\)", "loops": r"spin\(1000000\)"}
@@ -65,13 +64,7 @@ def run(interp, script, mode, out):
         subprocess.run([wrapper, script], check=True, capture_output=True)
         return total(out)
     with AgentLink(wrapper, script, timeout=600) as link:
-        link.until(b"S")
-        if mode == "attached":
-            link.send(b"B", 1, script, *breakpoint_fields(script, marker_line(script, "BP: never reached")))
-        else:
-            link.send(b"B", 1, script, *breakpoint_fields(script, *hot_breakpoint(script)))
-        link.until(b"R")
-        link.send(b"C", 2)
+        attach_workload(link, script, mode)
         end = link.until(b"D")
         assert end[1] == b"0", (end, link.output)
         link.proc.wait(timeout=600)

@@ -19,7 +19,9 @@
 // consumer gets `line_tracer` as its local trace function.
 //
 // With our event-filter patch these decisions are taken before the VM calls
-// anything, so an event that the agent would ignore costs no Python call.
+// anything, so an event that the agent would ignore costs no Python call;
+// with our line-gate patch the frame is then gated up to the next line that
+// may stop it (gate.c), so that the code between costs no event at all.
 //
 // The dicts must not change while the filter is installed: the agent makes
 // a new filter whenever its breakpoints change.

@@ -1,5 +1,6 @@
 """Fixtures for the device-side tests: the debug MicroPython and CPython."""
 
+import ast
 import os
 import subprocess
 
@@ -147,6 +148,15 @@ def run_script(interpreter, script, *args, stdin=None, timeout=60):
         text=True,
         timeout=timeout,
     )
+
+
+def named_values(stdout):
+    """{name: value} of a script's output lines `NAME PYTHON-LITERAL`."""
+    out = {}
+    for line in stdout.splitlines():
+        name, _, value = line.partition(" ")
+        out[name] = ast.literal_eval(value)
+    return out
 
 
 def spawn(interpreter, script, *args):

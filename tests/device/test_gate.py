@@ -6,12 +6,11 @@ begun while the gated frame runs, a generator resumed after its breakpoints
 changed, exceptions caught in a gated loop, one-line loops and calls, all
 as on the stock core, which gates nothing."""
 
-import ast
 import os
 
 import pytest
 
-from conftest import LINE_GATE, build_interpreter, run_script
+from conftest import LINE_GATE, build_interpreter, named_values, run_script
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 
@@ -19,11 +18,7 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 def events(interpreter):
     r = run_script(interpreter, SCRIPT, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    out = {}
-    for line in r.stdout.splitlines():
-        name, _, value = line.partition(" ")
-        out[name] = ast.literal_eval(value)
-    return out
+    return named_values(r.stdout)
 
 
 @pytest.fixture(scope="module")
