@@ -1,29 +1,60 @@
 """mpdbg benchmark: what attaching the debugger costs on the built-in debug
 MicroPython. Prints a table; the README quotes its figures.
 
-    python3 bench/bench.py [--runs N]
+On a machine that other jobs load, time it under `chrt -f 1` (root):
+SCHED_FIFO keeps them off the CPU of each run; otherwise their bursts of
+load move the wall clock far more than what is measured.
+
+    python3 bench/bench.py [--runs N] [--measure both|time|instructions] [--divisor N]
 
 Measures (1) run time of a call-heavy and a loop-heavy workload attached to
 `mpdbg dap` with a breakpoint in code never reached, against the same
 interpreter without a debugger (each workload times itself, so start-up is
-excluded); (2) the agent's heap after `import` and after attach
+excluded), and the same in instructions (callgrind; needs Debian's
+`valgrind`): the marginal cost, the difference between the workload at its
+timed size / N and at twice that, which leaves start-up and attach out and
+holds on any machine where time does not; (2) the agent's heap after `import` and after attach
 (`gc.mem_alloc()` differences); (3) the median time from a DAP `next` request
 to its `stopped` event; (4) bytes on the device link per stop.
 """
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "device"))
+import callgrind  # noqa: E402
 from agentlink import AgentLink, message  # noqa: E402
 from dapclient import DapClient  # noqa: E402
+
+
+def machine():
+    """The CPU, its cores and the load: timings hold only there."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return "%s, %d cores, load average %.1f" % (model, os.cpu_count() or 0, os.getloadavg()[0])
+
+
+def measures(choice):
+    """(time?, instructions?) from --measure."""
+    if choice in ("both", "instructions"):
+        callgrind.require_valgrind()
+    return choice in ("both", "time"), choice in ("both", "instructions")
 
 
 def mpdbg_bin():
@@ -68,6 +99,25 @@ def run_attached(exe, interp, script):
         return int(out[0]), int(out[1]), int(out[2])
     finally:
         c.close()
+
+
+def attached_instructions(exe, interp, script, divisor, run=None):
+    """Marginal instructions per unit of the workload's size: (plain,
+    attached), attached through `mpdbg dap` with the interpreter under
+    callgrind. `run(exe, interp, script)` runs one attached session."""
+    run = run or run_attached
+    tmp = tempfile.mkdtemp(prefix="mpdbg-bench-")
+    wrapper = callgrind.Wrapper(interp)
+    try:
+        plain, attached = {}, {}
+        for size in callgrind.sizes_for(script, divisor):
+            copy = callgrind.sized(script, size, tmp)
+            plain[size] = callgrind.count([interp, copy])
+            attached[size] = wrapper.count(lambda: run(exe, wrapper.path, copy), copy)
+        return callgrind.marginal(plain), callgrind.marginal(attached)
+    finally:
+        wrapper.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def agent_import_heap(interp):
@@ -156,33 +206,67 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--steps", type=int, default=100)
+    ap.add_argument("--measure", choices=("both", "time", "instructions"), default="both")
+    ap.add_argument("--divisor", type=int, default=10, help="instruction counts at the timed size / N and twice that")
     args = ap.parse_args()
+    timing, counting = measures(args.measure)
     exe = mpdbg_bin()
     interp = interpreter_for(exe)
     rows = []
     attach_heap = []
     for name in ("calls", "loops"):
         script = os.path.join(HERE, "workloads", name + ".py")
-        plain = [run_plain(interp, script) for _ in range(args.runs)]
-        attached = [run_attached(exe, interp, script) for _ in range(args.runs)]
-        # The fastest run is the cost itself; slower ones add the machine's
-        # noise (a shared 2-core VM shows 30% outliers in every mode).
-        p, a = min(r[0] for r in plain), min(r[0] for r in attached)
-        pm = statistics.median(r[0] for r in plain)
-        am = statistics.median(r[0] for r in attached)
-        rows.append((name, p / 1000, a / 1000, a / p, pm / 1000, am / 1000))
-        attach_heap.append(statistics.median(r[1] for r in attached) - statistics.median(r[1] for r in plain))
-    imported = agent_import_heap(interp)
-    latency = step_latency(exe, interp, args.steps)
-    notify, per_stop = bytes_per_stop(interp, args.steps)
+        row = {"name": name}
+        if timing:
+            plain = [run_plain(interp, script) for _ in range(args.runs)]
+            attached = [run_attached(exe, interp, script) for _ in range(args.runs)]
+            # The fastest run is the cost itself; slower ones add the machine's
+            # noise (a shared 2-core VM shows 30% outliers in every mode).
+            row["plain"] = min(r[0] for r in plain) / 1000
+            row["attached"] = min(r[0] for r in attached) / 1000
+            row["plain_median"] = statistics.median(r[0] for r in plain) / 1000
+            row["attached_median"] = statistics.median(r[0] for r in attached) / 1000
+            attach_heap.append(statistics.median(r[1] for r in attached) - statistics.median(r[1] for r in plain))
+        if counting:
+            row["plain_ins"], row["attached_ins"] = attached_instructions(exe, interp, script, args.divisor)
+        rows.append(row)
+    heap_rows = timing
+    if heap_rows:
+        imported = agent_import_heap(interp)
+        latency = step_latency(exe, interp, args.steps)
+        notify, per_stop = bytes_per_stop(interp, args.steps)
 
-    print("mpdbg benchmark (built-in debug MicroPython, %d runs each)" % args.runs)
+    print("mpdbg benchmark (built-in debug MicroPython, %d runs each; %s)" % (args.runs, machine()))
     print()
-    print("| workload | no debugger: fastest (median) | attached, breakpoint never reached: fastest (median) | ratio | target |")
-    print("|---|---|---|---|---|")
+    print(
+        "| workload | no debugger: fastest (median) | attached, breakpoint never reached: fastest (median) | time ratio"
+        " | instructions per unit, no debugger / attached (marginal) | instruction ratio | target |"
+    )
+    print("|---|---|---|---|---|---|---|")
     targets = {"calls": 1.5, "loops": 1.1}
-    for name, p, a, r, pm, am in rows:
-        print("| %s-heavy | %.1f ms (%.1f) | %.1f ms (%.1f) | %.2fx | <= %.1fx |" % (name[:-1], p, pm, a, am, r, targets[name]))
+    units = {"calls": "call", "loops": "iteration"}
+    for r in rows:
+        name = r["name"]
+        cells = ["%s-heavy" % name[:-1]]
+        if timing:
+            cells += [
+                "%.1f ms (%.1f)" % (r["plain"], r["plain_median"]),
+                "%.1f ms (%.1f)" % (r["attached"], r["attached_median"]),
+                "%.2fx" % (r["attached"] / r["plain"]),
+            ]
+        else:
+            cells += ["-", "-", "-"]
+        if counting:
+            cells += [
+                "%.1f / %.1f per %s" % (r["plain_ins"], r["attached_ins"], units[name]),
+                "%.3fx" % (r["attached_ins"] / r["plain_ins"]),
+            ]
+        else:
+            cells += ["-", "-"]
+        cells.append("<= %.1fx" % targets[name])
+        print("| " + " | ".join(cells) + " |")
+    if not heap_rows:
+        return
     print()
     print("| measure | value | target |")
     print("|---|---|---|")

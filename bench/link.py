@@ -1,7 +1,7 @@
 """mpdbg link benchmark: a debug session on a board over its serial REPL.
 Prints a table; the README quotes its figures.
 
-    python3 bench/link.py [--steps N] [--baud 115200] [--port PORT]
+    python3 bench/link.py [--steps N] [--baud 115200] [--port PORT] [--measure both|time|instructions]
 
 The board is the pty board (the host port's REPL behind a pseudo-terminal,
 tests/device/ptyboard.py), or with --port a board that is there already
@@ -22,11 +22,19 @@ Measured, through `mpdbg dap` driven by a small DAP client:
   ... + stack/locals  to the `variables` answer of the top frame's Locals
   bytes per stop    both directions, next + stopped + stackTrace + scopes +
                     variables, median
+  device instructions per stop   the pty board's interpreter under callgrind
+                    (Debian's `valgrind`), unthrottled: the marginal cost of a
+                    stop (next, stopped, stack, scopes, locals), the
+                    difference between sessions of N and 2N steps, which
+                    leaves deploy and start-up out; what a board's CPU does
+                    per stop, on any machine (pty board only)
 """
 
 import argparse
 import os
+import select
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -38,7 +46,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(REPO, "tests", "device"))
-from bench import interpreter_for, mpdbg_bin  # noqa: E402
+import callgrind  # noqa: E402
+from bench import interpreter_for, measures, mpdbg_bin  # noqa: E402
 from dapclient import DapClient  # noqa: E402
 from ptyboard import PtyBoard  # noqa: E402
 from throttle import ThrottledRelay  # noqa: E402
@@ -122,7 +131,46 @@ class ExistingBoard:
         pass
 
 
-def measure(exe, interp, steps, baud, port=None):
+class CountedPtyBoard(PtyBoard):
+    """The pty board with its interpreter under callgrind: ready once its
+    prompt is out (valgrind takes seconds to start it, longer than mpdbg
+    waits for a board to answer), ended with SIGTERM, which valgrind turns
+    into the profile's write, not with SIGKILL."""
+
+    def __init__(self, interp, cwd):
+        super().__init__(interp, cwd=cwd)
+        fd = os.open(self.path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            seen, deadline = b"", time.monotonic() + 120
+            while b">>> " not in seen:
+                ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    raise RuntimeError("the pty board under callgrind printed no prompt in 120 s: %r" % seen[-200:])
+                seen += os.read(fd, 4096)
+        finally:
+            os.close(fd)
+
+    def close(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=120)
+        super().close()
+
+
+def device_instructions(exe, interp, steps):
+    """The pty board's instructions per stop, marginal between sessions of
+    `steps` and 2 * `steps` steps."""
+    wrapper = callgrind.Wrapper(interp)
+    try:
+        counts = {}
+        for n in (steps, 2 * steps):
+            measure(exe, wrapper.path, n, None, board_class=CountedPtyBoard)
+            counts[n] = wrapper.take("--repl")
+        return callgrind.marginal(counts)
+    finally:
+        wrapper.close()
+
+
+def measure(exe, interp, steps, baud, port=None, board_class=PtyBoard):
     work = tempfile.mkdtemp(prefix="mpdbg-link-")
     try:
         board_dir = os.path.join(work, "board")
@@ -132,7 +180,7 @@ def measure(exe, interp, steps, baud, port=None):
         program = os.path.join(proj, "main.py")
         with open(program, "w") as f:
             f.write(PROGRAM)
-        with ExistingBoard(port) if port else PtyBoard(interp, cwd=board_dir) as board:
+        with ExistingBoard(port) if port else board_class(interp, cwd=board_dir) as board:
             relay = ThrottledRelay(board.path, baud)
             port = relay.path
             try:
@@ -177,9 +225,19 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--baud", type=int, default=115200)
     ap.add_argument("--port", help="a board at this port instead of the pty board")
+    ap.add_argument("--measure", choices=("both", "time", "instructions"), default="both")
+    ap.add_argument("--count-steps", type=int, default=10, help="instructions: sessions of N and 2N steps")
     args = ap.parse_args()
+    timing, counting = measures(args.measure)
+    counting = counting and not args.port  # a board's own CPU is not ours to count
     exe = mpdbg_bin()
     interp = None if args.port else interpreter_for(exe)
+    if counting:
+        per_stop = device_instructions(exe, interp, args.count_steps)
+        print("| pty board: device instructions per stop (next, stopped, stack, scopes, locals; marginal) | %.0f |" % per_stop)
+        print()
+    if not timing:
+        return
     name = "board at %s" % args.port if args.port else "pty board"
     rows = [
         ("%s (a counting relay, unthrottled)" % name, measure(exe, interp, args.steps, None, args.port)),

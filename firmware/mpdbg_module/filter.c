@@ -298,13 +298,25 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
 static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
 
 #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
+static MP_NOINLINE bool call_filter_anew(filter_obj_t *f, const mp_code_state_t *cs) {
+    return decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs));
+}
+
+// Every call of the program asks this while the agent is attached: the
+// path of a code object decided before (no breakpoint in it, not stepping)
+// makes no call, so that it saves registers for none.
 static bool call_filter(const mp_code_state_t *cs) {
     mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
     if (!mp_obj_is_type(tracer, &filter_type)) {
         return true;
     }
     filter_obj_t *f = MP_OBJ_TO_PTR(tracer);
-    return decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs));
+    const mp_raw_code_t *rc = cs->fun_bc->rc;
+    const decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    if (d->filter == f && d->rc == rc && d->fun_data == rc->fun_data && !d->wanted && !f->resumes) {
+        return false;
+    }
+    return call_filter_anew(f, cs);
 }
 #endif
 
