@@ -125,26 +125,19 @@ def breakpoint_fields(script, line, cond=""):
     return line, cond, ",".join(found.co_varnames), found.co_firstlineno
 
 
-def attach_workload(link, script, mode):
-    """From the agent's start: the workload's breakpoint for `mode` set (a
-    breakpoint never reached, or the hot loop's never-true condition), and
-    the program continued."""
-    link.until(b"S")
-    if mode == "attached":
-        link.send(b"B", 1, script, *breakpoint_fields(script, marker_line(script, "BP: never reached")))
-    else:
-        link.send(b"B", 1, script, *breakpoint_fields(script, *hot_breakpoint(script)))
-    link.until(b"R")
-    link.send(b"C", 2)
-
-
 def timed(board, script, heap, mode):
     """The workload's own timing (board µs = instructions / 1000 under -icount 0)."""
     if mode == "plain":
         out = board.run(script, heap=heap, timeout=1200).stdout
         return int(out.split()[0])
     with AgentLink(board, script) as link:
-        attach_workload(link, script, mode)
+        link.until(b"S")
+        if mode == "attached":
+            link.send(b"B", 1, script, *breakpoint_fields(script, marker_line(script, "BP: never reached")))
+        else:
+            link.send(b"B", 1, script, *breakpoint_fields(script, *hot_breakpoint(script)))
+        link.until(b"R")
+        link.send(b"C", 2)
         link.until(b"D")
         link.proc.wait(timeout=1200)
         return int((link.output + link.proc.stdout.read()).split()[0])
