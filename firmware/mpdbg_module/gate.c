@@ -49,6 +49,9 @@ static bool jump_target(const byte *ip, const byte *opcodes, size_t *target, boo
 static bool exact(const mp_raw_code_t *rc, size_t at, size_t lo, size_t hi) {
     const byte *opcodes = rc->prelude.opcodes;
     const byte *end = (const byte *)rc->fun_data + rc->fun_data_len;
+    if (end <= opcodes) {
+        return false; // the code's length is unknown: its jumps cannot be checked
+    }
     for (const byte *ip = opcodes; ip < end; ip += mpdbg_op_size(ip)) {
         size_t s = ip - opcodes, t;
         bool anywhere;
