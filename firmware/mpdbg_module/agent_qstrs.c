@@ -32,6 +32,7 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR__FILE,
     MP_QSTR__Failed,
     MP_QSTR__LIMIT,
+    MP_QSTR__Module,
     MP_QSTR__PAUSE,
     MP_QSTR__RUN,
     MP_QSTR__STEP_IN,

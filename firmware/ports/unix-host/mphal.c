@@ -13,7 +13,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "mphal_host.h"
-#if MPDBG_SETTRACE
+#if MPDBG_MODULE
 #include "mpdbg_port.h"
 #endif
 
@@ -46,7 +46,7 @@ void mp_hal_stdio_mode_orig(void) {
 }
 
 int mp_hal_stdin_rx_chr(void) {
-    #if MPDBG_SETTRACE
+    #if MPDBG_MODULE
     int served = mpdbg_stdin_rx_chr();
     if (served >= 0) {
         return served;
