@@ -1,5 +1,6 @@
 """Fixtures for the device-side tests: the debug MicroPython and CPython."""
 
+import ast
 import os
 import subprocess
 
@@ -102,6 +103,7 @@ TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
 UNWIND_HOOK = 128
 EXCEPTION_EVENT_MAY_RAISE = 256
+LINE_GATE = 512
 
 
 @pytest.fixture
@@ -138,6 +140,15 @@ def run_script(interpreter, script, *args, stdin=None, timeout=60):
         text=True,
         timeout=timeout,
     )
+
+
+def named_values(stdout):
+    """{name: value} of a script's output lines `NAME PYTHON-LITERAL`."""
+    out = {}
+    for line in stdout.splitlines():
+        name, _, value = line.partition(" ")
+        out[name] = ast.literal_eval(value)
+    return out
 
 
 def spawn(interpreter, script, *args):

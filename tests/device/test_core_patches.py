@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import EXCEPTION_EVENT_MAY_RAISE, FRAME_REUSE, TRACER_MAY_RAISE, build_interpreter, run_script
+from conftest import EXCEPTION_EVENT_MAY_RAISE, FRAME_REUSE, TRACER_MAY_RAISE, build_interpreter, named_values, run_script
 
 SCRIPTS = os.path.join(os.path.dirname(__file__), "scripts")
 SCRIPT = os.path.join(SCRIPTS, "patched_paths.py")
@@ -30,11 +30,7 @@ def depth(micropython):
 def results(interpreter, *options, depth):
     r = run_script(interpreter, *options, SCRIPT, str(depth), timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    out = {}
-    for line in r.stdout.splitlines():
-        name, _, value = line.partition(" ")
-        out[name] = ast.literal_eval(value)
-    return out
+    return named_values(r.stdout)
 
 
 def test_patched_paths_match_cpython(micropython, depth):
