@@ -131,12 +131,16 @@ def _children(obj, start, count):
     t = type(obj)
     if t in (list, tuple):
         return len(obj), [(str(i), obj[i]) for i in range(start, min(len(obj), start + count))]
-    if t is dict:
-        keys = list(obj.keys())
-        return len(keys), [(repr(k), obj[k]) for k in keys[start : start + count]]
-    if t in (set, frozenset):
-        vals = list(obj)
-        return len(vals), [(str(start + i), v) for i, v in enumerate(vals[start : start + count])]
+    if t in (dict, set, frozenset):
+        # Walked, not copied: a list of every key is one block as big as the
+        # container, which a board's heap may not have.
+        out = []
+        for i, k in enumerate(obj):
+            if i >= start + count:
+                break
+            if i >= start:
+                out.append((repr(k), obj[k]) if t is dict else (str(i), k))
+        return len(obj), out
     attrs = []
     # Not dir(obj): it reads every attribute to see that it exists, which runs
     # every property, unbounded. The class's names and the instance's own are

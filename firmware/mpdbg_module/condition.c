@@ -324,8 +324,8 @@ static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
     return mp_obj_is_obj(v) && mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
 }
 
-bool mpdbg_condition_quick(const condition_t *c, const mp_obj_t *top, bool *held) {
-    if (c->quick_op == NOT_QUICK) {
+bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {
+    if (c->fun != fun || c->quick_op == NOT_QUICK) {
         return false;
     }
     const operand_t *q = c->quick;

@@ -19,13 +19,16 @@
 // consumer gets `line_tracer` as its local trace function.
 //
 // With our event-filter patch these decisions are taken before the VM calls
-// anything, so an event that the agent would ignore costs no Python call.
+// anything, so an event that the agent would ignore costs no Python call;
+// with our line-gate patch the frame is then gated up to the next line that
+// may stop it (gate.c), so that the code between costs no event at all.
 //
 // The dicts must not change while the filter is installed: the agent makes
 // a new filter whenever its breakpoints change.
 #include <string.h>
 
 #include "py/objfun.h"
+#include "py/objlist.h"
 #include "py/runtime.h"
 
 #include "mpdbg.h"
@@ -58,7 +61,30 @@ typedef struct {
     mp_map_t *bp_lines; // those breakpoints ({line: fields}), or NULL
     mp_uint_t hit_line; // the breakpoint line last hit in this code, and its fields
     mp_obj_t hit_fields;
+    // hit_line's condition lambda as C studied it, once C decided it
+    // without a runtime call (a comparison of small ints): the next events
+    // of the line take the short way (quick_breakpoint).
+    mp_obj_t hit_fast;
+    const mpdbg_condition_t *hit_quick;
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
+    #endif
 } decision_t;
+
+// A frame that gets no event at this line while the program runs gets none
+// up to the next line that may stop it (core patch 0011). Only the VM's own
+// events (live) come with the frame's running instruction.
+static inline void gate(mp_obj_frame_t *frame, decision_t *d, bool live) {
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    if (live) {
+        mpdbg_gate(frame, d->gates, d->bp_lines, d->line_bits);
+    }
+    #else
+    (void)frame;
+    (void)d;
+    (void)live;
+    #endif
+}
 
 #define DECISIONS (64)
 static decision_t decisions[DECISIONS];
@@ -78,6 +104,10 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     }
     d->hit_line = 0;
     d->hit_fields = MP_OBJ_NULL;
+    d->hit_fast = MP_OBJ_NULL;
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    memset(d->gates, 0, sizeof(d->gates));
+    #endif
     d->filter = self;
     d->rc = rc;
     d->fun_data = rc->fun_data;
@@ -96,7 +126,7 @@ static inline decision_t *decide(filter_obj_t *self, const mp_module_context_t *
 // Runs a breakpoint's fast condition on the frame's slots. Returns false
 // when the condition is false; true when it held or cannot be decided here
 // (*decided tells which).
-static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided) {
+static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names, bool *decided, decision_t *d) {
     *decided = false;
     mp_code_state_t *cs = mpdbg_find_live(frame);
     size_t n;
@@ -111,8 +141,12 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
     const mpdbg_condition_t *c = mpdbg_condition_study(fast, n);
     const mp_obj_t *top = &cs->state[cs->n_state - 1];
     bool held;
-    if (mpdbg_condition_quick(c, top, &held)) {
+    if (mpdbg_condition_quick(c, fast, top, &held)) {
         *decided = true;
+        if (mp_obj_is_type(d->hit_fields, &mp_type_list)) {
+            d->hit_fast = fast;
+            d->hit_quick = c;
+        }
         return held;
     }
     nlr_buf_t nlr;
@@ -154,15 +188,17 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
 }
 
 // A `line` event on a line that may hold a breakpoint of `current`.
-static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg) {
+static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg, bool live) {
     mp_uint_t line = frame->lineno;
     if (line != d->hit_line) {
         mp_map_elem_t *bp = mp_map_lookup(d->bp_lines, MP_OBJ_NEW_SMALL_INT(line), MP_MAP_LOOKUP);
         if (bp == NULL) {
+            gate(frame, d, live);
             return MP_OBJ_NULL;
         }
         d->hit_line = line;
         d->hit_fields = bp->value;
+        d->hit_fast = MP_OBJ_NULL;
     }
     size_t n;
     mp_obj_t *fields;
@@ -170,7 +206,8 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
     mp_obj_t held = mp_const_none;
     if (n >= 3 && fields[0] != mp_const_none && mp_obj_is_callable(fields[2])) {
         bool decided;
-        if (!fast_condition(frame, fields[2], fields[1], &decided)) {
+        if (!fast_condition(frame, fields[2], fields[1], &decided, d)) {
+            gate(frame, d, live);
             return MP_OBJ_NULL;
         }
         held = mp_obj_new_bool(decided);
@@ -179,12 +216,37 @@ static MP_NOINLINE mp_obj_t route_breakpoint(filter_obj_t *current, decision_t *
     return current->line_tracer;
 }
 
+// The short way of a `line` event of the VM (live) at the breakpoint line
+// last hit, whose condition C decided quickly there: false when it cannot
+// now (route_breakpoint decides), else true with the event's route in *to.
+static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj_frame_t *frame, mp_obj_t *arg, mp_obj_t *to) {
+    if (d->hit_fast == MP_OBJ_NULL || frame->lineno != d->hit_line) {
+        return false;
+    }
+    // The agent replaces a condition's lambda only in the list itself.
+    mp_obj_list_t *fields = MP_OBJ_TO_PTR(d->hit_fields);
+    const mp_code_state_t *cs = frame->code_state;
+    bool held;
+    if (fields->len < 3 || fields->items[2] != d->hit_fast
+        || !mpdbg_condition_quick(d->hit_quick, d->hit_fast, &cs->state[cs->n_state - 1], &held)) {
+        return false;
+    }
+    if (held) {
+        *arg = mp_const_true;
+        *to = current->line_tracer;
+    } else {
+        gate(frame, d, true);
+        *to = MP_OBJ_NULL;
+    }
+    return true;
+}
+
 // Where an event of a frame traced through `self` goes: the callable to
 // call with (frame, event, *arg), or MP_OBJ_NULL for none, *arg then being
 // the result (the contract of mp_prof_event_filter in py/profile.h).
 // Line events of running code come here in the millions: their path is
 // kept short.
-static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg) {
+static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg, bool live) {
     if (event == MP_QSTR_call) {
         return route_call(self, frame, arg);
     }
@@ -207,10 +269,15 @@ static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr eve
         return MP_OBJ_NULL; // return and exception events need nothing while running
     }
     decision_t *d = decide(current, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    mp_obj_t to;
+    if (live && quick_breakpoint(current, d, frame, arg, &to)) {
+        return to;
+    }
     if (d->bp_lines == NULL || !((d->line_bits >> (frame->lineno & 31)) & 1)) {
+        gate(frame, d, live);
         return MP_OBJ_NULL;
     }
-    return route_breakpoint(current, d, frame, arg);
+    return route_breakpoint(current, d, frame, arg, live);
 }
 
 // As a trace function: the path of firmware without the event-filter patch.
@@ -220,7 +287,7 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
         return mp_const_none;
     }
     mp_obj_t arg = args[2];
-    mp_obj_t to = route(MP_OBJ_TO_PTR(self_in), MP_OBJ_TO_PTR(args[0]), MP_OBJ_QSTR_VALUE(args[1]), &arg);
+    mp_obj_t to = route(MP_OBJ_TO_PTR(self_in), MP_OBJ_TO_PTR(args[0]), MP_OBJ_QSTR_VALUE(args[1]), &arg, false);
     if (to == MP_OBJ_NULL) {
         return arg;
     }
@@ -258,7 +325,7 @@ static mp_obj_t event_filter(mp_obj_frame_t *frame, qstr event, mp_obj_t callbac
     if (!mp_obj_is_type(callback, &filter_type)) {
         return callback;
     }
-    return route(MP_OBJ_TO_PTR(callback), frame, event, arg);
+    return route(MP_OBJ_TO_PTR(callback), frame, event, arg, true);
 }
 #endif
 

@@ -4,6 +4,7 @@ add_library(usermod_mpdbg INTERFACE)
 target_sources(usermod_mpdbg INTERFACE
     ${CMAKE_CURRENT_LIST_DIR}/mpdbg.c
     ${CMAKE_CURRENT_LIST_DIR}/filter.c
+    ${CMAKE_CURRENT_LIST_DIR}/gate.c
     ${CMAKE_CURRENT_LIST_DIR}/guard.c
     ${CMAKE_CURRENT_LIST_DIR}/condition.c
     ${CMAKE_CURRENT_LIST_DIR}/agent_qstrs.c

@@ -355,6 +355,9 @@ static void arm_state(mp_code_state_t *cs, mp_obj_t callback, bool fresh) {
         return;
     }
     cs->frame->callback = callback;
+    #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+    mp_prof_frame_ungate(cs->frame); // the gate served another callback
+    #endif
     if (fresh) {
         // The VM raises `line` only when the line differs from the last one seen.
         #if defined(MICROPY_PY_SYS_SETTRACE_LINE_RANGE)
@@ -616,10 +619,13 @@ static mp_obj_t mpdbg_watch(size_t n_args, const mp_obj_t *args) {
     watch_last_ms = mp_hal_ticks_ms();
     watch_countdown = 1;
     // After a soft reset the scheduler queue is empty but the node may still
-    // say it is queued; the VM would then never run it.
+    // say it is queued; the VM would then never run it. (Atomic: a port's
+    // interrupt may queue the node between the test and the reset.)
+    mp_uint_t atomic = MICROPY_BEGIN_ATOMIC_SECTION();
     if (MP_STATE_VM(sched_head) == NULL) {
         watch_node.callback = NULL;
     }
+    MICROPY_END_ATOMIC_SECTION(atomic);
     watch_notified = MICROPY_MPDBG_INPUT_NOTIFY
                      && (args[0] == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj) || mpdbg_port_notify(args[0]));
     watch_active = true;
@@ -824,7 +830,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
 // event filter, 64 unseen frames reused, 128 unwound frames kept, 256 a
-// tracer may raise at an exception event).
+// tracer may raise at an exception event, 512 line events gated).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -870,8 +876,14 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_EXCEPTION_EVENT (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+#define FEATURE_LINE_GATE (512)
+#else
+#define FEATURE_LINE_GATE (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
-    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT)
+    | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT \
+    | FEATURE_LINE_GATE)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

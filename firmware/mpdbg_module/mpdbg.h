@@ -77,8 +77,9 @@ void mpdbg_condition_forget(void);
 // Its verdict on the locals below top (a code state's top slot,
 // &state[n_state - 1]) when it is a comparison of two small ints
 // (`i == 500`), decided without any runtime call, so that it cannot raise:
-// false when it is not, and mpdbg_condition_eval must decide.
-bool mpdbg_condition_quick(const mpdbg_condition_t *c, const mp_obj_t *top, bool *held);
+// false when it is not, or when c is no longer fun's (the study of another
+// lambda took its place), and mpdbg_condition_eval must decide.
+bool mpdbg_condition_quick(const mpdbg_condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held);
 // Its value, found without calling the lambda when its code allows.
 // MP_OBJ_NULL when it reads an unbound local (*unbound is then true), which
 // only the agent's Python path can report as CPython does. May raise, as
@@ -99,6 +100,20 @@ bool mpdbg_resume_duplicate_check(mp_obj_frame_t *frame);
 static inline bool mpdbg_resume_duplicate(mp_obj_frame_t *frame) {
     return mpdbg_resumed_frame != NULL && mpdbg_resume_duplicate_check(frame);
 }
+
+// Gating a breakpointed frame's line events (gate.c, core patch 0011):
+// what a code object's gates were, by the place (1 + bytecode offset, 0:
+// none) of the event that made them; lo == hi: not gated there.
+#if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
+typedef struct {
+    uint16_t at, lo, hi;
+} mpdbg_gate_t;
+#define MPDBG_GATES (2)
+// Gates the frame at its current instruction, an event's, if the code
+// around it holds no line of bp_lines ({line: fields}, or NULL) that it
+// would reach without an event; line_bits has bit (line % 32) of each.
+void mpdbg_gate(mp_obj_frame_t *frame, mpdbg_gate_t cache[MPDBG_GATES], const mp_map_t *bp_lines, uint32_t line_bits);
+#endif
 
 // guard(fn, report), in guard.c.
 MP_DECLARE_CONST_FUN_OBJ_2(mpdbg_guard_obj);

@@ -5,6 +5,8 @@ import select
 import subprocess
 import time
 
+from qemuboard import BoardError
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGENT = os.path.join(REPO, "agent", "mpdbg.py")
 
@@ -72,7 +74,10 @@ class AgentLink:
 
     def _read(self, n, deadline):
         if self._board:  # the board's process reads the pty with its own bound
-            data = self.proc.stdout.read(n, timeout=max(deadline - time.monotonic(), 0.001))
+            try:
+                data = self.proc.stdout.read(n, timeout=max(deadline - time.monotonic(), 0.001))
+            except BoardError as e:  # as from a host interpreter: no frame in time
+                raise TimeoutError(f"no frame from the agent in time: {e}") from e
             if len(data) < n:
                 raise EOFError("the agent's output ended; output so far %r" % self.output)
             return data

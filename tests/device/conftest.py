@@ -1,5 +1,6 @@
 """Fixtures for the device-side tests: the debug MicroPython and CPython."""
 
+import ast
 import os
 import subprocess
 
@@ -53,16 +54,8 @@ def pytest_configure(config):
 
 
 # Known failures on the board, shown as xfail (not run: they hang until the
-# link's timeout). Found 2026-12-01, after main's attach work: on qemu-stock
-# the agent never answers `L` for the stopped frame when the program's path is
-# long (a pytest tmp path; a short one works), so far unexplained.
-BOARD_KNOWN_FAILURES = {
-    "test_big_values_and_looping_properties_cost_bounded_work[qemu-stock]": "qemu-stock: `L` never answered with a long program path",
-    # Core patch 0010 and these tests came from main at 20:00; not yet investigated on the board.
-    "test_a_tracer_raising_at_an_exception_event_leaves_the_frame_chain_intact[qemu-debug]": "qemu-debug: not yet investigated (patch 0010)",
-    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-debug]": "qemu-debug: not yet investigated (200 launches over the UART)",
-    "test_pause_stops_a_call_heavy_loop_in_every_one_of_200_launches[qemu-stock]": "qemu-stock: not yet investigated (200 launches over the UART)",
-}
+# link's timeout).
+BOARD_KNOWN_FAILURES = {}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -110,6 +103,7 @@ TRACER_MAY_RAISE = 8
 FRAME_REUSE = 64
 UNWIND_HOOK = 128
 EXCEPTION_EVENT_MAY_RAISE = 256
+LINE_GATE = 512
 
 
 @pytest.fixture
@@ -146,6 +140,15 @@ def run_script(interpreter, script, *args, stdin=None, timeout=60):
         text=True,
         timeout=timeout,
     )
+
+
+def named_values(stdout):
+    """{name: value} of a script's output lines `NAME PYTHON-LITERAL`."""
+    out = {}
+    for line in stdout.splitlines():
+        name, _, value = line.partition(" ")
+        out[name] = ast.literal_eval(value)
+    return out
 
 
 def spawn(interpreter, script, *args):

@@ -61,7 +61,8 @@ def test_input_is_served_from_input_messages_and_a_pause_stops_inside_it(micropy
         assert link.output.endswith(b"got 'Ann' 'Bob\\n' 'xyz'\neof\n"), link.output
 
 
-def test_an_evaluation_that_never_ends_is_interrupted(micropython, program):
+def stopped_in_f(micropython, program):
+    """The agent stopped at `return x` in a small function (x = 1)."""
     path = program(
         """
         def f():
@@ -70,9 +71,18 @@ def test_an_evaluation_that_never_ends_is_interrupted(micropython, program):
         f()
         """
     )
-    with AgentLink(micropython, path) as link:
+    link = AgentLink(micropython, path)
+    try:
         start(link, path, 4, "x", 2)
-        link.until(b"S")
+        assert link.until(b"S")[0] == b"breakpoint", link.output
+    except BaseException:
+        link.close()
+        raise
+    return link
+
+
+def test_an_evaluation_that_never_ends_is_interrupted(micropython, program):
+    with stopped_in_f(micropython, program) as link:
         link.send(b"E", 3, 0, "x", "while True: pass", "x")
         t0 = time.monotonic()
         link.send(b"J", 0)  # what the host sends for a cancel, a pause, a timeout
@@ -95,15 +105,19 @@ def test_big_values_and_looping_properties_cost_bounded_work(micropython, progra
                     pass
 
         def f():
-            big = list(range(20000))
+            big = list(range(N))
             t = T()
             return big, t
+        # Big, within the heap: list() doubles its array as it grows (20000
+        # items need 64 + 128 KB at the peak on a 32-bit board: all of its
+        # 192 KB heap), so at most a quarter of the free heap at the end.
+        N = min(20000, __import__("gc").mem_free() // 32)
         f()
         """
     )
     with AgentLink(micropython, path) as link:
         start(link, path, 13, "big,t", 10)
-        link.until(b"S")
+        assert link.until(b"S")[0] == b"breakpoint", link.output
         link.send(b"L", 3, 0)
         v = link.until(b"V")
         big_repr = v[8 + 1]
@@ -116,6 +130,19 @@ def test_big_values_and_looping_properties_cost_bounded_work(micropython, progra
         shown = {w[i]: w[i + 2] for i in range(2, len(w), 5)}
         assert shown[b"plain"] == b"1"
         assert shown[b"loops"].startswith(b"<took over")
+
+
+def test_running_out_of_heap_while_inspecting_is_an_error_reply(micropython, program):
+    # A MemoryError in the agent's stop-time work goes to the host as the
+    # request's error; the agent serves on (never deaf, on any heap).
+    with stopped_in_f(micropython, program) as link:
+        link.send(b"E", 3, 0, "e", "bytearray(1 << 30)", "x")
+        reply = link.until(b"E")
+        assert reply[:2] == [b"3", b"0"] and reply[2].startswith(b"MemoryError"), reply
+        link.send(b"L", 4, 0)
+        assert link.until(b"V")[0] == b"4"
+        link.send(b"C", 5)
+        assert link.until(b"D")[:2] == [b"exit", b"0"]
 
 
 def test_user_files_named_like_the_agent_are_not_imported(micropython, program):

@@ -111,6 +111,35 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     assert "0 file(s) written, 4 unchanged" in deploy_line(r.stderr)
 
 
+def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    main = str(proj / "main.py")
+    for f in ["old.py", "lib/gone.py", "data/log.txt"]:
+        (board.root / f).parent.mkdir(parents=True, exist_ok=True)
+        (board.root / f).write_text("x = 1\n")
+    r = mpdbg("run", "--device", board.path, main)
+    assert r.returncode == 0, r.stderr
+    assert (board.root / "old.py").exists() and (board.root / "lib" / "gone.py").exists(), "deleted unasked"
+
+    c = dap_launch(main, board.path, extra={"deleteExtra": True, "ignore": ["data"]})
+    try:
+        c.event("terminated", timeout=30)
+    finally:
+        c.close()
+    gone = "%s, %s" % (board.root / "lib" / "gone.py", board.root / "old.py")
+    assert "deleted from %s (not in the project): %s" % (board.path, gone) in console(c), console(c)
+    left = sorted(str(p.relative_to(board.root)) for p in board.root.rglob("*") if p.is_file())
+    assert left == [".mpdbg/mpdbg.py", ".mpdbg/mpdbg_inspect.py", ".mpdbg/mpdbg_stop.py", "data/log.txt", "main.py", "util.py"]
+    # The command line's --delete (no ignore patterns there: data/ goes too);
+    # the agent's folder is never touched.
+    (board.root / "stale.py").write_text("")
+    r = mpdbg("run", "--device", board.path, "--delete", main)
+    assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+    assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
+    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py"]
+    assert "0 file(s) written, 5 unchanged" in deploy_line(r.stderr), r.stderr
+
+
 def test_breakpoint_in_a_host_file_that_lives_in_a_board_subfolder(board, tmp_path):
     proj = project(tmp_path, {"main.py": MAIN.replace("import util", "from lib import util"), "lib/util.py": UTIL})
     remote = str(board.root / "app")
@@ -142,6 +171,29 @@ def test_firmware_without_settrace_or_mpdbg_is_refused(tmp_path):
         assert r.returncode != 0
         assert "has neither sys.settrace nor the _mpdbg module" in r.stderr, r.stderr
         assert "docs/mpdbg-module.md" in r.stderr
+        # Nothing was written.
+        assert sorted(os.listdir(tmp_path)) == ["proj"]
+
+
+def test_firmware_with_settrace_but_without_mpdbg_is_refused_at_once(tmp_path):
+    # The stock core built with sys.settrace and without the _mpdbg module
+    # (the trace-only flavour), as a board's own firmware may be.
+    trace_only = build_interpreter("trace-only")[0]
+    r = subprocess.run([trace_only, "-c", "import sys; print(hasattr(sys, 'settrace'))"], capture_output=True, text=True)
+    assert r.stdout == "True\n", r
+    r = subprocess.run([trace_only, "-c", "import _mpdbg"], capture_output=True, text=True)
+    assert "ImportError" in r.stderr, r
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    with PtyBoard(trace_only, cwd=str(tmp_path)) as b:
+        t0 = time.monotonic()
+        r = mpdbg("run", "--device", b.path, "--no-write", str(proj / "main.py"))
+        took = time.monotonic() - t0
+        assert r.returncode != 0 and r.stdout == "", r
+        assert "has sys.settrace but no _mpdbg module" in r.stderr, r.stderr
+        assert "USER_C_MODULES" in r.stderr and "docs/mpdbg-module.md" in r.stderr, r.stderr
+        assert took < 10, took  # at once: no deploy, no start
+        r = mpdbg("run", "--device", b.path, str(proj / "main.py"))
+        assert "has sys.settrace but no _mpdbg module" in r.stderr, r.stderr
         # Nothing was written.
         assert sorted(os.listdir(tmp_path)) == ["proj"]
 
@@ -293,6 +345,63 @@ def test_disconnect_ends_a_launched_program_on_the_board(board, tmp_path):
     c.proc.wait(timeout=10)
     r = mpremote(board, "exec", "print(6 * 7)")
     assert r.returncode == 0 and r.stdout == "42\n", r
+
+
+PROGRAM_STEPS = "def add(a, b):\n    c = a + b\n    return c\n\n\nt = 0\nfor i in range(3):\n    t = add(t, i)\nprint('total', t)\n"
+
+
+def board_files(board):
+    """The board's files (below its start-up folder, board.root) as the
+    board itself lists and reads them."""
+    r = mpremote(board, "run", os.path.join(REPO, "tests", "device", "scripts", "board_files.py"))
+    assert r.returncode == 0 and r.stderr == "", r
+    return r.stdout
+
+
+def test_without_write_flash_the_board_filesystem_stays_byte_identical(board, tmp_path):
+    # A board with files of its own, and an agent folder an earlier session left.
+    (board.root / "boot.py").write_text("# the board's own\n")
+    (board.root / "lib").mkdir()
+    (board.root / "lib" / "drv.py").write_text("X = 1\n")
+    (board.root / ".mpdbg").mkdir()
+    (board.root / ".mpdbg" / "mpdbg.py").write_text("raise ImportError('a stale agent must not be used')\n")
+    before = board_files(board)
+    assert "/lib/drv.py" in before and "/.mpdbg/mpdbg.py" in before, before
+    proj = project(tmp_path, {"main.py": PROGRAM_STEPS})
+    main = str(proj / "main.py")
+    c = dap_launch(main, board.path, breakpoints=[2], extra={"writeFlash": False})
+    try:
+        c.event("stopped", timeout=30)
+        frames = c.request("stackTrace", threadId=1)["stackFrames"]
+        assert [(f["name"], f["line"], f["source"]["path"]) for f in frames] == [("add", 2, main), ("<module>", 8, main)]
+
+        def local_values():
+            ref = c.request("scopes", frameId=c.request("stackTrace", threadId=1)["stackFrames"][0]["id"])
+            ref = ref["scopes"][0]["variablesReference"]
+            return {v["name"]: v["value"] for v in c.request("variables", variablesReference=ref)["variables"]}
+
+        assert local_values() == {"a": "0", "b": "0"}
+        c.request("next", threadId=1)
+        c.event("stopped", timeout=30)
+        assert c.request("stackTrace", threadId=1)["stackFrames"][0]["line"] == 3
+        assert local_values() == {"a": "0", "b": "0", "c": "0"}
+        c.request("setBreakpoints", source={"path": main}, breakpoints=[])
+        c.request("continue", threadId=1)
+        c.event("terminated", timeout=30)
+    finally:
+        c.close()
+    out = "".join(o.get("output", "") for o in c.output if o.get("category") == "stdout")
+    assert out.replace("\r\n", "\n") == "total 3\n", c.output
+    assert "0 file(s) written" in console(c), console(c)
+    assert board_files(board) == before
+
+
+def test_without_write_flash_a_sync_is_refused_before_anything_is_written(board, tmp_path):
+    proj = project(tmp_path, {"main.py": "print(1)\n"})
+    r = mpdbg("run", "--device", board.path, "--no-write", "--deploy", "sync", str(proj / "main.py"))
+    assert r.returncode != 0
+    assert '"deploy": "ram"' in r.stderr, r.stderr
+    assert os.listdir(board.root) == []
 
 
 def test_after_a_session_the_board_is_at_its_repl_for_mpremote(board, tmp_path):

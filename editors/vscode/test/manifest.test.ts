@@ -9,7 +9,7 @@ const debuggerEntry = manifest.contributes.debuggers.find((d: { type: string }) 
 // The launch fields the adapter accepts (crates/mpdbg/src/dap/config.rs and
 // the board work), and the attach fields.
 const LAUNCH = ['program', 'args', 'cwd', 'env', 'stopOnEntry', 'device', 'baud', 'deploy', 'remoteRoot', 'pathMappings',
-  'reset', 'justMyCode', 'micropython', 'token', 'heapSize', 'console', 'noDebug'];
+  'reset', 'writeFlash', 'ignore', 'deleteExtra', 'justMyCode', 'micropython', 'token', 'heapSize', 'console', 'noDebug'];
 const ATTACH = ['connect', 'token', 'device', 'baud', 'pathMappings', 'remoteRoot', 'justMyCode'];
 
 function described(schema: Record<string, { description?: string; markdownDescription?: string }>, names: string[]) {

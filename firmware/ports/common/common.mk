@@ -6,7 +6,7 @@ COMMON_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 INC += -I$(COMMON_DIR) -I$(COMMON_DIR)/stubs
 CWARN = -Wall -Werror -Wextra -Wno-unused-parameter -Wpointer-arith -Wdouble-promotion
 CFLAGS_COMMON = -std=gnu99 -O2 -g -fdata-sections -ffunction-sections \
-	-DMPDBG_SETTRACE=$(MPDBG_SETTRACE) -DMICROPY_USE_INTERNAL_PRINTF=0
+	-DMPDBG_SETTRACE=$(MPDBG_SETTRACE) -DMPDBG_MODULE=$(MPDBG_MODULE) -DMICROPY_USE_INTERNAL_PRINTF=0
 # As upstream's ports build firmware: assertions off unless asked for.
 # MPDBG_CHECKED=1 (the `checked` flavour, for tests) keeps them and uses the
 # VM's switch dispatch, as many microcontroller ports do.

@@ -12,6 +12,12 @@
 #define MPDBG_SETTRACE (1)
 #endif
 #define MICROPY_PY_SYS_SETTRACE (MPDBG_SETTRACE)
+// The _mpdbg module with settrace, but in the "trace-only" build
+// (-DMPDBG_MODULE=0: stock MicroPython with settrace, as a board's own
+// firmware may be).
+#ifndef MPDBG_MODULE
+#define MPDBG_MODULE (MPDBG_SETTRACE)
+#endif
 
 // Compiler and runtime.
 #define MICROPY_ENABLE_COMPILER (1)
@@ -71,7 +77,7 @@ typedef uintptr_t mp_uint_t;
 // The port tells _mpdbg when input arrives on its REPL stream (SIGIO on the
 // host, the UART's RX interrupt on the board), so the debugger's watch costs
 // nothing while the program runs.
-#define MICROPY_MPDBG_INPUT_NOTIFY (MPDBG_SETTRACE)
+#define MICROPY_MPDBG_INPUT_NOTIFY (MPDBG_MODULE)
 // And passes what it receives there through _mpdbg's wake filter, so that
 // a debugger can attach to a program that runs without it (wake.c).
-#define MICROPY_MPDBG_WAKE (MPDBG_SETTRACE)
+#define MICROPY_MPDBG_WAKE (MPDBG_MODULE)

@@ -5,11 +5,11 @@
 #include "shared/readline/readline.h"
 
 #define mp_hal_readline mp_hal_readline
-#if MPDBG_SETTRACE
+#if MPDBG_MODULE
 int mpdbg_stdin_readline(vstr_t *line);
 #endif
 static inline int mp_hal_readline(vstr_t *vstr, const char *p) {
-    #if MPDBG_SETTRACE
+    #if MPDBG_MODULE
     int served = mpdbg_stdin_readline(vstr);
     if (served >= 0) {
         return served;

@@ -9,7 +9,7 @@
 #include "board.h"
 #include "posix_port.h"
 #include "ramfs.h"
-#if MPDBG_SETTRACE
+#if MPDBG_MODULE
 #include "mpdbg_port.h"
 #endif
 
@@ -105,7 +105,7 @@ void mp_hal_delay_us(mp_uint_t us) {
 }
 
 int mp_hal_stdin_rx_chr(void) {
-    #if MPDBG_SETTRACE
+    #if MPDBG_MODULE
     int served = mpdbg_stdin_rx_chr(); // the program's input while a debugger owns the UART
     if (served >= 0) {
         return served;

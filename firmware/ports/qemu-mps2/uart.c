@@ -6,6 +6,7 @@
 // When the ring is full the RX interrupt is masked: the UART holds the byte
 // and QEMU stops reading the pty, so nothing the host sends is lost.
 #include "py/mpconfig.h"
+#include "py/mphal.h"
 #include "py/runtime.h"
 #include "shared/runtime/interrupt_char.h"
 
@@ -96,10 +97,10 @@ int uart_read_byte(void) {
     rx_tail++;
     if (!(UART_CTRL & CTRL_RX_INT_EN)) {
         // Room again: take the byte the UART held, then interrupts as before.
-        __asm volatile ("cpsid i");
+        mp_uint_t state = MICROPY_BEGIN_ATOMIC_SECTION();
         UART_CTRL |= CTRL_RX_INT_EN;
         rx_drain();
-        __asm volatile ("cpsie i");
+        MICROPY_END_ATOMIC_SECTION(state);
     }
     return c;
 }

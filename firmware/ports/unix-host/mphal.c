@@ -13,7 +13,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "mphal_host.h"
-#if MPDBG_SETTRACE
+#if MPDBG_MODULE
 #include "mpdbg_port.h"
 #endif
 
@@ -46,7 +46,7 @@ void mp_hal_stdio_mode_orig(void) {
 }
 
 int mp_hal_stdin_rx_chr(void) {
-    #if MPDBG_SETTRACE
+    #if MPDBG_MODULE
     int served = mpdbg_stdin_rx_chr();
     if (served >= 0) {
         return served;
@@ -141,6 +141,29 @@ void mp_hal_delay_ms(mp_uint_t ms) {
         }
         uint64_t left = end - now;
         usleep(left > 10000 ? 10000 : left);
+    }
+}
+
+static void async_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGIO);
+}
+
+// Nothing pending costs nothing: the VM enters atomic sections only to run
+// or queue scheduled work.
+mp_uint_t mp_hal_signals_block(void) {
+    sigset_t set, before;
+    async_signals(&set);
+    sigprocmask(SIG_BLOCK, &set, &before);
+    return sigismember(&before, SIGIO) == 1;
+}
+
+void mp_hal_signals_restore(mp_uint_t were_blocked) {
+    if (!were_blocked) {
+        sigset_t set;
+        async_signals(&set);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
     }
 }
 

@@ -1,6 +1,7 @@
 # A tracer that raises at an `exception` event: its exception replaces the
 # program's, the frame that gets it handles it, and the chain of running
-# frames stays intact (core patch 0009). Prints JSON-like lines.
+# frames stays intact (core patch 0010): as many frames run after as before
+# (a board's launcher runs the program one frame deeper than a process).
 import sys
 
 import _mpdbg
@@ -25,8 +26,10 @@ def outer():
         return "KeyError"
 
 
+before = (_mpdbg.depth(), len(_mpdbg.frames()))
 sys.settrace(tracer)
 caught = outer()
 sys.settrace(None)
 print(caught)
-print("frames", _mpdbg.depth(), len(_mpdbg.frames()))
+print("frames before", *before)
+print("frames after", _mpdbg.depth(), len(_mpdbg.frames()))

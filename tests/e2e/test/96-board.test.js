@@ -2,14 +2,26 @@
 // What only a board has: host files mapped to the board's folders
 // (remoteRoot, pathMappings) and a frame in a file that is only on the
 // board, shown read-only through `source`. Runs on the pty board, whose
-// files are a folder on this machine that the test can prepare.
+// files are a folder on this machine that the test can prepare. Then what
+// any board does: noDebug, and a session that writes nothing to it.
 
 const assert = require('assert');
+const cp = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { requireAdapter, start, config } = require('../lib/common');
 const device = require('../lib/device');
+
+/** The board's files, as the board itself lists and reads them. */
+function boardFiles() {
+  const port = device.launchFields().device;
+  const script = path.join(config.REPO, 'tests', 'device', 'scripts', 'board_files.py');
+  const r = cp.spawnSync('python3', ['-m', 'mpremote', 'connect', port, 'run', script],
+    { encoding: 'utf8', timeout: 60000 * config.SCALE });
+  assert.strictEqual(r.status, 0, `mpremote on ${port}: ${r.stdout}${r.stderr}${r.error || ''}`);
+  return r.stdout;
+}
 
 function write(file, text) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -96,5 +108,30 @@ describe('on any board', function () {
     await s.ended({ exitCode: 3 });
     assert.strictEqual(s.output('stdout'), 'argc 1\narg 0 [exit=3]\n');
     assert.match(s.output('console'), /"noDebug" on a board/);
+  });
+
+  it('writeFlash false: a breakpoint, a step and locals, and the board\'s files stay byte-identical', async function () {
+    const before = boardFiles();
+    const proj = fs.mkdtempSync(path.join(os.tmpdir(), 'mpdbg-e2e-proj-'));
+    const main = path.join(proj, 'main.py');
+    write(main, 'def add(a, b):\n    c = a + b\n    return c\n\n\nt = 0\nfor i in range(3):\n    t = add(t, i)\nprint("total", t)\n');
+    const s = start();
+    await s.launch(main, { cwd: proj, extra: { writeFlash: false }, breakpoints: { [main]: [{ line: 2 }] } });
+    await s.stopped('breakpoint');
+    let top = await s.topFrame();
+    assert.deepStrictEqual([top.name, top.line, top.source.path], ['add', 2, main]);
+    let locals = await s.locals(top.id);
+    assert.deepStrictEqual([locals.a.value, locals.b.value], ['0', '0']);
+    await s.request('next', { threadId: s.threadId });
+    await s.stopped('step');
+    top = await s.topFrame();
+    locals = await s.locals(top.id);
+    assert.deepStrictEqual([top.line, locals.c.value], [3, '0']);
+    await s.setBreakpoints(main, []);
+    await s.continue();
+    await s.ended({ exitCode: 0 });
+    assert.strictEqual(s.output('stdout'), 'total 3\n');
+    assert.match(s.output('console'), /0 file\(s\) written/);
+    assert.strictEqual(boardFiles(), before);
   });
 });

@@ -25,6 +25,10 @@ pub struct DeviceArgs {
     /// Write nothing to the board's filesystem.
     #[arg(long)]
     pub no_write: bool,
+    /// With sync: remove board files under the remote root that the project
+    /// lacks (ignored files and the agent's folder stay).
+    #[arg(long = "delete")]
+    pub delete_extra: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -46,5 +50,6 @@ impl DeviceArgs {
         cfg.remote_root = self.remote_root.clone();
         cfg.reset = !self.no_reset;
         cfg.write_flash = !self.no_write;
+        cfg.delete_extra = self.delete_extra;
     }
 }

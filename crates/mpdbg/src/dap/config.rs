@@ -45,6 +45,9 @@ pub struct LaunchArgs {
     /// Glob patterns a sync leaves out.
     #[serde(deserialize_with = "string_or_list")]
     pub ignore: Vec<String>,
+    /// A sync also removes board files under `remoteRoot` the project lacks.
+    #[serde(deserialize_with = "null_as_default")]
+    pub delete_extra: bool,
     /// Only the program's own frames (its folder), as debugpy: on by default.
     pub just_my_code: Option<bool>,
     /// Variables for the program: a string sets one, `null` removes it.
@@ -227,6 +230,7 @@ impl LaunchArgs {
             reset: self.reset.unwrap_or(true),
             write_flash: self.write_flash.unwrap_or(true),
             ignore: self.ignore.clone(),
+            delete_extra: self.delete_extra,
             just_my_code: self.just_my_code.unwrap_or(true),
             env: self.environment()?,
         })
@@ -348,6 +352,15 @@ mod tests {
         );
         assert_eq!(c.path_mappings, [(PathBuf::from("/w/lib"), "/lib".to_string())]);
         assert_eq!(c.remote_root.as_deref(), Some("/flash"));
+        assert!(!c.delete_extra, "nothing is deleted unless asked");
+        let delete = |v: serde_json::Value| {
+            LaunchArgs::parse(&json!({ "program": "p.py", "deleteExtra": v }))
+                .and_then(|a| a.launch_config())
+                .map(|c| c.delete_extra)
+        };
+        assert!(delete(json!(true)).unwrap());
+        assert!(!delete(json!(null)).unwrap());
+        assert!(delete(json!("yes")).is_err());
         let local = LaunchArgs::parse(&json!({ "program": "p.py" }))
             .unwrap()
             .launch_config()

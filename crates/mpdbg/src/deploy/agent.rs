@@ -8,18 +8,42 @@ use std::process::Command;
 /// The hidden folder on the board that holds the agent.
 pub const FOLDER: &str = ".mpdbg";
 
-/// Agent files only a program that waits for a debugger over the network
-/// imports (`mpdbg.listen()`, the debugpy API): a launched session does not
-/// need them on the board.
-const ATTACH_ONLY: [&str; 2] = ["mpdbg_attach.py", "debugpy.py"];
+/// The agent's loader when it runs from RAM (`"writeFlash": false`).
+pub const RAM_LOADER: &str = "mpdbg_ram.py";
+
+/// Agent files a launched session does not put in the agent's folder: what
+/// only a program that waits for a debugger over the network imports
+/// (`mpdbg.listen()`, the debugpy API), and the RAM loader.
+const NOT_IN_FOLDER: [&str; 3] = ["mpdbg_attach.py", "debugpy.py", RAM_LOADER];
 
 /// The agent's sources a launched session needs.
 fn sources() -> Vec<(&'static str, &'static [u8])> {
     crate::embedded::AGENT_FILES
         .iter()
-        .filter(|(n, _)| n.ends_with(".py") && !n.contains('/') && !ATTACH_ONLY.contains(n))
+        .filter(|(n, _)| n.ends_with(".py") && !n.contains('/') && !NOT_IN_FOLDER.contains(n))
         .map(|(n, b)| (*n, *b))
         .collect()
+}
+
+/// The sources a launched session needs in their .py form (for a board
+/// `mpy-cross` does not fit, or to compile in RAM): (file name, text with
+/// comment lines blanked).
+pub fn py_files() -> Result<Vec<(String, Vec<u8>)>> {
+    let sources = sources();
+    if sources.is_empty() {
+        return Err(anyhow!("this mpdbg was built without its agent"));
+    }
+    Ok(sources
+        .into_iter()
+        .map(|(n, b)| (n.to_string(), blank_comments(b)))
+        .collect())
+}
+
+/// The RAM loader's source, comment lines blanked.
+pub fn ram_loader() -> Result<Vec<u8>> {
+    crate::embedded::agent_file(RAM_LOADER)
+        .map(blank_comments)
+        .ok_or_else(|| anyhow!("this mpdbg was built without its agent's RAM loader ({RAM_LOADER})"))
 }
 
 /// Their file names (as .py).
@@ -30,19 +54,13 @@ pub fn names() -> Vec<String> {
 /// (file name in the agent folder, bytes).
 pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
     let sources = sources();
-    if sources.is_empty() {
-        return Err(anyhow!("this mpdbg was built without its agent"));
-    }
-    if let Some(mpy) = info.mpy.as_ref().filter(|m| mpy_cross_emits(m)) {
+    if let Some(mpy) = info.mpy.as_ref().filter(|m| !sources.is_empty() && mpy_cross_emits(m)) {
         let agent_dir = crate::deploy::board_join(&info.cwd, FOLDER);
         if let Ok(compiled) = compile_all(&sources, mpy, &agent_dir) {
             return Ok(compiled);
         }
     }
-    Ok(sources
-        .into_iter()
-        .map(|(n, b)| (n.to_string(), blank_comments(b)))
-        .collect())
+    py_files()
 }
 
 /// The same agent file in the form not sent (`x.py` for `x.mpy` and back).
@@ -161,5 +179,6 @@ mod tests {
             "{names:?}"
         );
         assert!(!names.contains(&"mpdbg_attach.py"), "{names:?}");
+        assert!(!names.contains(&RAM_LOADER), "{names:?}");
     }
 }

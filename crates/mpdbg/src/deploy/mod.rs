@@ -2,14 +2,16 @@
 //! agent into one hidden folder (compiled to .mpy for the board when
 //! `mpy-cross` fits it, else as .py), only the files whose hash differs;
 //! the program synced to `remoteRoot` (`sync`), sent with the start command
-//! (`ram`), or left as it is on the board (`none`).
+//! (`ram`), or left as it is on the board (`none`). Without `writeFlash` the
+//! agent is compiled in the board's RAM instead (`ram.rs`).
 mod agent;
 mod project;
+mod ram;
 
 pub use project::ProjectFiles;
 
 use crate::repl::files::same;
-use crate::repl::{Link, Repl};
+use crate::repl::{py_str, Link, Repl};
 use crate::target::probe::{self, BoardInfo};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
@@ -38,13 +40,18 @@ pub struct DeployOptions {
     pub remote_root: Option<String>,
     /// Glob patterns (relative to the project root) that are not synced.
     pub ignore: Vec<String>,
+    /// A sync also removes board files under the remote root that the
+    /// project lacks (not ignored ones, nor the agent's folder).
+    pub delete_extra: bool,
 }
 
 /// What the deployer did, and how to start the program.
 #[derive(Debug, Default)]
 pub struct Deployed {
-    /// The agent's folder on the board.
+    /// The agent's folder on the board (its path in RAM without `writeFlash`).
     pub agent_dir: String,
+    /// The agent was compiled in RAM: nothing of it is on the filesystem.
+    pub agent_in_ram: bool,
     /// The program's path on the board (its code objects' file name).
     pub program: String,
     /// The program's source, when it runs from RAM.
@@ -55,6 +62,8 @@ pub struct Deployed {
     pub written: Vec<String>,
     /// Files that were already there, unchanged.
     pub unchanged: usize,
+    /// Board paths removed because the project lacks them (`delete_extra`).
+    pub deleted: Vec<String>,
 }
 
 /// Joins a board folder and a relative path with `/`.
@@ -93,11 +102,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         );
     };
     if !opts.write_flash {
-        bail!(
-            "\"writeFlash\": false is not supported yet: the agent imports its stop-time parts from a folder on \
-             the board (MicroPython cannot define modules from RAM); leave it on, or use \"deploy\": \"ram\" to keep \
-             the program itself off the board's filesystem"
-        );
+        return ram::deploy(repl, program, &rel, opts);
     }
     // Until the board says where it starts, paths are relative to its
     // start-up folder (the default remoteRoot); the agent may go as .py or .mpy.
@@ -110,19 +115,18 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
     }
     let mut program_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut program_source = None;
+    let mut project = None;
     match opts.mode {
         ProgramDeploy::Sync => {
-            for file in ProjectFiles::scan(&opts.project_root, &opts.ignore)?.files {
-                let bytes = std::fs::read(opts.project_root.join(&file))
+            let scanned = ProjectFiles::scan(&opts.project_root, &opts.ignore)?;
+            for file in &scanned.files {
+                let bytes = std::fs::read(opts.project_root.join(file))
                     .map_err(|e| anyhow::anyhow!("cannot read {file} in {}: {e}", opts.project_root.display()))?;
-                program_files.push((board_join(&program_root, &file), bytes));
+                program_files.push((board_join(&program_root, file), bytes));
             }
+            project = Some(scanned);
         }
-        ProgramDeploy::Ram => {
-            let source =
-                std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))?;
-            program_source = Some(source);
-        }
+        ProgramDeploy::Ram => program_source = Some(read_program(program)?),
         ProgramDeploy::None => {}
     }
     let mut paths = agent_paths.clone();
@@ -149,15 +153,67 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
         .partition(|(path, bytes)| board_hash.get(path).is_some_and(|h| same(h, bytes)));
     repl.write_files(&changed)?;
     let remote_root = opts.remote_root.clone().unwrap_or_else(|| info.cwd.clone());
+    let deleted = match project.filter(|_| opts.delete_extra) {
+        Some(project) => delete_extra(repl, &project, &remote_root, &agent_dir, &opts.ignore)?,
+        None => Vec::new(),
+    };
     let deployed = Deployed {
         agent_dir,
+        agent_in_ram: false,
         program: board_join(&remote_root, &rel),
         program_source,
         remote_root,
         written: changed.into_iter().map(|(p, _)| p).collect(),
         unchanged: unchanged.len(),
+        deleted,
     };
     Ok((info, deployed))
+}
+
+/// Removes the board's files under `remote_root` that the project lacks
+/// (ignored ones and the agent's folder stay); returns their board paths.
+fn delete_extra<L: Link>(
+    repl: &mut Repl<L>,
+    project: &ProjectFiles,
+    remote_root: &str,
+    agent_dir: &str,
+    ignore: &[String],
+) -> Result<Vec<String>> {
+    let on_board = repl.list_files(remote_root)?;
+    let root = format!("{}/", remote_root.trim_end_matches('/'));
+    let keep = agent_dir.strip_prefix(&root);
+    let extra: Vec<String> = project
+        .extra_on_board(&on_board, ignore, keep)?
+        .iter()
+        .map(|rel| board_join(remote_root, rel))
+        .collect();
+    repl.remove_files(&extra)?;
+    Ok(extra)
+}
+
+/// The program's source, to send with the start command.
+fn read_program(program: &Path) -> Result<Vec<u8>> {
+    std::fs::read(program).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", program.display()))
+}
+
+impl Deployed {
+    /// The code that starts the program under the agent, with `args`.
+    pub fn start_code(&self, args: &[String]) -> String {
+        let args: Vec<String> = args.iter().map(|a| py_str(a)).collect();
+        let source = match &self.program_source {
+            Some(s) => py_str(&String::from_utf8_lossy(s)),
+            None => "None".into(),
+        };
+        if self.agent_in_ram {
+            return ram::start_code(&self.program, &args.join(","), &source);
+        }
+        format!(
+            "import sys\nsys.path.insert(0, {dir})\nimport mpdbg\nmpdbg.run({prog}, [{args}], {source})\n",
+            dir = py_str(&self.agent_dir),
+            prog = py_str(&self.program),
+            args = args.join(","),
+        )
+    }
 }
 
 #[cfg(test)]

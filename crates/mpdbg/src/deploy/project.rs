@@ -41,6 +41,28 @@ fn glob_set(patterns: &[String]) -> Result<GlobSet> {
 }
 
 impl ProjectFiles {
+    /// Of the board's files under the remote root (relative paths), those
+    /// a sync with deletion removes: not in the project, not ignored (so
+    /// never hidden, the agent's folder among them), and not below `keep`,
+    /// the agent's folder relative to the remote root.
+    pub fn extra_on_board(&self, board: &[String], ignore: &[String], keep: Option<&str>) -> Result<Vec<String>> {
+        let set = glob_set(ignore)?;
+        let ours: std::collections::HashSet<&str> = self.files.iter().map(String::as_str).collect();
+        let kept = |f: &str| keep.is_some_and(|k| f == k || f.strip_prefix(k).is_some_and(|r| r.starts_with('/')));
+        let mut extra: Vec<String> = board
+            .iter()
+            .filter(|f| !ours.contains(f.as_str()) && !kept(f))
+            .filter(|f| {
+                // An ignored folder keeps everything below it.
+                let parts: Vec<&str> = f.split('/').collect();
+                !(1..=parts.len()).any(|n| set.is_match(parts[..n].join("/")))
+            })
+            .cloned()
+            .collect();
+        extra.sort();
+        Ok(extra)
+    }
+
     pub fn scan(root: &Path, ignore: &[String]) -> Result<ProjectFiles> {
         let set = glob_set(ignore)?;
         let mut files = Vec::new();
@@ -97,5 +119,30 @@ mod tests {
             .files;
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(found, ["lib/util.py", "main.py"]);
+    }
+
+    #[test]
+    fn extra_board_files_are_those_the_project_lacks_but_ignored_and_the_agent() {
+        let project = ProjectFiles {
+            files: vec!["main.py".into(), "lib/util.py".into()],
+        };
+        let board: Vec<String> = [
+            "main.py",
+            "old.py",
+            "lib/util.py",
+            "lib/gone.py",
+            ".mpdbg/mpdbg.py",
+            "app/.mpdbg/mpdbg_stop.py",
+            "data/log.txt",
+            "cache/__pycache__/x.pyc",
+            "agent/mpdbg.py",
+            "agents.py",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let extra = project.extra_on_board(&board, &["data".into()], Some("agent")).unwrap();
+        assert_eq!(extra, ["agents.py", "lib/gone.py", "old.py"]);
+        assert!(project.extra_on_board(&board, &["[".into()], None).is_err());
     }
 }

@@ -13,7 +13,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long a possible frame start is held back before it counts as output.
-const HOLD_BACK: Duration = Duration::from_millis(50);
+/// A frame's bytes can pause mid-way: an emulated board descheduled on a busy
+/// host paused 58 ms inside one, which 50 ms turned into program output. Only
+/// output that forges a frame's start (never UTF-8 text) waits this long.
+const HOLD_BACK: Duration = Duration::from_millis(1000);
 
 /// What arrives from the device unasked.
 #[derive(Debug)]

@@ -24,6 +24,9 @@ pub enum Flavour {
     Stock,
     /// The same port without settrace or `_mpdbg`: the speed reference.
     Release,
+    /// `sys.settrace` on the unpatched core, without `_mpdbg`: a board's
+    /// stock firmware built with settrace, which mpdbg must refuse clearly.
+    TraceOnly,
     /// `debug` with assertions on and the VM's switch dispatch instead of
     /// computed gotos (as many microcontroller ports run it): for tests.
     Checked,
@@ -36,6 +39,7 @@ impl Flavour {
             Flavour::Stock => "stock",
             Flavour::Release => "release",
             Flavour::Checked => "checked",
+            Flavour::TraceOnly => "trace-only",
         }
     }
 
@@ -45,6 +49,10 @@ impl Flavour {
 
     fn has_settrace(self) -> bool {
         self != Flavour::Release
+    }
+
+    fn has_module(self) -> bool {
+        !matches!(self, Flavour::Release | Flavour::TraceOnly)
     }
 }
 
@@ -255,7 +263,8 @@ fn build_port(
         .arg(format!("-j{jobs}"))
         .arg(format!("MP_SRC={}", src.display()))
         .arg(format!("BUILD={}", build.display()))
-        .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour != Flavour::Release)))
+        .arg(format!("MPDBG_SETTRACE={}", u8::from(flavour.has_settrace())))
+        .arg(format!("MPDBG_MODULE={}", u8::from(flavour.has_module())))
         .arg(format!("MPDBG_CHECKED={}", u8::from(flavour == Flavour::Checked)))
         .stdin(Stdio::null())
         .output()

@@ -163,6 +163,35 @@ impl<L: Link> Repl<L> {
         Ok(())
     }
 
+    /// The files below the board folder `root`, as `/`-separated paths
+    /// relative to it (none when it does not exist).
+    pub fn list_files(&mut self, root: &str) -> Result<Vec<String>> {
+        let code = format!(
+            "import os\n\
+             def _w(d, r):\n\
+             \x20   try:\n\
+             \x20       es = list(os.ilistdir(d))\n\
+             \x20   except OSError:\n\
+             \x20       return\n\
+             \x20   for e in es:\n\
+             \x20       p = d.rstrip('/') + '/' + e[0]\n\
+             \x20       if e[1] == 0x4000:\n\
+             \x20           _w(p, r + e[0] + '/')\n\
+             \x20       else:\n\
+             \x20           print('f=' + r + e[0])\n\
+             _w({}, '')\n",
+            py_str(root)
+        );
+        let out = self
+            .exec(&code, FILE_TIMEOUT)?
+            .ok()
+            .with_context(|| format!("cannot list the files in {root} on the board"))?;
+        Ok(out
+            .lines()
+            .filter_map(|l| l.strip_prefix("f=").map(str::to_string))
+            .collect())
+    }
+
     /// Removes files (those that are missing are no error).
     pub fn remove_files(&mut self, paths: &[String]) -> Result<()> {
         if paths.is_empty() {

@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 const RAW_PROMPT: &[u8] = b"raw REPL; CTRL-B to exit\r\n>";
 /// How long a REPL may take to answer Ctrl-C / Ctrl-A.
 const ANSWER_TIMEOUT: Duration = Duration::from_millis(1500);
+/// How long a board may take to grant more raw-paste data, or to
+/// acknowledge its end: it compiles what it has first (seconds for a large
+/// piece on a slow or emulated board).
+const GRANT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a soft reset may take (boards run boot.py).
 const RESET_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -253,8 +257,12 @@ impl<L: Link> Repl<L> {
         let mut sent = 0;
         while sent < code.len() {
             while credit == 0 || !self.buf.is_empty() || self.link.bytes_waiting().unwrap_or(0) > 0 {
-                if self.buf.is_empty() && !self.fill(self.answer_timeout)? {
-                    bail!("the board on {} stopped granting raw-paste data", self.name);
+                if self.buf.is_empty() && !self.fill(GRANT_TIMEOUT)? {
+                    bail!(
+                        "the board on {} stopped granting raw-paste data (none for {} s)",
+                        self.name,
+                        GRANT_TIMEOUT.as_secs()
+                    );
                 }
                 match self.buf.remove(0) {
                     b'\x01' => credit += window,
@@ -272,10 +280,15 @@ impl<L: Link> Repl<L> {
             credit -= n;
         }
         self.write(b"\x04")?;
-        // The board acknowledges the end of the data with \x04, then runs it.
+        // The board acknowledges the end of the data with \x04 once it has
+        // compiled what came before (then runs it).
         loop {
-            if self.buf.is_empty() && !self.fill(self.answer_timeout)? {
-                bail!("the board on {} did not acknowledge the end of the code", self.name);
+            if self.buf.is_empty() && !self.fill(GRANT_TIMEOUT)? {
+                bail!(
+                    "the board on {} did not acknowledge the end of the code (for {} s)",
+                    self.name,
+                    GRANT_TIMEOUT.as_secs()
+                );
             }
             match self.buf.remove(0) {
                 b'\x04' => return Ok(()),

@@ -5,7 +5,6 @@ use super::launch::LaunchConfig;
 use super::pathmap::PathMap;
 use super::{EventSink, OutputKind, SessionEvent};
 use crate::deploy::{self, DeployOptions, ProgramDeploy};
-use crate::repl::py_str;
 use crate::target::{self, DEFAULT_BAUD};
 use crate::transport::{SerialTransport, Transport};
 use anyhow::Result;
@@ -35,14 +34,20 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
     if cfg.reset {
         board.repl.soft_reset()?;
     }
-    // The program is in a project folder unless it was given on its own.
-    let mode = cfg.deploy.unwrap_or(ProgramDeploy::Sync);
+    // The program is in a project folder unless it was given on its own;
+    // when nothing may be written, it runs from RAM.
+    let mode = cfg.deploy.unwrap_or(if cfg.write_flash {
+        ProgramDeploy::Sync
+    } else {
+        ProgramDeploy::Ram
+    });
     let opts = DeployOptions {
         mode,
         write_flash: cfg.write_flash,
         project_root: project_root.to_path_buf(),
         remote_root: cfg.remote_root.clone(),
         ignore: cfg.ignore.clone(),
+        delete_extra: cfg.delete_extra,
     };
     let (info, deployed) = deploy::deploy(&mut board.repl, program, &opts)?;
     say(
@@ -55,17 +60,16 @@ pub fn start(cfg: &LaunchConfig, program: &Path, project_root: &Path, sink: &dyn
             t0.elapsed().as_secs_f32()
         ),
     );
-    let args: Vec<String> = cfg.args.iter().map(|a| py_str(a)).collect();
-    let source = match &deployed.program_source {
-        Some(s) => py_str(&String::from_utf8_lossy(s)),
-        None => "None".into(),
-    };
-    let code = format!(
-        "import sys\nsys.path.insert(0, {dir})\nimport mpdbg\nmpdbg.run({prog}, [{args}], {source})\n",
-        dir = py_str(&deployed.agent_dir),
-        prog = py_str(&deployed.program),
-        args = args.join(","),
-    );
+    if !deployed.deleted.is_empty() {
+        say(
+            sink,
+            format!(
+                "mpdbg: deleted from {name} (not in the project): {}",
+                deployed.deleted.join(", ")
+            ),
+        );
+    }
+    let code = deployed.start_code(&cfg.args);
     board.repl.start(code.as_bytes())?;
     let mut rules: Vec<(std::path::PathBuf, String)> = cfg.path_mappings.clone();
     rules.push((project_root.to_path_buf(), deployed.remote_root.clone()));

@@ -47,6 +47,9 @@ pub struct LaunchConfig {
     pub write_flash: bool,
     /// Glob patterns a sync leaves out.
     pub ignore: Vec<String>,
+    /// A sync also removes board files under the remote root that the
+    /// project lacks (ignored ones and the agent's folder stay).
+    pub delete_extra: bool,
     /// Hide and step through frames outside the program's folder (debugpy's
     /// `justMyCode`).
     pub just_my_code: bool,
@@ -71,6 +74,7 @@ impl Default for LaunchConfig {
             reset: true,
             write_flash: true,
             ignore: Vec::new(),
+            delete_extra: false,
             env: Vec::new(),
             just_my_code: true,
         }

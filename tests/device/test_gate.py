@@ -1,0 +1,56 @@
+"""Core patch 0011: a breakpointed frame's line events gated between its
+breakpoint lines. The gate changes what a frame costs, never which events
+the agent's line tracer gets: loops with mostly-false conditions, `for`
+headers (which fire twice per iteration), breakpoints replaced and a step
+begun while the gated frame runs, a generator resumed after its breakpoints
+changed, exceptions caught in a gated loop, one-line loops and calls, all
+as on the stock core, which gates nothing."""
+
+import os
+
+import pytest
+
+from conftest import LINE_GATE, build_interpreter, named_values, run_script
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
+
+
+def events(interpreter):
+    r = run_script(interpreter, SCRIPT, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return named_values(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def stock_events():
+    stock, _ = build_interpreter("stock")
+    return events(stock)
+
+
+def test_the_patched_build_gates(micropython, features, request):
+    if request.node.callspec.params["micropython"].endswith("stock"):
+        assert not features & LINE_GATE
+    else:
+        assert features & LINE_GATE
+
+
+def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
+    got = events(micropython)
+    assert list(got) == list(stock_events)
+    for case, want in stock_events.items():
+        assert got[case] == want, case
+
+
+def test_the_cases_see_what_they_test(stock_events):
+    # The expectations themselves: each case's breakpoint lines are hit as
+    # its conditions say (a test of the script, on the stock core).
+    lines = {case: [e[1] for e in seen if isinstance(e, tuple) and e[0] == "line"] for case, seen in stock_events.items()}
+    held = {case: sum(1 for e in seen if isinstance(e, tuple) and e[3] is True) for case, seen in stock_events.items()}
+    assert held["case_loop"] == 2  # i == 3, i == 7
+    assert len(lines["case_loop"]) == 2
+    assert held["case_for"] == 1 + 2  # the body at x == 2, the header at s == 3 (twice: MicroPython fires it again at the store)
+    assert len(lines["case_replaced"]) == 3  # the new breakpoint, from i == 3 on
+    assert len(lines["case_step"]) == 6  # every line of stepped() and change() once the step began
+    assert stock_events["case_generator"][-1] == [0, 1, 2, 3, 4, 5]
+    assert held["case_exception"] == 1
+    assert held["case_calls"] == 2
