@@ -129,15 +129,15 @@ def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp
     gone = "%s, %s" % (board.root / "lib" / "gone.py", board.root / "old.py")
     assert "deleted from %s (not in the project): %s" % (board.path, gone) in console(c), console(c)
     left = sorted(str(p.relative_to(board.root)) for p in board.root.rglob("*") if p.is_file())
-    assert left == [".mpdbg/mpdbg.py", ".mpdbg/mpdbg_inspect.py", ".mpdbg/mpdbg_stop.py", "data/log.txt", "main.py", "util.py"]
+    assert left == [".mpdbg/mpdbg.py", ".mpdbg/mpdbg_inspect.py", ".mpdbg/mpdbg_stop.py", ".mpdbg/mpdbg_wake.py", "data/log.txt", "main.py", "util.py"]
     # The command line's --delete (no ignore patterns there: data/ goes too);
     # the agent's folder is never touched.
     (board.root / "stale.py").write_text("")
     r = mpdbg("run", "--device", board.path, "--delete", main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
     assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
-    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py"]
-    assert "0 file(s) written, 5 unchanged" in deploy_line(r.stderr), r.stderr
+    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_wake.py"]
+    assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
 
 
 def test_breakpoint_in_a_host_file_that_lives_in_a_board_subfolder(board, tmp_path):

@@ -15,7 +15,7 @@
 #include "py/runtime.h"
 #include "shared/runtime/interrupt_char.h"
 #include "mphal_host.h"
-#if MPDBG_SETTRACE
+#if MPDBG_MODULE
 #include "mpdbg_port.h"
 #endif
 
