@@ -4,13 +4,13 @@
 //! was started without the debugger ([`super::attach_serial`]). After that
 //! the session is the same as after a launch. Detaching leaves the program
 //! running (listening again, or waiting for the next wake).
-use super::{attach_serial, pump, sources::Sources, PathMap, Phase, Session, State};
-use crate::device::{DeviceClient, Request};
+use super::{attach_serial, sources::Sources, PathMap, Phase, Session, SessionSetup};
+use crate::device::Request;
 use crate::target::DeviceSpec;
 use crate::transport::{TcpTransport, Transport};
 use anyhow::{anyhow, bail, Result};
 use sha2::{Digest, Sha256};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::events::EventSink;
@@ -62,7 +62,7 @@ impl Session {
     /// Connects to a program waiting on `host:port`, ready for breakpoints.
     pub fn attach(cfg: AttachConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
         let mut rules = cfg.path_mappings.clone();
-        let (mut transport, name): (Box<dyn Transport>, String) = match &cfg.device {
+        let (transport, name): (Box<dyn Transport>, String) = match &cfg.device {
             Some(spec) => {
                 let (t, port) = attach_serial::wake(spec, cfg.baud)?;
                 // A program a board started names its files relative to the
@@ -75,30 +75,21 @@ impl Session {
                 format!("{}:{}", cfg.host, cfg.port),
             ),
         };
-        let streams = transport
-            .take_streams()
-            .ok_or_else(|| anyhow!("the connection's streams are gone"))?;
-        let (tx, rx) = mpsc::channel();
-        let device = DeviceClient::start(streams, tx);
-        let session = Arc::new(Session {
-            device,
-            transport: Mutex::new(transport),
-            state: Mutex::new(State::new(cfg.stop_on_entry)),
-            changed: Condvar::new(),
-            sources: Mutex::new(Sources::default()),
-            sink,
-            root: PathMap::new(rules),
-            at_stop: Default::default(),
-            device_files: Default::default(),
-            attached: true,
-            token: cfg.token.clone(),
-            // The project folder stands for the program, which is the
-            // device's: justMyCode shows the frames of the folder.
-            program: cfg.project.join("<attached program>"),
-            just_my_code: cfg.just_my_code,
-        });
-        let pumped = session.clone();
-        std::thread::spawn(move || pump::run(pumped, rx));
+        let session = Session::start(
+            transport,
+            SessionSetup {
+                stop_on_entry: cfg.stop_on_entry,
+                sources: Sources::default(),
+                sink,
+                root: PathMap::new(rules),
+                // The project folder stands for the program, which is the
+                // device's: justMyCode shows the frames of the folder.
+                program: cfg.project.join("<attached program>"),
+                just_my_code: cfg.just_my_code,
+                attached: true,
+                token: cfg.token.clone(),
+            },
+        )?;
         let deadline = Instant::now() + ATTACH_TIMEOUT;
         let mut st = session.state()?;
         while st.phase == Phase::Starting {

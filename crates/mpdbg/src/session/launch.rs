@@ -1,16 +1,15 @@
 //! Starting a program with the agent, up to the point where breakpoints can
 //! be set: on the built-in debug MicroPython (or an interpreter the user
 //! names), or on a board (`board.rs`).
-use super::{pump, sources::Sources, PathMap, Phase, Session, State};
+use super::{sources::Sources, PathMap, Phase, Session, SessionSetup};
 use crate::deploy::ProgramDeploy;
-use crate::device::DeviceClient;
 use crate::micropython::{self, Flavour};
 use crate::target::DeviceSpec;
 use crate::transport::{ProcessTransport, Transport};
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::events::EventSink;
@@ -222,7 +221,7 @@ impl Session {
     /// Starts the program, stopped before its first line, ready for breakpoints.
     pub fn launch(cfg: LaunchConfig, sink: Arc<dyn EventSink>) -> Result<Arc<Session>> {
         let (program, cwd) = program_and_cwd(&cfg)?;
-        let (mut transport, root, target): (Box<dyn Transport>, PathMap, String) = if cfg.device == DeviceSpec::Local {
+        let (transport, root, target): (Box<dyn Transport>, PathMap, String) = if cfg.device == DeviceSpec::Local {
             let run = LocalRun::prepare(&cfg, sink.as_ref())?;
             let agent = deploy_agent()?;
             let t = ProcessTransport::spawn(
@@ -250,28 +249,19 @@ impl Session {
                 format!("the board on {}", started.name),
             )
         };
-        let streams = transport
-            .take_streams()
-            .ok_or_else(|| anyhow!("the interpreter's streams are gone"))?;
-        let (tx, rx) = mpsc::channel();
-        let device = DeviceClient::start(streams, tx);
-        let session = Arc::new(Session {
-            device,
-            transport: Mutex::new(transport),
-            state: Mutex::new(State::new(cfg.stop_on_entry)),
-            changed: Condvar::new(),
-            sources: Mutex::new(Sources::for_program(&program)),
-            sink,
-            root,
-            program: program.clone(),
-            just_my_code: cfg.just_my_code,
-            at_stop: Default::default(),
-            device_files: Default::default(),
-            attached: false,
-            token: None,
-        });
-        let pumped = session.clone();
-        std::thread::spawn(move || pump::run(pumped, rx));
+        let session = Session::start(
+            transport,
+            SessionSetup {
+                stop_on_entry: cfg.stop_on_entry,
+                sources: Sources::for_program(&program),
+                sink,
+                root,
+                program: program.clone(),
+                just_my_code: cfg.just_my_code,
+                attached: false,
+                token: None,
+            },
+        )?;
 
         let started = Instant::now();
         let deadline = started + START_TIMEOUT;

@@ -185,6 +185,48 @@ pub struct Session {
     token: Option<String>,
 }
 
+/// What a launch or an attach decided about its session, besides the link.
+struct SessionSetup {
+    stop_on_entry: bool,
+    sources: Sources,
+    sink: Arc<dyn EventSink>,
+    root: PathMap,
+    program: PathBuf,
+    just_my_code: bool,
+    attached: bool,
+    token: Option<String>,
+}
+
+impl Session {
+    /// Starts the device client on the transport's streams and the thread
+    /// that pumps its messages into the session (launch and attach alike).
+    fn start(mut transport: Box<dyn Transport>, setup: SessionSetup) -> Result<Arc<Session>> {
+        let streams = transport
+            .take_streams()
+            .ok_or_else(|| anyhow!("the device link's streams are gone"))?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let device = DeviceClient::start(streams, tx);
+        let session = Arc::new(Session {
+            device,
+            transport: Mutex::new(transport),
+            state: Mutex::new(State::new(setup.stop_on_entry)),
+            changed: Condvar::new(),
+            sources: Mutex::new(setup.sources),
+            sink: setup.sink,
+            root: setup.root,
+            program: setup.program,
+            just_my_code: setup.just_my_code,
+            at_stop: Default::default(),
+            device_files: Default::default(),
+            attached: setup.attached,
+            token: setup.token,
+        });
+        let pumped = session.clone();
+        std::thread::spawn(move || pump::run(pumped, rx));
+        Ok(session)
+    }
+}
+
 impl Session {
     fn state(&self) -> Result<std::sync::MutexGuard<'_, State>> {
         self.state.lock().map_err(|_| anyhow!("session state poisoned"))
