@@ -298,13 +298,33 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
 static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
 
 #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
-static MP_NOINLINE bool call_filter_anew(filter_obj_t *f, const mp_code_state_t *cs) {
-    return decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs));
+// A call of code that needs no trace function: with our untraced-codes
+// patch the VM is told so, and the next calls of that code ask no one while
+// this filter stays set (sys.settrace drops the mark). Not while stepping
+// over or out, when a resume of the same code may need the agent.
+static inline bool untraced(filter_obj_t *f, const mp_code_state_t *cs) {
+    #if defined(MICROPY_PY_SYS_SETTRACE_UNTRACED_CODES)
+    if (!f->resumes) {
+        mp_prof_mark_untraced(cs);
+    }
+    #else
+    (void)f;
+    (void)cs;
+    #endif
+    return false;
 }
 
-// Every call of the program asks this while the agent is attached: the
-// path of a code object decided before (no breakpoint in it, not stepping)
-// makes no call, so that it saves registers for none.
+static MP_NOINLINE bool call_filter_anew(filter_obj_t *f, const mp_code_state_t *cs) {
+    if (decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs))) {
+        return true;
+    }
+    return untraced(f, cs);
+}
+
+// Every call of the program that the VM does not know to be untraced asks
+// this while the agent is attached: the path of a code object decided
+// before (no breakpoint in it, not stepping) makes no call, so that it
+// saves registers for none.
 static bool call_filter(const mp_code_state_t *cs) {
     mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
     if (!mp_obj_is_type(tracer, &filter_type)) {
@@ -314,7 +334,7 @@ static bool call_filter(const mp_code_state_t *cs) {
     const mp_raw_code_t *rc = cs->fun_bc->rc;
     const decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
     if (d->filter == f && d->rc == rc && d->fun_data == rc->fun_data && !d->wanted && !f->resumes) {
-        return false;
+        return untraced(f, cs);
     }
     return call_filter_anew(f, cs);
 }

@@ -1,0 +1,64 @@
+"""Core patch 0012: calls of code that _mpdbg's call filter turned down run
+with no call at all, the code marked untraced in the VM until sys.settrace
+or new bytecode drops the marks. The marks change what a call costs, never
+which events reach the agent: a breakpoint set in marked code mid-run, a
+step or a pause begun while it runs, the trace function replaced and set
+again, generators, closures, bound methods, a code shared by several
+function objects, more codes than the VM's table holds and new code in the
+place of freed marked code, all as on the stock core, which marks nothing."""
+
+import os
+
+import pytest
+
+from conftest import UNTRACED_CODES, build_interpreter, named_values, run_script
+
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "untraced_calls.py")
+
+
+def events(interpreter):
+    r = run_script(interpreter, SCRIPT, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return named_values(r.stdout)
+
+
+@pytest.fixture(scope="module")
+def stock_events():
+    stock, _ = build_interpreter("stock")
+    return events(stock)
+
+
+def test_the_patched_build_marks_untraced_codes(micropython, features, request):
+    if request.node.callspec.params["micropython"].endswith("stock"):
+        assert not features & UNTRACED_CODES
+    else:
+        assert features & UNTRACED_CODES
+
+
+def test_marked_codes_give_the_agent_the_events_of_the_stock_core(micropython, stock_events):
+    got = events(micropython)
+    assert list(got) == list(stock_events)
+    for case, want in stock_events.items():
+        assert got[case] == want, case
+
+
+def lines(seen, name):
+    return [e[1] for e in seen if isinstance(e, tuple) and e[2] == name]
+
+
+def test_the_cases_see_what_they_test(stock_events):
+    # The expectations themselves, on the stock core: each case stops where
+    # its breakpoints and trace functions say.
+    got = stock_events
+    assert len(lines(got["case_breakpoint_mid_run"], "target")) == 20  # i == 20 to 39
+    assert [e[0] for e in got["case_step_in"]] == ["call", "line", "return"] * 3  # i == 9 to 11
+    # The pause at i == 7 (inside pausing), then every call of i == 8 and 9.
+    assert [e[2] for e in got["case_pause"] if e[0] == "call"] == ["target", "pausing", "target", "pausing", "target"]
+    assert [e[0] for e in got["case_settrace_replaced"]] == ["line", "call", "line", "return"]  # target(100), target(300)
+    assert len(lines(got["case_generator"], "gen")) == 4  # the resumes after the breakpoint, k == 4 to 7
+    assert got["case_generator"][-1] == [0, 1, 2, 3, 0, 1, 2, 4, 5, 6, 7]
+    assert len(lines(got["case_closure"], "add")) == 2
+    assert len(lines(got["case_bound_method"], "bump")) == 2
+    assert len(lines(got["case_shared_code"], "f")) == 3
+    assert len(lines(got["case_many_codes"], "m40")) == 3
+    assert len(lines(got["case_new_code"], "dyn")) == 2
