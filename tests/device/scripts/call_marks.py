@@ -1,12 +1,14 @@
 # The events _mpdbg.filter()'s line tracer and a plain trace function get,
-# case by case, where core patch 0012 lets the VM run calls of code the
-# filter turned down with no call at all (the code is marked untraced until
-# sys.settrace or new bytecode drops the marks): a breakpoint set in such
-# code mid-run, a step and a pause begun while it runs, the trace function
-# replaced and set again, generators, closures, bound methods, one code
-# shared by several function objects, more codes than the VM's table holds,
-# and new code taking the place of freed marked code. Prints one list per
-# case; the test compares them with the stock core's, which marks nothing.
+# case by case, where core patch 0012 lets the VM mark codes whose calls the
+# call filter answers alike (until sys.settrace or new bytecode drops the
+# marks): calls of a code marked untraced run with no call at all, those of
+# one marked traced skip the filter. A breakpoint set in marked code mid-run
+# and one removed, a step and a pause begun while it runs, the trace
+# function replaced and set again, a step over (whose resumed generators
+# need the agent), generators, closures, bound methods, one code shared by
+# several function objects, more codes than the VM's table holds, and new
+# code taking the place of freed marked code. Prints one list per case; the
+# test compares them with the stock core's, which marks nothing.
 import gc
 import sys
 
@@ -72,6 +74,26 @@ def case_breakpoint_mid_run():
             sys.settrace(target_bp())
         t += target(i)
     seen.append(t)
+
+
+def case_breakpoint_removed():
+    sys.settrace(target_bp())
+    for i in range(5):
+        target(i)  # marked traced
+    sys.settrace(elsewhere())
+    for i in range(5):
+        target(10 + i)
+
+
+def case_step_over_resumes():
+    sys.settrace(elsewhere())
+    g = gen(6)
+    out = [next(g), next(g)]  # gen's code marked untraced
+    # A step over: a generator resumed by its consumer reports its lines.
+    sys.settrace(_mpdbg.filter({F: {LINES["never.def"]: 1}}, on_call, {F: {LINES["never.body"]: bp(())}}, line_tracer, True))
+    out.append(next(g))
+    out.append(next(g))
+    seen.append(out)
 
 
 def case_step_in():
@@ -241,6 +263,8 @@ def case_new_code():
 
 CASES = [
     case_breakpoint_mid_run,
+    case_breakpoint_removed,
+    case_step_over_resumes,
     case_step_in,
     case_pause,
     case_settrace_replaced,

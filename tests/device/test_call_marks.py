@@ -1,19 +1,21 @@
-"""Core patch 0012: calls of code that _mpdbg's call filter turned down run
-with no call at all, the code marked untraced in the VM until sys.settrace
-or new bytecode drops the marks. The marks change what a call costs, never
-which events reach the agent: a breakpoint set in marked code mid-run, a
-step or a pause begun while it runs, the trace function replaced and set
-again, generators, closures, bound methods, a code shared by several
-function objects, more codes than the VM's table holds and new code in the
-place of freed marked code, all as on the stock core, which marks nothing."""
+"""Core patch 0012: codes whose calls _mpdbg's call filter answers alike are
+marked in the VM until sys.settrace or new bytecode drops the marks: a call
+of a code marked untraced runs with no call at all, one of a code marked
+traced skips the filter. The marks change what a call costs, never which
+events reach the agent: a breakpoint set in marked code mid-run and one
+removed, a step or a pause begun while it runs, the trace function replaced
+and set again, a step over, generators, closures, bound methods, a code
+shared by several function objects, more codes than the VM's table holds and
+new code in the place of freed marked code, all as on the stock core, which
+marks nothing."""
 
 import os
 
 import pytest
 
-from conftest import UNTRACED_CODES, build_interpreter, named_values, run_script
+from conftest import CALL_MARKS, build_interpreter, named_values, run_script
 
-SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "untraced_calls.py")
+SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "call_marks.py")
 
 
 def events(interpreter):
@@ -28,11 +30,11 @@ def stock_events():
     return events(stock)
 
 
-def test_the_patched_build_marks_untraced_codes(micropython, features, request):
+def test_the_patched_build_marks_calls(micropython, features, request):
     if request.node.callspec.params["micropython"].endswith("stock"):
-        assert not features & UNTRACED_CODES
+        assert not features & CALL_MARKS
     else:
-        assert features & UNTRACED_CODES
+        assert features & CALL_MARKS
 
 
 def test_marked_codes_give_the_agent_the_events_of_the_stock_core(micropython, stock_events):
@@ -51,6 +53,10 @@ def test_the_cases_see_what_they_test(stock_events):
     # its breakpoints and trace functions say.
     got = stock_events
     assert len(lines(got["case_breakpoint_mid_run"], "target")) == 20  # i == 20 to 39
+    assert len(lines(got["case_breakpoint_removed"], "target")) == 5  # before the removal only
+    # Both resumes after the step over began: their lines and their return.
+    assert [e[0] for e in got["case_step_over_resumes"][:-1]] == ["line", "line", "line", "return"] * 2
+    assert got["case_step_over_resumes"][-1] == [0, 1, 2, 3]
     assert [e[0] for e in got["case_step_in"]] == ["call", "line", "return"] * 3  # i == 9 to 11
     # The pause at i == 7 (inside pausing), then every call of i == 8 and 9.
     assert [e[2] for e in got["case_pause"] if e[0] == "call"] == ["target", "pausing", "target", "pausing", "target"]
