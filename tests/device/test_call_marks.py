@@ -11,37 +11,20 @@ marks nothing."""
 
 import os
 
-import pytest
-
-from conftest import CALL_MARKS, build_interpreter, named_values, run_script
+from conftest import CALL_MARKS, assert_same_cases, case_events, has_core_patches, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "call_marks.py")
 
 
-def events(interpreter):
-    r = run_script(interpreter, SCRIPT, timeout=120)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return named_values(r.stdout)
-
-
-@pytest.fixture(scope="module")
-def stock_events():
-    stock, _ = build_interpreter("stock")
-    return events(stock)
+stock_events = stock_cases(SCRIPT)
 
 
 def test_the_patched_build_marks_calls(micropython, features, request):
-    if request.node.callspec.params["micropython"].endswith("stock"):
-        assert not features & CALL_MARKS
-    else:
-        assert features & CALL_MARKS
+    assert bool(features & CALL_MARKS) == has_core_patches(request)
 
 
 def test_marked_codes_give_the_agent_the_events_of_the_stock_core(micropython, stock_events):
-    got = events(micropython)
-    assert list(got) == list(stock_events)
-    for case, want in stock_events.items():
-        assert got[case] == want, case
+    assert_same_cases(case_events(micropython, SCRIPT), stock_events)
 
 
 def lines(seen, name):

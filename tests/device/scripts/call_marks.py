@@ -13,23 +13,10 @@ import gc
 import sys
 
 import _mpdbg
+from tracecase import line_tracer, marked_lines, on_call, run_cases, seen
 
 F = __file__
-LINES = {}
-for _n, _t in enumerate(open(F).read().split("\n"), 1):
-    if "# L:" in _t:
-        LINES[_t.split("# L:")[1].split()[0]] = _n
-
-seen = []
-
-
-def line_tracer(frame, event, arg):
-    seen.append((event, frame.f_lineno, frame.f_code.co_name, arg))
-    return line_tracer
-
-
-def on_call(frame, event, arg):
-    return None
+LINES = marked_lines(F)
 
 
 def stepper(frame, event, arg):
@@ -276,10 +263,4 @@ CASES = [
     case_new_code,
 ]
 
-for case in CASES:
-    seen.clear()
-    try:
-        case()
-    finally:
-        sys.settrace(None)
-    print(case.__name__, seen)
+run_cases(CASES)
