@@ -202,7 +202,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for name, row in matrix(exe, args.workloads.split(","), 192 * 1024):
         base = row[0]
-        cells = ["%.1f M instructions" % (base / 1000)] + ["%.2fx" % (v / base) for v in row[1:]]
+        cells = ["%.1f M instructions" % (base / 1000)] + ["%.3fx" % (v / base) for v in row[1:]]
         print("| %s | %s |" % (name, " | ".join(cells)))
 
 

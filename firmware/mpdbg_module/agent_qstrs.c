@@ -224,7 +224,6 @@ const qstr_short_t mpdbg_agent_qstrs[] = {
     MP_QSTR_kind,
     MP_QSTR_l,
     MP_QSTR_len,
-    MP_QSTR_lfcrtexung,
     MP_QSTR_line,
     MP_QSTR_lines,
     MP_QSTR_link,

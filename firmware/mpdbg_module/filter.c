@@ -114,9 +114,14 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     return d;
 }
 
+// Where the decision about `rc` is kept.
+static inline decision_t *decisions_of(const mp_raw_code_t *rc) {
+    return &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+}
+
 // Every traced event asks this: inline, and cheap when decided before.
 static inline decision_t *decide(filter_obj_t *self, const mp_module_context_t *context, const mp_raw_code_t *rc) {
-    decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    decision_t *d = decisions_of(rc);
     if (d->filter == self && d->rc == rc && d->fun_data == rc->fun_data) {
         return d;
     }
@@ -298,13 +303,35 @@ static mp_obj_t filter_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const 
 static MP_DEFINE_CONST_OBJ_TYPE(filter_type, MP_QSTR_filter, MP_TYPE_FLAG_NONE, call, filter_call);
 
 #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
-static MP_NOINLINE bool call_filter_anew(filter_obj_t *f, const mp_code_state_t *cs) {
-    return decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted || (f->resumes && mpdbg_is_resume(cs));
+// What call_filter answers, told to the VM when it holds for every call of
+// the code (our call-marks patch): the next calls of a code turned down then
+// ask no one, those of a wanted code skip the call filter, while this filter
+// stays set (sys.settrace drops the marks). A code turned down is not marked
+// while stepping over or out: a resume of it may need the agent then.
+static inline bool answer(filter_obj_t *f, const mp_code_state_t *cs, bool wanted) {
+    #if defined(MICROPY_PY_SYS_SETTRACE_CALL_MARKS)
+    if (wanted || !f->resumes) {
+        mp_prof_mark_call(cs, wanted);
+    }
+    #else
+    (void)f;
+    (void)cs;
+    #endif
+    return wanted;
 }
 
-// Every call of the program asks this while the agent is attached: the
-// path of a code object decided before (no breakpoint in it, not stepping)
-// makes no call, so that it saves registers for none.
+static MP_NOINLINE bool call_filter_anew(filter_obj_t *f, const mp_code_state_t *cs) {
+    bool wanted = decide(f, cs->fun_bc->context, cs->fun_bc->rc)->wanted;
+    if (!wanted && f->resumes && mpdbg_is_resume(cs)) {
+        return true; // this resume only
+    }
+    return answer(f, cs, wanted);
+}
+
+// Every call of the program that the VM has no mark for asks this while
+// the agent is attached: the path of a code object decided before (no
+// breakpoint in it, not stepping) makes no call, so that it saves
+// registers for none.
 static bool call_filter(const mp_code_state_t *cs) {
     mp_obj_t tracer = MP_STATE_THREAD(prof_trace_callback);
     if (!mp_obj_is_type(tracer, &filter_type)) {
@@ -312,9 +339,9 @@ static bool call_filter(const mp_code_state_t *cs) {
     }
     filter_obj_t *f = MP_OBJ_TO_PTR(tracer);
     const mp_raw_code_t *rc = cs->fun_bc->rc;
-    const decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    const decision_t *d = decisions_of(rc);
     if (d->filter == f && d->rc == rc && d->fun_data == rc->fun_data && !d->wanted && !f->resumes) {
-        return false;
+        return answer(f, cs, false);
     }
     return call_filter_anew(f, cs);
 }

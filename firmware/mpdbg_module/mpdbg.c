@@ -830,7 +830,8 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 // frames, 2 frame code objects on demand, 4 call filter, 8 tracing goes on
 // after a trace function raised, 16 line ranges cached in the frame, 32
 // event filter, 64 unseen frames reused, 128 unwound frames kept, 256 a
-// tracer may raise at an exception event, 512 line events gated).
+// tracer may raise at an exception event, 512 line events gated, 1024
+// calls marked traced or untraced for the VM).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -881,9 +882,14 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_LINE_GATE (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_CALL_MARKS)
+#define FEATURE_CALL_MARKS (1024)
+#else
+#define FEATURE_CALL_MARKS (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
     | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT \
-    | FEATURE_LINE_GATE)
+    | FEATURE_LINE_GATE | FEATURE_CALL_MARKS)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

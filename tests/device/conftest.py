@@ -104,6 +104,7 @@ FRAME_REUSE = 64
 UNWIND_HOOK = 128
 EXCEPTION_EVENT_MAY_RAISE = 256
 LINE_GATE = 512
+CALL_MARKS = 1024
 
 
 @pytest.fixture
@@ -149,6 +150,38 @@ def named_values(stdout):
         name, _, value = line.partition(" ")
         out[name] = ast.literal_eval(value)
     return out
+
+
+def case_events(interpreter, script):
+    """{case: events} of a device script that prints one `CASE LITERAL` line
+    per case (the scripts that compare the patched core with the stock one)."""
+    r = run_script(interpreter, script, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return named_values(r.stdout)
+
+
+def stock_cases(script):
+    """A module's fixture: the stock core's case_events of `script`, which
+    the patched builds must give too."""
+
+    @pytest.fixture(scope="module")
+    def stock_events():
+        stock, _ = build_interpreter("stock")
+        return case_events(stock, script)
+
+    return stock_events
+
+
+def assert_same_cases(got, want):
+    """Every case's events as `want` has them, case by case."""
+    assert list(got) == list(want)
+    for case, events in want.items():
+        assert got[case] == events, case
+
+
+def has_core_patches(request):
+    """Whether the test's target is a patched build (not stock)."""
+    return not request.node.callspec.params["micropython"].endswith("stock")
 
 
 def spawn(interpreter, script, *args):

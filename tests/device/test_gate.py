@@ -8,37 +8,20 @@ as on the stock core, which gates nothing."""
 
 import os
 
-import pytest
-
-from conftest import LINE_GATE, build_interpreter, named_values, run_script
+from conftest import LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 
 
-def events(interpreter):
-    r = run_script(interpreter, SCRIPT, timeout=120)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return named_values(r.stdout)
-
-
-@pytest.fixture(scope="module")
-def stock_events():
-    stock, _ = build_interpreter("stock")
-    return events(stock)
+stock_events = stock_cases(SCRIPT)
 
 
 def test_the_patched_build_gates(micropython, features, request):
-    if request.node.callspec.params["micropython"].endswith("stock"):
-        assert not features & LINE_GATE
-    else:
-        assert features & LINE_GATE
+    assert bool(features & LINE_GATE) == has_core_patches(request)
 
 
 def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
-    got = events(micropython)
-    assert list(got) == list(stock_events)
-    for case, want in stock_events.items():
-        assert got[case] == want, case
+    assert_same_cases(case_events(micropython, SCRIPT), stock_events)
 
 
 def test_the_cases_see_what_they_test(stock_events):

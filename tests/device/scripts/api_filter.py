@@ -4,6 +4,7 @@
 import sys
 
 import _mpdbg
+from tracecase import line_tracer, on_call, seen
 
 F = __file__
 LIMIT = 6
@@ -31,16 +32,6 @@ def other(i):
 
 BP_LINE = [n for n, t in enumerate(open(F).read().split("\n"), 1) if t.endswith("# BP")][0]
 NAMES = ("i", "s", "o", "flag", "hit")
-seen = []
-
-
-def line_tracer(frame, event, arg):
-    seen.append((event, frame.f_lineno, frame.f_code.co_name, arg))
-    return line_tracer
-
-
-def on_call(frame, event, arg):
-    return None
 
 
 def run(cond):

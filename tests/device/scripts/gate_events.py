@@ -8,23 +8,10 @@
 import sys
 
 import _mpdbg
+from tracecase import line_tracer, marked_lines, on_call, run_cases, seen
 
 F = __file__
-LINES = {}
-for _n, _t in enumerate(open(F).read().split("\n"), 1):
-    if "# L:" in _t:
-        LINES[_t.split("# L:")[1].split()[0]] = _n
-
-seen = []
-
-
-def line_tracer(frame, event, arg):
-    seen.append((event, frame.f_lineno, frame.f_code.co_name, arg))
-    return line_tracer
-
-
-def on_call(frame, event, arg):
-    return None
+LINES = marked_lines(F)
 
 
 def bp(names, cond=None):
@@ -177,10 +164,4 @@ def case_calls():
 
 CASES = [case_loop, case_for, case_replaced, case_step, case_generator, case_exception, case_one_line, case_calls]
 
-for case in CASES:
-    seen.clear()
-    try:
-        case()
-    finally:
-        sys.settrace(None)
-    print(case.__name__, [e for e in seen if not isinstance(e, tuple) or e[2] != "step_in_callee"])
+run_cases(CASES, lambda e: not isinstance(e, tuple) or e[2] != "step_in_callee")
