@@ -59,11 +59,7 @@ static mp_int_t fast_local(const byte *ip) {
     return -1;
 }
 
-// An operand of a quick comparison: argument `slot`, or `value` when slot < 0.
-typedef struct {
-    int8_t slot;
-    mp_obj_t value;
-} operand_t;
+typedef mpdbg_operand_t operand_t;
 
 // What a condition lambda's code needs, found once per lambda: whether the
 // walk below can evaluate it (every opcode up to the RETURN_VALUE that ends
@@ -80,10 +76,9 @@ struct mpdbg_condition {
     bool walkable;
     bool globals;
     // `i == 500`, `a < b`, `-1 >= n`: a comparison of two arguments
-    // or small-int constants, which most conditions are (quick_op is
-    // MP_BINARY_OP_NOT_EQUAL + 1 when it is not one).
-    byte quick_op;
-    operand_t quick[2];
+    // or small-int constants, which most conditions are (quick.holds is 0
+    // when it is not one).
+    mpdbg_quick_t quick;
 };
 typedef mpdbg_condition_t condition_t;
 
@@ -307,10 +302,16 @@ const condition_t *mpdbg_condition_study(mp_obj_t fun_in, size_t n_args) {
     c->walkable = false;
     c->globals = false;
     c->reads = UINT32_MAX;
-    c->quick_op = NOT_QUICK;
+    c->quick.holds = 0;
     c->opcodes = lambda_opcodes(fun_in, n_args);
     if (c->opcodes != NULL) {
-        c->quick_op = study_quick(c->opcodes, n_args, c->quick);
+        byte op = study_quick(c->opcodes, n_args, c->quick.operand);
+        // The outcomes each comparison holds for: bit 0 less, 1 equal, 2 more.
+        static const byte holds[] = {
+            [MP_BINARY_OP_LESS] = 1, [MP_BINARY_OP_MORE] = 4, [MP_BINARY_OP_EQUAL] = 2,
+            [MP_BINARY_OP_LESS_EQUAL] = 3, [MP_BINARY_OP_MORE_EQUAL] = 6, [MP_BINARY_OP_NOT_EQUAL] = 5,
+        };
+        c->quick.holds = op == NOT_QUICK ? 0 : holds[op];
         const mp_raw_code_t *rc = ((const mp_obj_fun_bc_t *)MP_OBJ_TO_PTR(fun_in))->rc;
         study(c, c->opcodes, (const byte *)rc->fun_data + rc->fun_data_len, n_args);
     }
@@ -325,18 +326,11 @@ static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
 }
 
 bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {
-    if (c->fun != fun || c->quick_op == NOT_QUICK) {
-        return false;
-    }
-    const operand_t *q = c->quick;
-    mp_obj_t lhs = q[0].slot >= 0 ? top[-q[0].slot] : q[0].value;
-    mp_obj_t rhs = q[1].slot >= 0 ? top[-q[1].slot] : q[1].value;
-    // An unbound local or a cell is no small int: the walk handles those.
-    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
-        return false;
-    }
-    *held = compare_small_ints(c->quick_op, lhs, rhs);
-    return true;
+    return c->fun == fun && mpdbg_quick_eval(&c->quick, top, held);
+}
+
+const mpdbg_quick_t *mpdbg_condition_quick_form(const condition_t *c, mp_obj_t fun) {
+    return c->fun == fun && c->quick.holds != 0 ? &c->quick : NULL;
 }
 
 mp_obj_t mpdbg_condition_eval(const condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound) {
