@@ -881,9 +881,15 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_LINE_GATE (0)
 #endif
+// 1024 is core patch 0012's.
+#if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+#define FEATURE_GATE_STOP (2048)
+#else
+#define FEATURE_GATE_STOP (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
     | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT \
-    | FEATURE_LINE_GATE)
+    | FEATURE_LINE_GATE | FEATURE_GATE_STOP)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

@@ -15,7 +15,7 @@ import os
 
 import pytest
 
-from conftest import LINE_GATE, build_interpreter, named_values, run_script
+from conftest import GATE_STOP, LINE_GATE, build_interpreter, named_values, run_script
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 with open(SCRIPT) as _f:
@@ -36,9 +36,9 @@ def stock_events():
 
 def test_the_patched_build_gates(micropython, features, request):
     if request.node.callspec.params["micropython"].endswith("stock"):
-        assert not features & LINE_GATE
+        assert not features & (LINE_GATE | GATE_STOP)
     else:
-        assert features & LINE_GATE
+        assert features & LINE_GATE and features & GATE_STOP
 
 
 def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
