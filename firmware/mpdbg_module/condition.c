@@ -302,16 +302,21 @@ const condition_t *mpdbg_condition_study(mp_obj_t fun_in, size_t n_args) {
     c->walkable = false;
     c->globals = false;
     c->reads = UINT32_MAX;
-    c->quick.holds = 0;
+    c->quick.quick = false;
     c->opcodes = lambda_opcodes(fun_in, n_args);
     if (c->opcodes != NULL) {
         byte op = study_quick(c->opcodes, n_args, c->quick.operand);
-        // The outcomes each comparison holds for: bit 0 less, 1 equal, 2 more.
-        static const byte holds[] = {
-            [MP_BINARY_OP_LESS] = 1, [MP_BINARY_OP_MORE] = 4, [MP_BINARY_OP_EQUAL] = 2,
-            [MP_BINARY_OP_LESS_EQUAL] = 3, [MP_BINARY_OP_MORE_EQUAL] = 6, [MP_BINARY_OP_NOT_EQUAL] = 5,
-        };
-        c->quick.holds = op == NOT_QUICK ? 0 : holds[op];
+        if (op != NOT_QUICK) {
+            // The interval [lo, hi] of lhs - rhs each comparison holds for.
+            static const mp_int_t interval[][2] = {
+                [MP_BINARY_OP_LESS] = {MP_INT_MIN, -1}, [MP_BINARY_OP_MORE] = {1, MP_INT_MAX},
+                [MP_BINARY_OP_EQUAL] = {0, 0}, [MP_BINARY_OP_LESS_EQUAL] = {MP_INT_MIN, 0},
+                [MP_BINARY_OP_MORE_EQUAL] = {0, MP_INT_MAX}, [MP_BINARY_OP_NOT_EQUAL] = {1, -1},
+            };
+            c->quick.quick = true;
+            c->quick.lo = interval[op][0];
+            c->quick.span = (mp_uint_t)interval[op][1] - (mp_uint_t)interval[op][0];
+        }
         const mp_raw_code_t *rc = ((const mp_obj_fun_bc_t *)MP_OBJ_TO_PTR(fun_in))->rc;
         study(c, c->opcodes, (const byte *)rc->fun_data + rc->fun_data_len, n_args);
     }
@@ -326,11 +331,11 @@ static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
 }
 
 bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {
-    return c->fun == fun && mpdbg_quick_eval(&c->quick, top, held);
+    return c->fun == fun && c->quick.quick && mpdbg_quick_eval(&c->quick, top, held);
 }
 
 const mpdbg_quick_t *mpdbg_condition_quick_form(const condition_t *c, mp_obj_t fun) {
-    return c->fun == fun && c->quick.holds != 0 ? &c->quick : NULL;
+    return c->fun == fun && c->quick.quick ? &c->quick : NULL;
 }
 
 mp_obj_t mpdbg_condition_eval(const condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound) {

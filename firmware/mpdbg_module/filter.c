@@ -377,7 +377,7 @@ static struct {
 static MP_NOINLINE bool gate_filter_anew(mp_obj_frame_t *frame) {
     const mp_raw_code_t *rc = FRAME_RC(frame);
     const decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
-    if (d->rc != rc || d->fun_data != rc->fun_data || d->filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback))
+    if (frame->gated != MP_PROF_GATE_STOP || d->rc != rc || d->fun_data != rc->fun_data || d->filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback))
         || d->hit_fast == MP_OBJ_NULL || d->hit_line != d->stop_line) {
         return false;
     }
@@ -400,12 +400,9 @@ static MP_NOINLINE bool gate_filter_anew(mp_obj_frame_t *frame) {
 // The trace function now is the filter that gated the frame: sys.settrace()
 // ungates every running frame, a generator's resume its own.
 static bool gate_filter(mp_obj_frame_t *frame) {
-    if (frame->gated != MP_PROF_GATE_STOP) {
-        return false;
-    }
     const mp_raw_code_t *rc = FRAME_RC(frame);
-    if ((rc != stop_seen.rc || rc->fun_data != stop_seen.fun_data
-         || stop_seen.filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback)))
+    if (MP_UNLIKELY(rc != stop_seen.rc || frame->gated != MP_PROF_GATE_STOP || rc->fun_data != stop_seen.fun_data
+                    || stop_seen.filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback)))
         && !gate_filter_anew(frame)) {
         return false;
     }

@@ -75,27 +75,29 @@ typedef struct mpdbg_condition mpdbg_condition_t;
 const mpdbg_condition_t *mpdbg_condition_study(mp_obj_t fun, size_t n_args);
 void mpdbg_condition_forget(void);
 // A comparison of two small ints, each an argument (`slot`) or a constant
-// (`value`, when slot < 0), and the outcomes it holds for (holds: bit 0
-// less, 1 equal, 2 more; 0: the condition is no such comparison).
+// (`value`, when slot < 0), as the interval of their difference it holds
+// for: held when (lhs - rhs - lo), unsigned, is at most span (the interval
+// may wrap: `!=` is [1, -1]). The difference of two small ints cannot
+// overflow. quick is false when the condition is no such comparison.
 typedef struct {
     int8_t slot;
     mp_obj_t value;
 } mpdbg_operand_t;
 typedef struct {
-    byte holds;
+    bool quick;
     mpdbg_operand_t operand[2];
+    mp_uint_t lo, span;
 } mpdbg_quick_t;
 // Its verdict on the locals below top (as below), when both are small ints.
 static inline bool mpdbg_quick_eval(const mpdbg_quick_t *q, const mp_obj_t *top, bool *held) {
     mp_obj_t lhs = q->operand[0].slot >= 0 ? top[-q->operand[0].slot] : q->operand[0].value;
     mp_obj_t rhs = q->operand[1].slot >= 0 ? top[-q->operand[1].slot] : q->operand[1].value;
     // An unbound local or a cell is no small int: the walk handles those.
-    if (q->holds == 0 || !mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
+    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
         return false;
     }
-    mp_int_t l = MP_OBJ_SMALL_INT_VALUE(lhs);
-    mp_int_t r = MP_OBJ_SMALL_INT_VALUE(rhs);
-    *held = (q->holds >> ((l > r) - (l < r) + 1)) & 1;
+    mp_uint_t d = MP_OBJ_SMALL_INT_VALUE(lhs) - MP_OBJ_SMALL_INT_VALUE(rhs);
+    *held = d - q->lo <= q->span;
     return true;
 }
 // A condition's comparison, if it is one and c is still fun's, else NULL,
