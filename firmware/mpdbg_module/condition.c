@@ -59,11 +59,7 @@ static mp_int_t fast_local(const byte *ip) {
     return -1;
 }
 
-// An operand of a quick comparison: argument `slot`, or `value` when slot < 0.
-typedef struct {
-    int8_t slot;
-    mp_obj_t value;
-} operand_t;
+typedef mpdbg_operand_t operand_t;
 
 // What a condition lambda's code needs, found once per lambda: whether the
 // walk below can evaluate it (every opcode up to the RETURN_VALUE that ends
@@ -80,10 +76,9 @@ struct mpdbg_condition {
     bool walkable;
     bool globals;
     // `i == 500`, `a < b`, `-1 >= n`: a comparison of two arguments
-    // or small-int constants, which most conditions are (quick_op is
-    // MP_BINARY_OP_NOT_EQUAL + 1 when it is not one).
-    byte quick_op;
-    operand_t quick[2];
+    // or small-int constants, which most conditions are (quick.holds is 0
+    // when it is not one).
+    mpdbg_quick_t quick;
 };
 typedef mpdbg_condition_t condition_t;
 
@@ -307,10 +302,21 @@ const condition_t *mpdbg_condition_study(mp_obj_t fun_in, size_t n_args) {
     c->walkable = false;
     c->globals = false;
     c->reads = UINT32_MAX;
-    c->quick_op = NOT_QUICK;
+    c->quick.quick = false;
     c->opcodes = lambda_opcodes(fun_in, n_args);
     if (c->opcodes != NULL) {
-        c->quick_op = study_quick(c->opcodes, n_args, c->quick);
+        byte op = study_quick(c->opcodes, n_args, c->quick.operand);
+        if (op != NOT_QUICK) {
+            // The interval [lo, hi] of lhs - rhs each comparison holds for.
+            static const mp_int_t interval[][2] = {
+                [MP_BINARY_OP_LESS] = {MP_INT_MIN, -1}, [MP_BINARY_OP_MORE] = {1, MP_INT_MAX},
+                [MP_BINARY_OP_EQUAL] = {0, 0}, [MP_BINARY_OP_LESS_EQUAL] = {MP_INT_MIN, 0},
+                [MP_BINARY_OP_MORE_EQUAL] = {0, MP_INT_MAX}, [MP_BINARY_OP_NOT_EQUAL] = {1, -1},
+            };
+            c->quick.quick = true;
+            c->quick.lo = interval[op][0];
+            c->quick.span = (mp_uint_t)interval[op][1] - (mp_uint_t)interval[op][0];
+        }
         const mp_raw_code_t *rc = ((const mp_obj_fun_bc_t *)MP_OBJ_TO_PTR(fun_in))->rc;
         study(c, c->opcodes, (const byte *)rc->fun_data + rc->fun_data_len, n_args);
     }
@@ -325,18 +331,11 @@ static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
 }
 
 bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {
-    if (c->fun != fun || c->quick_op == NOT_QUICK) {
-        return false;
-    }
-    const operand_t *q = c->quick;
-    mp_obj_t lhs = q[0].slot >= 0 ? top[-q[0].slot] : q[0].value;
-    mp_obj_t rhs = q[1].slot >= 0 ? top[-q[1].slot] : q[1].value;
-    // An unbound local or a cell is no small int: the walk handles those.
-    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
-        return false;
-    }
-    *held = compare_small_ints(c->quick_op, lhs, rhs);
-    return true;
+    return c->fun == fun && c->quick.quick && mpdbg_quick_eval(&c->quick, top, held);
+}
+
+const mpdbg_quick_t *mpdbg_condition_quick_form(const condition_t *c, mp_obj_t fun) {
+    return c->fun == fun && c->quick.quick ? &c->quick : NULL;
 }
 
 mp_obj_t mpdbg_condition_eval(const condition_t *c, size_t n_args, const mp_obj_t *top, bool *unbound) {

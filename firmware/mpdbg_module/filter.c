@@ -69,7 +69,31 @@ typedef struct {
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     mpdbg_gate_t gates[MPDBG_GATES]; // where frames of this code were gated
     #endif
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+    size_t stop; // the code's stop gate (mpdbg_gate_stop), once stop_known
+    mp_uint_t stop_line;
+    bool stop_known;
+    #endif
 } decision_t;
+
+#if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+static MP_NOINLINE void find_stop(decision_t *d) {
+    d->stop = d->bp_lines == NULL ? 0 : mpdbg_gate_stop(d->rc, d->bp_lines, d->line_bits, &d->stop_line);
+    d->stop_known = true;
+}
+
+// Gates a frame of d's code with its stop gate, if it has one.
+static inline bool gate_stop(mp_obj_frame_t *frame, decision_t *d) {
+    if (!d->stop_known) {
+        find_stop(d);
+    }
+    if (d->stop == 0) {
+        return false;
+    }
+    mp_prof_frame_gate_stop(frame, d->stop - 1);
+    return true;
+}
+#endif
 
 // A frame that gets no event at this line while the program runs gets none
 // up to the next line that may stop it (core patch 0011). Only the VM's own
@@ -77,6 +101,11 @@ typedef struct {
 static inline void gate(mp_obj_frame_t *frame, decision_t *d, bool live) {
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     if (live) {
+        #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+        if (gate_stop(frame, d)) {
+            return;
+        }
+        #endif
         mpdbg_gate(frame, d->gates, d->bp_lines, d->line_bits);
     }
     #else
@@ -107,6 +136,9 @@ static MP_NOINLINE decision_t *decide_anew(decision_t *d, filter_obj_t *self, co
     d->hit_fast = MP_OBJ_NULL;
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     memset(d->gates, 0, sizeof(d->gates));
+    #endif
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+    d->stop_known = false;
     #endif
     d->filter = self;
     d->rc = rc;
@@ -173,8 +205,9 @@ static bool fast_condition(mp_obj_frame_t *frame, mp_obj_t fast, mp_obj_t names,
 }
 
 // A `call` event: whether the agent wants the frame traced, and how.
-static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame, mp_obj_t *arg) {
-    if (!decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame))->wanted) {
+static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame, mp_obj_t *arg, bool live) {
+    decision_t *d = decide(self, FRAME_CONTEXT(frame), FRAME_RC(frame));
+    if (!d->wanted) {
         *arg = mp_const_none;
         if (self->resumes && self->line_tracer != MP_OBJ_NULL && mpdbg_is_resume(frame->code_state)) {
             // A step over or out goes on in a generator resumed by its
@@ -188,6 +221,15 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
         return self->tracer;
     }
     *arg = MP_OBJ_FROM_PTR(self); // the frame's local trace function
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+    // A call (not a resume: its duplicate `line` must come) runs gated
+    // from its first instruction when its code has a stop gate.
+    if (live && !mpdbg_is_resume(frame->code_state)) {
+        gate_stop(frame, d);
+    }
+    #else
+    (void)live;
+    #endif
     mpdbg_resume_note(frame);
     return MP_OBJ_NULL;
 }
@@ -253,7 +295,7 @@ static inline bool quick_breakpoint(filter_obj_t *current, decision_t *d, mp_obj
 // kept short.
 static inline mp_obj_t route(filter_obj_t *self, mp_obj_frame_t *frame, qstr event, mp_obj_t *arg, bool live) {
     if (event == MP_QSTR_call) {
-        return route_call(self, frame, arg);
+        return route_call(self, frame, arg, live);
     }
     // A local event of a frame this filter let through.
     if (event == MP_QSTR_line && mpdbg_resume_duplicate(frame)) {
@@ -347,6 +389,58 @@ static bool call_filter(const mp_code_state_t *cs) {
 }
 #endif
 
+#if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+// The breakpoint of the stop gate last reached whose condition C decides
+// quickly: a hot loop's every iteration asks gate_filter about it.
+static struct {
+    const void *filter;
+    const mp_raw_code_t *rc;
+    const void *fun_data;
+    mp_obj_list_t *fields; // the breakpoint's, whose fields[2] is fast
+    mp_obj_t fast;
+    mpdbg_quick_t quick;
+} stop_seen;
+
+static MP_NOINLINE bool gate_filter_anew(mp_obj_frame_t *frame) {
+    const mp_raw_code_t *rc = FRAME_RC(frame);
+    const decision_t *d = &decisions[((uintptr_t)rc >> 4) % DECISIONS];
+    if (frame->gated != MP_PROF_GATE_STOP || d->rc != rc || d->fun_data != rc->fun_data || d->filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback))
+        || d->hit_fast == MP_OBJ_NULL || d->hit_line != d->stop_line) {
+        return false;
+    }
+    const mpdbg_quick_t *q = mpdbg_condition_quick_form(d->hit_quick, d->hit_fast);
+    if (q == NULL) {
+        return false;
+    }
+    stop_seen.filter = d->filter;
+    stop_seen.rc = rc;
+    stop_seen.fun_data = rc->fun_data;
+    stop_seen.fields = MP_OBJ_TO_PTR(d->hit_fields);
+    stop_seen.fast = d->hit_fast;
+    stop_seen.quick = *q;
+    return true;
+}
+
+// A frame with a stop gate reached it: whether the breakpoint there does not
+// stop, decided as quick_breakpoint would with no event (its condition C
+// decided quickly before, false now); else its event takes the usual way.
+// The trace function now is the filter that gated the frame: sys.settrace()
+// ungates every running frame, a generator's resume its own.
+static bool gate_filter(mp_obj_frame_t *frame) {
+    const mp_raw_code_t *rc = FRAME_RC(frame);
+    if (MP_UNLIKELY(rc != stop_seen.rc || frame->gated != MP_PROF_GATE_STOP || rc->fun_data != stop_seen.fun_data
+                    || stop_seen.filter != MP_OBJ_TO_PTR(MP_STATE_THREAD(prof_trace_callback)))
+        && !gate_filter_anew(frame)) {
+        return false;
+    }
+    // The agent replaces a condition's lambda only in the list itself.
+    const mp_code_state_t *cs = frame->code_state;
+    bool held;
+    return stop_seen.fields->len >= 3 && stop_seen.fields->items[2] == stop_seen.fast
+           && mpdbg_quick_eval(&stop_seen.quick, &cs->state[cs->n_state - 1], &held) && !held;
+}
+#endif
+
 #if defined(MICROPY_PY_SYS_SETTRACE_EVENT_FILTER)
 static mp_obj_t event_filter(mp_obj_frame_t *frame, qstr event, mp_obj_t callback, mp_obj_t *arg) {
     if (!mp_obj_is_type(callback, &filter_type)) {
@@ -369,12 +463,18 @@ static mp_obj_t mpdbg_filter(size_t n_args, const mp_obj_t *args) {
     f->line_tracer = n_args >= 4 ? args[3] : MP_OBJ_NULL;
     f->resumes = n_args == 5 && mp_obj_is_true(args[4]);
     memset(decisions, 0, sizeof(decisions));
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+    memset(&stop_seen, 0, sizeof(stop_seen));
+    #endif
     mpdbg_condition_forget();
     #if defined(MICROPY_PY_SYS_SETTRACE_CALL_FILTER)
     mp_prof_call_filter = call_filter;
     #endif
     #if defined(MICROPY_PY_SYS_SETTRACE_EVENT_FILTER)
     mp_prof_event_filter = event_filter;
+    #endif
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+    mp_prof_gate_filter = gate_filter;
     #endif
     return MP_OBJ_FROM_PTR(f);
 }

@@ -142,6 +142,66 @@ static void compute(mpdbg_gate_t *g, const mp_raw_code_t *rc, const mp_map_t *bp
     }
 }
 
+#if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+// The stop gate (core patch 0013) of a code object whose only breakpoint
+// line is entered at its first instruction only, from elsewhere: then all
+// but that instruction can run without a tick, across FOR_ITER's line
+// resets, provided the line holds no FOR_ITER (whose reset raises its event
+// again at the next instruction) and does not jump back to its own start
+// (which raises none).
+static size_t stop_of(const mp_raw_code_t *rc, size_t lo, size_t hi) {
+    const byte *opcodes = rc->prelude.opcodes;
+    const byte *end = (const byte *)rc->fun_data + rc->fun_data_len;
+    if (end <= opcodes || lo >= UINT16_MAX - 1) {
+        return 0;
+    }
+    for (const byte *ip = opcodes; ip < end; ip += mpdbg_op_size(ip)) {
+        size_t s = ip - opcodes, t;
+        bool anywhere, inside = s >= lo && s < hi;
+        if (inside && *ip == MP_BC_FOR_ITER) {
+            return 0;
+        }
+        if (!jump_target(ip, opcodes, &t, &anywhere) || t < lo || t >= hi) {
+            continue;
+        }
+        if (anywhere || (inside ? t == lo : t != lo)) {
+            return 0;
+        }
+    }
+    return lo + 1;
+}
+
+size_t mpdbg_gate_stop(const mp_raw_code_t *rc, const mp_map_t *bp_lines, uint32_t line_bits, mp_uint_t *bp_line) {
+    const byte *info = rc->prelude.line_info;
+    const byte *top = rc->prelude.line_info_top;
+    size_t start = 0, line = 1;
+    size_t lo = 0, hi = 0;
+    *bp_line = 0;
+    for (;;) {
+        bool last = info >= top;
+        mp_code_lineinfo_t d = {SIZE_MAX, 0};
+        if (!last) {
+            d = mp_bytecode_decode_lineinfo(&info);
+        }
+        if (d.bc_increment > 0 && wanted(bp_lines, line_bits, line)) {
+            if (*bp_line == 0) {
+                *bp_line = line;
+                lo = start;
+            } else if (line != *bp_line || start != hi) {
+                return 0; // two breakpoint lines, or one line in two runs
+            }
+            hi = last ? SIZE_MAX : start + d.bc_increment;
+        }
+        if (last) {
+            break;
+        }
+        start += d.bc_increment;
+        line += d.line_increment;
+    }
+    return *bp_line != 0 ? stop_of(rc, lo, hi) : 0;
+}
+#endif
+
 void mpdbg_gate(mp_obj_frame_t *frame, mpdbg_gate_t cache[MPDBG_GATES], const mp_map_t *bp_lines, uint32_t line_bits) {
     const mp_raw_code_t *rc = FRAME_RC(frame);
     size_t at = frame->code_state->ip - rc->prelude.opcodes;

@@ -74,6 +74,35 @@ mp_uint_t mpdbg_definition_line(const mp_raw_code_t *rc);
 typedef struct mpdbg_condition mpdbg_condition_t;
 const mpdbg_condition_t *mpdbg_condition_study(mp_obj_t fun, size_t n_args);
 void mpdbg_condition_forget(void);
+// A comparison of two small ints, each an argument (`slot`) or a constant
+// (`value`, when slot < 0), as the interval of their difference it holds
+// for: held when (lhs - rhs - lo), unsigned, is at most span (the interval
+// may wrap: `!=` is [1, -1]). The difference of two small ints cannot
+// overflow. quick is false when the condition is no such comparison.
+typedef struct {
+    int8_t slot;
+    mp_obj_t value;
+} mpdbg_operand_t;
+typedef struct {
+    bool quick;
+    mpdbg_operand_t operand[2];
+    mp_uint_t lo, span;
+} mpdbg_quick_t;
+// Its verdict on the locals below top (as below), when both are small ints.
+static inline bool mpdbg_quick_eval(const mpdbg_quick_t *q, const mp_obj_t *top, bool *held) {
+    mp_obj_t lhs = q->operand[0].slot >= 0 ? top[-q->operand[0].slot] : q->operand[0].value;
+    mp_obj_t rhs = q->operand[1].slot >= 0 ? top[-q->operand[1].slot] : q->operand[1].value;
+    // An unbound local or a cell is no small int: the walk handles those.
+    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
+        return false;
+    }
+    mp_uint_t d = MP_OBJ_SMALL_INT_VALUE(lhs) - MP_OBJ_SMALL_INT_VALUE(rhs);
+    *held = d - q->lo <= q->span;
+    return true;
+}
+// A condition's comparison, if it is one and c is still fun's, else NULL,
+// to copy at once (the study of another lambda may take c's place).
+const mpdbg_quick_t *mpdbg_condition_quick_form(const mpdbg_condition_t *c, mp_obj_t fun);
 // Its verdict on the locals below top (a code state's top slot,
 // &state[n_state - 1]) when it is a comparison of two small ints
 // (`i == 500`), decided without any runtime call, so that it cannot raise:
@@ -113,6 +142,12 @@ typedef struct {
 // around it holds no line of bp_lines ({line: fields}, or NULL) that it
 // would reach without an event; line_bits has bit (line % 32) of each.
 void mpdbg_gate(mp_obj_frame_t *frame, mpdbg_gate_t cache[MPDBG_GATES], const mp_map_t *bp_lines, uint32_t line_bits);
+#endif
+// A code object's stop gate (core patch 0013), if it has one: 1 + the offset
+// of the instruction where its only breakpoint line (*bp_line) is entered,
+// or 0 when a range gate must do.
+#if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
+size_t mpdbg_gate_stop(const mp_raw_code_t *rc, const mp_map_t *bp_lines, uint32_t line_bits, mp_uint_t *bp_line);
 #endif
 
 // guard(fn, report), in guard.c.

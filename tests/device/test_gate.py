@@ -4,13 +4,20 @@ the agent's line tracer gets: loops with mostly-false conditions, `for`
 headers (which fire twice per iteration), breakpoints replaced and a step
 begun while the gated frame runs, a generator resumed after its breakpoints
 changed, exceptions caught in a gated loop, one-line loops and calls, all
-as on the stock core, which gates nothing."""
+as on the stock core, which gates nothing. Core patch 0013's stop gates
+(a code object's only breakpoint line, across FOR_ITER, its false conditions
+decided with no event): `for` and nested loops, a condition true from
+iteration k, a breakpoint on a `for` header, exceptions and generators in
+gated code, breakpoints changed while gated, calls gated from their first
+instruction; and `return` events, which a window no longer spans."""
 
 import os
 
-from conftest import LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
+from conftest import GATE_STOP, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
+with open(SCRIPT) as _f:
+    LINE = {t.split("# L:")[1].split()[0]: n for n, t in enumerate(_f.read().split("\n"), 1) if "# L:" in t}
 
 
 stock_events = stock_cases(SCRIPT)
@@ -18,6 +25,7 @@ stock_events = stock_cases(SCRIPT)
 
 def test_the_patched_build_gates(micropython, features, request):
     assert bool(features & LINE_GATE) == has_core_patches(request)
+    assert bool(features & GATE_STOP) == has_core_patches(request)
 
 
 def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
@@ -37,3 +45,14 @@ def test_the_cases_see_what_they_test(stock_events):
     assert stock_events["case_generator"][-1] == [0, 1, 2, 3, 4, 5]
     assert held["case_exception"] == 1
     assert held["case_calls"] == 2
+    # Core patch 0013's stop gates.
+    assert held["case_stop_for"] == 1
+    assert held["case_stop_nested"] == 4  # j == i, once per outer iteration
+    assert held["case_stop_while_true_at_k"] == 3  # i == 6, 7, 8
+    assert held["case_stop_for_head"] == 2  # s == 6: the header twice
+    assert held["case_stop_exception"] == 1
+    assert held["case_stop_generator"] == 1 and stock_events["case_stop_generator"][-1] == [1, 2, 3, 4, 5]
+    assert lines["case_stop_changed"] == [LINE["swap.after"], LINE["swap.call"], LINE["swap.after"], LINE["swap.call"], LINE["swap.after"]]
+    assert held["case_stop_calls"] == 2
+    returns = [e for e in stock_events["case_return_events"] if e[0] == "return"]
+    assert len(returns) == 5  # returns() twice, yields() at two yields and its return

@@ -162,6 +162,172 @@ def case_calls():
     calls(6)
 
 
-CASES = [case_loop, case_for, case_replaced, case_step, case_generator, case_exception, case_one_line, case_calls]
+# Core patch 0013: a code object with one breakpoint line runs under a stop
+# gate (every instruction but the line's first), which lasts across
+# FOR_ITER, and its false conditions are decided with no event.
+
+
+def for_items(items):
+    s = 0
+    for x in items:
+        s += x  # L: stop.for
+        s -= 1
+    return s
+
+
+def case_stop_for():
+    trace({LINES["stop.for"]: bp(("items", "s", "x"), "x == 5")})
+    for_items([1, 2, 3, 4, 5, 6, 7])
+
+
+def nested(n):
+    t = 0
+    for i in range(n):
+        j = 0
+        while j < n:
+            t += i * j  # L: stop.inner
+            j += 1
+    return t
+
+
+def case_stop_nested():
+    trace({LINES["stop.inner"]: bp(("n", "t", "i", "j"), "j == i")})
+    nested(4)
+
+
+def case_stop_while_true_at_k():
+    trace({LINES["loop.step"]: bp(("n", "i", "t"), "i >= 6")})
+    loop(9)
+
+
+def case_stop_for_head():
+    # The breakpoint on a `for` line, which holds a FOR_ITER: a range gate.
+    trace({LINES["for.head"]: bp(("items", "s", "x"), "s == 6")})
+    for_loop([1, 2, 3, 4])
+
+
+def raising(n):
+    bad = 0
+    for i in range(n):
+        try:
+            bad += i  # L: stop.try
+            if i % 3 == 1:
+                raise KeyError(i)
+        except KeyError:
+            bad -= 1
+    return bad
+
+
+def case_stop_exception():
+    trace({LINES["stop.try"]: bp(("n", "bad", "i"), "i == 4")})
+    raising(7)
+
+
+def gen_stop(n):
+    k = 0
+    while k < n:
+        k += 1  # L: stop.gen
+        yield k
+
+
+def case_stop_generator():
+    trace({LINES["stop.gen"]: bp(("n", "k"), "k == 3")})
+    seen.append(list(gen_stop(5)))
+
+
+def swap_bps(i):
+    if i == 3:
+        trace({LINES["swap.call"]: bp(("n", "i")), LINES["swap.after"]: bp(("n", "i"))})
+
+
+def swapped(n):
+    i = 0
+    while i < n:
+        i += 1  # L: swap.bp
+        swap_bps(i)  # L: swap.call
+        i += 0  # L: swap.after
+    return i
+
+
+def case_stop_changed():
+    # The breakpoints change from a call on a line without one, while the
+    # frame is gated up to swap.bp: the new ones' events come as on stock,
+    # none for the rest of the line that made the call.
+    trace({LINES["swap.bp"]: bp(("n", "i"), "i < 0")})
+    swapped(5)
+
+
+def first_line(a):
+    return a + 1  # L: stop.first
+
+
+def second_line(a):
+    a += 1
+    return a * 2  # L: stop.second
+
+
+def called(n):
+    t = 0
+    for i in range(n):
+        t += first_line(i) + second_line(i)
+    return t
+
+
+def case_stop_calls():
+    trace({LINES["stop.first"]: bp(("a",), "a == 2"), LINES["stop.second"]: bp(("a",), "a == 4")})
+    called(6)
+
+
+def returns(n):
+    try:
+        if n:
+            return n  # L: ret.try
+    finally:
+        n += 1
+    return n
+
+
+def yields(n):
+    for k in range(n):
+        x = yield k  # L: ret.yield
+        if x:
+            return
+
+
+def case_return_events():
+    # No gate (every event to the tracer): `return` events come from the
+    # VM's RETURN_VALUE and YIELD_VALUE, as the stock core's tick gave them.
+    sys.settrace(line_tracer)
+    returns(0)
+    returns(2)
+    g = yields(3)
+    next(g)
+    g.send(None)
+    try:
+        g.send(1)
+    except StopIteration:
+        pass
+    sys.settrace(None)
+
+
+CASES = [
+    case_loop,
+    case_for,
+    case_replaced,
+    case_step,
+    case_generator,
+    case_exception,
+    case_one_line,
+    case_calls,
+    case_stop_for,
+    case_stop_nested,
+    case_stop_while_true_at_k,
+    case_stop_for_head,
+    case_stop_exception,
+    case_stop_generator,
+    case_stop_changed,
+    case_stop_calls,
+    case_return_events,
+]
 
 run_cases(CASES, lambda e: not isinstance(e, tuple) or e[2] != "step_in_callee")
