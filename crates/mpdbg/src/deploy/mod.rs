@@ -5,6 +5,7 @@
 //! (`ram`), or left as it is on the board (`none`). Without `writeFlash` the
 //! agent is compiled in the board's RAM instead (`ram.rs`).
 mod agent;
+mod mpy;
 mod project;
 mod ram;
 
