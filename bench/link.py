@@ -115,8 +115,11 @@ def end(c):
 
 CLEAN = (
     "import os\n"
-    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py', '.mpdbg/mpdbg_wake.py',\n"
-    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy', '.mpdbg/mpdbg_wake.mpy'):\n"
+    "try:\n"
+    "    agent = ['.mpdbg/' + f for f in os.listdir('.mpdbg')]\n"
+    "except OSError:\n"
+    "    agent = []\n"
+    "for p in ['main.py'] + agent:\n"
     "    try:\n"
     "        os.remove(p)\n"
     "    except OSError:\n"

@@ -65,6 +65,15 @@ def deploy_line(stderr):
     return line
 
 
+# The agent's folder on the board after a deploy (the pty board imports no
+# .mpy files: the .py forms).
+AGENT_FOLDER = ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_survey.py", "mpdbg_wake.py"]
+
+
+def board_mtimes(board):
+    return {str(p): p.stat().st_mtime_ns for p in board.root.rglob("*") if p.is_file()}
+
+
 def test_devices_json_contract(board):
     r = mpdbg("devices", "--json", "--probe", board.path)
     assert r.returncode == 0, r.stderr
@@ -88,19 +97,22 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     main = str(proj / "main.py")
     r = mpdbg("run", "--device", board.path, main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
-    # The agent (4 files) and the 2 program files; nothing hidden or cached.
-    assert "6 file(s) written, 0 unchanged" in deploy_line(r.stderr)
+    # The agent (4 files, and the deployer's survey helper) and the 2 program
+    # files; nothing hidden or cached.
+    assert "7 file(s) written, 0 unchanged" in deploy_line(r.stderr)
     assert (board.root / "util.py").read_text() == UTIL
-    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_wake.py"]
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FOLDER
     assert not (board.root / ".git").exists() and not (board.root / "notes").exists()
 
+    written = board_mtimes(board)
     r = mpdbg("run", "--device", board.path, main)
-    assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
+    assert "0 file(s) written, 7 unchanged" in deploy_line(r.stderr), r.stderr
+    assert board_mtimes(board) == written, "an unchanged deploy rewrote files"
 
     (proj / "util.py").write_text(UTIL.replace("s = 0", "s = 100"))
     r = mpdbg("run", "--device", board.path, main)
     assert r.stdout.replace("\r\n", "\n") == "sum 106\n", r
-    assert "1 file(s) written, 5 unchanged" in deploy_line(r.stderr)
+    assert "1 file(s) written, 6 unchanged" in deploy_line(r.stderr)
     assert "s = 100" in (board.root / "util.py").read_text()
 
     # RAM: the program file itself is not written (its import still is there).
@@ -108,7 +120,44 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     r = mpdbg("run", "--device", board.path, "--deploy", "ram", main)
     assert r.stdout.replace("\r\n", "\n") == "sum 106\nfrom ram\n", r
     assert "from ram" not in (board.root / "main.py").read_text()
-    assert "0 file(s) written, 4 unchanged" in deploy_line(r.stderr)
+    assert "0 file(s) written, 5 unchanged" in deploy_line(r.stderr)
+
+
+def test_the_survey_helper_in_the_agent_folder_is_used_only_when_it_is_this_mpdbgs(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    main = str(proj / "main.py")
+
+    def run(written):
+        r = mpdbg("run", "--device", board.path, main)
+        assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+        assert "%d file(s) written, %d unchanged" % (written, 7 - written) in deploy_line(r.stderr), r.stderr
+
+    run(7)
+    helper = board.root / ".mpdbg" / "mpdbg_survey.py"
+    text = helper.read_text()
+    assert "def survey(paths):\n probe()\n" in text and "\nKEY = '" in text, text
+    used = board.root / "used"
+    # Present with this mpdbg's key: the launch imports it (its survey
+    # leaves a mark), then replaces it, since its hash differs.
+    helper.write_text(text.replace("def survey(paths):\n", "def survey(paths):\n open('used', 'w').close()\n"))
+    run(1)
+    assert used.exists(), "the resident helper was not used"
+    assert helper.read_text() == text
+    used.unlink()
+    run(0)
+    assert not used.exists()
+    # Another mpdbg's (another key), damaged, or absent: the survey is sent
+    # in full, and the helper written again.
+    foreign = text.replace("def survey(paths):\n", "def survey(paths):\n open('used', 'w').close()\n")
+    foreign = foreign.replace("\nKEY = '", "\nKEY = 'other")
+    for replaced in (foreign, "def survey(:\n", None):
+        if replaced is None:
+            helper.unlink()
+        else:
+            helper.write_text(replaced)
+        run(1)
+        assert not used.exists(), "a helper without this mpdbg's key was used"
+        assert helper.read_text() == text
 
 
 def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp_path):
@@ -129,15 +178,15 @@ def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp
     gone = "%s, %s" % (board.root / "lib" / "gone.py", board.root / "old.py")
     assert "deleted from %s (not in the project): %s" % (board.path, gone) in console(c), console(c)
     left = sorted(str(p.relative_to(board.root)) for p in board.root.rglob("*") if p.is_file())
-    assert left == [".mpdbg/mpdbg.py", ".mpdbg/mpdbg_inspect.py", ".mpdbg/mpdbg_stop.py", ".mpdbg/mpdbg_wake.py", "data/log.txt", "main.py", "util.py"]
+    assert left == [".mpdbg/" + f for f in AGENT_FOLDER] + ["data/log.txt", "main.py", "util.py"]
     # The command line's --delete (no ignore patterns there: data/ goes too);
     # the agent's folder is never touched.
     (board.root / "stale.py").write_text("")
     r = mpdbg("run", "--device", board.path, "--delete", main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
     assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
-    assert sorted(os.listdir(board.root / ".mpdbg")) == ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_wake.py"]
-    assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FOLDER
+    assert "0 file(s) written, 7 unchanged" in deploy_line(r.stderr), r.stderr
 
 
 def test_breakpoint_in_a_host_file_that_lives_in_a_board_subfolder(board, tmp_path):

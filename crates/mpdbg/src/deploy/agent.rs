@@ -2,6 +2,7 @@
 //! `mpy-cross` when its mpy version is the board's, else the .py sources
 //! with their comment lines blanked (less to send; line numbers stay).
 use crate::target::probe::BoardInfo;
+use crate::target::survey;
 use anyhow::{anyhow, Result};
 
 /// The hidden folder on the board that holds the agent.
@@ -15,13 +16,19 @@ pub const RAM_LOADER: &str = "mpdbg_ram.py";
 /// (`mpdbg.listen()`, the debugpy API), and the RAM loader.
 const NOT_IN_FOLDER: [&str; 3] = ["mpdbg_attach.py", "debugpy.py", RAM_LOADER];
 
-/// The agent's sources a launched session needs.
+/// The agent's sources a launched session needs, and the deployer's survey
+/// helper, which stays in the folder for the next launch.
 fn sources() -> Vec<(&'static str, &'static [u8])> {
-    crate::embedded::AGENT_FILES
+    let agent: Vec<(&'static str, &'static [u8])> = crate::embedded::AGENT_FILES
         .iter()
         .filter(|(n, _)| n.ends_with(".py") && !n.contains('/') && !NOT_IN_FOLDER.contains(n))
         .map(|(n, b)| (*n, *b))
-        .collect()
+        .collect();
+    if agent.is_empty() {
+        return agent;
+    }
+    let helper: (&'static str, &'static [u8]) = (survey::FILE, survey::SOURCE.as_slice());
+    agent.into_iter().chain(std::iter::once(helper)).collect()
 }
 
 /// The sources a launched session needs in their .py form (for a board
@@ -116,5 +123,9 @@ mod tests {
         );
         assert!(!names.contains(&"mpdbg_attach.py"), "{names:?}");
         assert!(!names.contains(&RAM_LOADER), "{names:?}");
+        assert!(
+            names.contains(&survey::FILE),
+            "the survey helper goes with the agent: {names:?}"
+        );
     }
 }
