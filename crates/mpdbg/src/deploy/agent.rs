@@ -83,23 +83,9 @@ pub fn other_form(path: &str) -> String {
 /// they are.
 fn slim(source: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(source);
-    let code_lines = || {
-        let mut in_string = false;
-        let mut continued = false;
-        text.split_inclusive('\n').map(move |line| {
-            let verbatim = in_string || continued;
-            let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
-            if quotes % 2 == 1 {
-                in_string = !in_string;
-            }
-            continued = line.trim_end_matches(['\n', '\r']).ends_with('\\');
-            (line, verbatim)
-        })
-    };
-    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let by_fours = code_lines().all(|(line, verbatim)| verbatim || indent(line) % 4 == 0);
+    let by_fours = odd_indent(&text).is_none();
     let mut out = String::with_capacity(text.len());
-    for (line, verbatim) in code_lines() {
+    for (line, verbatim) in code_lines(&text) {
         let body = line.trim_start_matches(' ');
         if verbatim {
             out.push_str(line);
@@ -113,6 +99,33 @@ fn slim(source: &[u8]) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+/// The lines of `text`, each with whether it must stay as it is (inside a
+/// triple-quoted string, or continuing a line that ends in a backslash).
+fn code_lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut in_string = false;
+    let mut continued = false;
+    text.split_inclusive('\n').map(move |line| {
+        let verbatim = in_string || continued;
+        let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
+        if quotes % 2 == 1 {
+            in_string = !in_string;
+        }
+        continued = line.trim_end_matches(['\n', '\r']).ends_with('\\');
+        (line, verbatim)
+    })
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The first code line (1-based) whose indentation is not a multiple of four.
+fn odd_indent(text: &str) -> Option<usize> {
+    code_lines(text)
+        .position(|(line, verbatim)| !verbatim && indent(line) % 4 != 0)
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -167,6 +180,18 @@ mod tests {
             names.contains(&survey::FILE),
             "the survey helper goes with the agent: {names:?}"
         );
+    }
+
+    #[test]
+    fn every_agent_file_is_indented_by_fours_so_that_it_slims() {
+        for (name, source) in crate::embedded::AGENT_FILES.iter().filter(|(n, _)| n.ends_with(".py")) {
+            let line = odd_indent(&String::from_utf8_lossy(source));
+            assert_eq!(
+                line, None,
+                "agent/{name} line {line:?} is not indented by a multiple of four spaces (a continuation line aligned \
+                 with its bracket?): indent it by fours, or the board gets the file unslimmed"
+            );
+        }
     }
 
     #[test]
