@@ -53,11 +53,12 @@ fn path_list(paths: &[String]) -> String {
 
 /// Runs the resident helper in `folder` (relative to the board's start-up
 /// folder) when it is there with this key; prints nothing otherwise, and
-/// leaves neither the module nor the folder in `sys.path` behind.
+/// leaves neither the module nor the folder in `sys.path` behind. The
+/// paths stay in `_p` for the code sent in full when it prints nothing.
 fn resident_code(folder: &str, paths: &[String]) -> String {
     format!(
-        "import sys\nsys.path.insert(0, {folder})\ntry:\n    import {MODULE} as m\nexcept Exception:\n    m = None\n\
-         sys.path.pop(0)\nsys.modules.pop({module}, None)\nif getattr(m, 'KEY', None) == {key}:\n    m.survey({list})\ndel m\n",
+        "_p = {list}\nimport sys\nsys.path.insert(0, {folder})\ntry:\n    import {MODULE} as m\nexcept Exception:\n    m = None\n\
+         sys.path.pop(0)\nsys.modules.pop({module}, None)\nif getattr(m, 'KEY', None) == {key}:\n    m.survey(_p)\n    del _p\ndel m\n",
         folder = py_str(folder),
         module = py_str(MODULE),
         key = py_str(&key(&compact(&code()))),
@@ -65,9 +66,10 @@ fn resident_code(folder: &str, paths: &[String]) -> String {
     )
 }
 
-/// The whole survey's code, for a board without the helper.
-fn full_code(paths: &[String]) -> String {
-    format!("{}survey({})\n", code(), path_list(paths))
+/// The whole survey's code, for a board without the helper, on the paths
+/// `list` (a Python expression).
+fn full_code(list: &str) -> String {
+    format!("{}survey({list})\n", code())
 }
 
 /// What runs on the board and the hashes of `paths` there (`-`: missing).
@@ -80,14 +82,17 @@ pub fn survey<L: Link>(
     let name = repl.name().to_string();
     let what = || format!("cannot read what runs on {name}");
     let mut out = String::new();
+    // Sent in full after the resident attempt, the code takes its paths from there.
+    let mut code = full_code(&path_list(paths));
     if let Some(folder) = resident {
         out = repl
             .exec(&resident_code(folder, paths), SURVEY_TIMEOUT)?
             .ok()
             .with_context(what)?;
+        code = full_code("_p") + "del _p\n";
     }
     if !answered(&out) {
-        out = repl.exec(&full_code(paths), SURVEY_TIMEOUT)?.ok().with_context(what)?;
+        out = repl.exec(&code, SURVEY_TIMEOUT)?.ok().with_context(what)?;
     }
     Ok((BoardInfo::parse(&out), files::parse_hashes(&out, paths.len())?))
 }
@@ -147,6 +152,9 @@ mod tests {
         let tx = sent(&link);
         let full = find(&tx, b"def _h(").expect("the code in full");
         assert!(find(&tx, b"import mpdbg_survey").is_some_and(|i| i < full), "{tx:?}");
+        // The paths went once, with the first attempt.
+        assert!(find(&tx[full..], b"survey(_p)\ndel _p\n").is_some(), "{tx:?}");
+        assert!(find(&tx[full..], b".mpdbg/mpdbg.py").is_none(), "{tx:?}");
     }
 
     #[test]
@@ -157,6 +165,7 @@ mod tests {
         surveyed(&link, None);
         let tx = sent(&link);
         assert!(find(&tx, b"import mpdbg_survey").is_none() && find(&tx, b"def _h(").is_some());
+        assert!(find(&tx, b"survey(['.mpdbg/mpdbg.py'])").is_some(), "{tx:?}");
     }
 
     #[test]
