@@ -124,7 +124,7 @@ fn indent(line: &str) -> usize {
 /// The first code line (1-based) whose indentation is not a multiple of four.
 fn odd_indent(text: &str) -> Option<usize> {
     code_lines(text)
-        .position(|(line, verbatim)| !verbatim && indent(line) % 4 != 0)
+        .position(|(line, verbatim)| !verbatim && !indent(line).is_multiple_of(4))
         .map(|i| i + 1)
 }
 
