@@ -150,7 +150,7 @@ def count_row(exe, interps, script, heap, columns, divisor, folder):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--heaps", default="96K,1M,8M", help="96K is about the least the agent starts in: it compiles its stop-time part at launch")
+    ap.add_argument("--heaps", default="96K,1M,8M", help="heap sizes (-X heapsize=); the agent starts in 40K")
     ap.add_argument("--workloads", default="calls,loops,alloc,pystone")
     ap.add_argument("--flavours", default="stock,debug", help="the columns to measure besides release")
     ap.add_argument("--measure", choices=("both", "time", "instructions"), default="both")

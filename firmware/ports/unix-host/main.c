@@ -2,11 +2,16 @@
 //
 //   micropython [-X heapsize=N[k|m]] [-c CODE | SCRIPT [ARGS...]]
 //   micropython [-X heapsize=N] [--repl]
+//   micropython --compile SOURCE OUTPUT [NAME]   (debug builds: to .mpy)
 //
 // With a script it runs the script and exits with its status (1 on an
 // uncaught exception, SystemExit's code otherwise). With no script (or
 // --repl) it is MicroPython's board REPL on stdin/stdout, raw REPL and
 // raw-paste mode included, so that tools talk to it as to a board over USB.
+// --compile writes SOURCE's bytecode as a .mpy file that this interpreter
+// imports (as mpy-cross does, for this port's word size), its code named
+// NAME (default OUTPUT): mpdbg compiles its agent's modules so, so that a
+// stop loads them without a parse tree on the program's heap.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +23,7 @@
 #include "py/gc.h"
 #include "py/mperrno.h"
 #include "py/mphal.h"
+#include "py/persistentcode.h"
 #include "py/runtime.h"
 #include "shared/runtime/pyexec.h"
 #include "mphal_host.h"
@@ -33,7 +39,11 @@ static const mp_print_t stderr_print = {NULL, stderr_print_strn};
 
 static int usage(void) {
     fprintf(stderr,
-        "usage: micropython [-X heapsize=N[k|m]] [-c CODE | SCRIPT [ARGS...] | --repl]\n");
+        "usage: micropython [-X heapsize=N[k|m]] [-c CODE | SCRIPT [ARGS...] | --repl]\n"
+        #if MICROPY_PERSISTENT_CODE_SAVE_FILE
+        "       micropython --compile SOURCE OUTPUT [NAME]\n"
+        #endif
+        );
     return 2;
 }
 
@@ -91,6 +101,28 @@ static int execute(const char *source, bool is_file) {
     mp_obj_print_exception(&stderr_print, exc);
     return 1;
 }
+
+#if MICROPY_PERSISTENT_CODE_SAVE_FILE
+// Compiles the file `source` to a .mpy file at `output`, whose code names
+// `name` as its file (where the module will be imported from: the agent
+// knows its own frames by it); returns the process exit code.
+static int compile_mpy(const char *source, const char *output, const char *name) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_lexer_t *lex = mp_lexer_new_from_file(qstr_from_str(source));
+        mp_parse_tree_t pt = mp_parse(lex, MP_PARSE_FILE_INPUT);
+        mp_compiled_module_t cm;
+        cm.context = m_new_obj(mp_module_context_t);
+        cm.arch_flags = 0;
+        mp_compile_to_raw_code(&pt, qstr_from_str(name), false, &cm);
+        mp_raw_code_save_file(&cm, qstr_from_str(output));
+        nlr_pop();
+        return 0;
+    }
+    mp_obj_print_exception(&stderr_print, MP_OBJ_FROM_PTR(nlr.ret_val));
+    return 1;
+}
+#endif
 
 // Directories from MICROPYPATH (colon separated) go after the script's own.
 static void init_sys_path(const char *script) {
@@ -184,6 +216,9 @@ int main(int argc, char **argv) {
     int argi = 1;
     const char *code = NULL;
     bool repl = false;
+    #if MICROPY_PERSISTENT_CODE_SAVE_FILE
+    char **compile = NULL;
+    #endif
     while (argi < argc && argv[argi][0] == '-') {
         if (strcmp(argv[argi], "-X") == 0 && argi + 1 < argc) {
             if (!parse_heapsize(argv[argi + 1])) {
@@ -194,6 +229,12 @@ int main(int argc, char **argv) {
             code = argv[argi + 1];
             argi += 2;
             break;
+        #if MICROPY_PERSISTENT_CODE_SAVE_FILE
+        } else if (strcmp(argv[argi], "--compile") == 0 && (argc - argi == 3 || argc - argi == 4)) {
+            compile = argv + argi + 1;
+            argi = argc;
+            break;
+        #endif
         } else if (strcmp(argv[argi], "--repl") == 0) {
             repl = true;
             argi++;
@@ -210,6 +251,14 @@ int main(int argc, char **argv) {
     }
     vm_init(heap, script);
 
+    #if MICROPY_PERSISTENT_CODE_SAVE_FILE
+    if (compile != NULL) {
+        int ret = compile_mpy(compile[0], compile[1], compile[compile[2] != NULL ? 2 : 1]);
+        mp_deinit();
+        free(heap);
+        return ret;
+    }
+    #endif
     if (code == NULL && script == NULL) {
         int ret = run_repl(heap);
         mp_deinit();

@@ -4,6 +4,11 @@
 #include "mpconfig_common.h"
 
 #define MICROPY_PERSISTENT_CODE_SAVE (MPDBG_SETTRACE)
+// Debug builds import .mpy files, as boards do, and write them (main.c's
+// --compile): the agent's stop-time modules then load without compiling.
+// Not in the release reference, whose bytecode would change.
+#define MICROPY_PERSISTENT_CODE_LOAD (MPDBG_SETTRACE)
+#define MICROPY_PERSISTENT_CODE_SAVE_FILE (MPDBG_SETTRACE)
 #define MICROPY_GC_ALLOC_THRESHOLD (1)
 #define MICROPY_USE_READLINE (1)
 #define MICROPY_EMIT_X64 (0)

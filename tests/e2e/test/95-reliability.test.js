@@ -229,6 +229,20 @@ describe('reliability: launch failures and small things', function () {
     assert.strictEqual(s.events('initialized').length, 1);
   });
 
+  it('in a 48 KB heap the agent starts, stops at a breakpoint five times and shows the locals', async function () {
+    device.localOnly(this, 'heapSize sizes the local interpreter');
+    const s = await launchHostile('small_heap.py', ['total'], { extra: { heapSize: '48K' } });
+    for (let k = 0; k < 5; k++) {
+      await s.stopped('breakpoint');
+      const vals = await localValues(s, (await s.topFrame()).id);
+      assert.strictEqual(vals.n, String(40 + k));
+      assert.ok(vals.squares.startsWith('[0, 1, 4, 9'), vals.squares);
+      await s.continue();
+    }
+    await s.ended({ exitCode: 0 });
+    assert.strictEqual(s.output('stdout'), [40, 41, 42, 43, 44].map((n) => `${(n - 1) * n * (2 * n - 1) / 6}\n`).join(''));
+  });
+
   it('an exception with an empty message is described as its type alone', async function () {
     const s = await launchHostile('empty_message.py', [], { exceptionFilters: ['uncaught'] });
     const ev = await s.stopped('exception');

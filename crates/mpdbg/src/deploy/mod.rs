@@ -3,8 +3,10 @@
 //! `mpy-cross` fits it, else as .py), only the files whose hash differs;
 //! the program synced to `remoteRoot` (`sync`), sent with the start command
 //! (`ram`), or left as it is on the board (`none`). Without `writeFlash` the
-//! agent is compiled in the board's RAM instead (`ram.rs`).
+//! agent is compiled in the board's RAM instead (`ram.rs`). A local
+//! interpreter gets the agent's folder from `local.rs`.
 mod agent;
+pub mod local;
 mod mpy;
 mod project;
 mod ram;

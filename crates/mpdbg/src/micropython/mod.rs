@@ -116,7 +116,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.clone());
     if interpreter.is_file() {
-        install_agent(&final_dir, flavour)?;
+        install_agent(&interpreter, flavour)?;
         return Ok(Built {
             interpreter,
             cached: true,
@@ -127,7 +127,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
     // One build at a time per cache: parallel test processes wait here.
     let _lock = cache::lock(&root.join("build.lock"))?;
     if interpreter.is_file() {
-        install_agent(&final_dir, flavour)?;
+        install_agent(&interpreter, flavour)?;
         return Ok(Built {
             interpreter,
             cached: true,
@@ -153,7 +153,7 @@ pub fn ensure_built_for(board: Board, flavour: Flavour, log: &mut dyn std::io::W
     std::fs::copy(&built, &interpreter)
         .with_context(|| format!("cannot copy {} to {}", built.display(), interpreter.display()))?;
     std::fs::remove_dir_all(&work).ok();
-    install_agent(&final_dir, flavour)?;
+    install_agent(&interpreter, flavour)?;
     Ok(Built {
         interpreter,
         cached: false,
@@ -178,23 +178,13 @@ pub fn cached(flavour: Flavour) -> Result<Option<PathBuf>> {
 /// The agent's modules in `lib/` beside the interpreter, which the host port
 /// puts on `sys.path`: a program can `import mpdbg` (or the seed's
 /// `import debugpy`) with no set-up and wait for a debugger to attach.
-/// Rewritten when they differ from this mpdbg's agent.
-fn install_agent(dir: &Path, flavour: Flavour) -> Result<()> {
+/// Compiled to .mpy by the interpreter, rewritten when the agent changed.
+fn install_agent(interpreter: &Path, flavour: Flavour) -> Result<()> {
     if !flavour.has_settrace() {
         return Ok(());
     }
-    let lib = dir.join("lib");
-    for (name, bytes) in crate::embedded::AGENT_FILES {
-        let path = lib.join(name);
-        if std::fs::read(&path).ok().as_deref() == Some(*bytes) {
-            continue;
-        }
-        std::fs::create_dir_all(&lib).with_context(|| format!("cannot create {}", lib.display()))?;
-        let tmp = lib.join(format!("{name}.{}", std::process::id()));
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path)?;
-    }
-    Ok(())
+    let lib = interpreter.with_file_name("lib");
+    crate::deploy::local::install_modules(interpreter, &lib)
 }
 
 fn write_embedded(dir: &Path, files: &[(&str, &[u8])]) -> Result<()> {

@@ -6,8 +6,7 @@ use crate::deploy::ProgramDeploy;
 use crate::micropython::{self, Flavour};
 use crate::target::DeviceSpec;
 use crate::transport::{ProcessTransport, Transport};
-use anyhow::{anyhow, bail, Context, Result};
-use sha2::{Digest, Sha256};
+use anyhow::{anyhow, bail, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -140,37 +139,6 @@ fn heap_size_arg(size: &str) -> Result<String> {
     Ok(format!("heapsize={size}"))
 }
 
-/// Writes the embedded agent files where the interpreter can run them;
-/// returns the path of its main file.
-fn deploy_agent() -> Result<PathBuf> {
-    let files = crate::embedded::AGENT_FILES;
-    if crate::embedded::agent_file("mpdbg.py").is_none() {
-        bail!("this mpdbg was built without its agent");
-    }
-    let mut hash = Sha256::new();
-    for (name, bytes) in files {
-        hash.update(name.as_bytes());
-        hash.update(bytes);
-    }
-    let hash: String = hash.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let dir = micropython::cache_root()?.join("agent").join(hash);
-    let main = dir.join("mpdbg.py");
-    if !main.is_file() {
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        // Main file last: its presence means the set is complete.
-        for (name, bytes) in files
-            .iter()
-            .filter(|(n, _)| *n != "mpdbg.py")
-            .chain(files.iter().filter(|(n, _)| *n == "mpdbg.py"))
-        {
-            let tmp = dir.join(format!("{name}.{}", std::process::id()));
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, dir.join(name))?;
-        }
-    }
-    Ok(main)
-}
-
 fn interpreter(cfg: &LaunchConfig, sink: &dyn EventSink) -> Result<PathBuf> {
     if let Some(p) = &cfg.micropython {
         if !p.is_file() {
@@ -223,7 +191,7 @@ impl Session {
         let (program, cwd) = program_and_cwd(&cfg)?;
         let (transport, root, target): (Box<dyn Transport>, PathMap, String) = if cfg.device == DeviceSpec::Local {
             let run = LocalRun::prepare(&cfg, sink.as_ref())?;
-            let agent = deploy_agent()?;
+            let agent = crate::deploy::local::deploy_agent(&run.interpreter)?;
             let t = ProcessTransport::spawn(
                 &run.interpreter,
                 &run.options,
