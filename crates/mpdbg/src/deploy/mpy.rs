@@ -36,8 +36,32 @@ fn compiled_with(
         if let Err(e) = store_entry(&dir, &files) {
             eprintln!("mpdbg: cannot cache the compiled agent in {}: {e:#}", dir.display());
         }
+        if let Some(parent) = dir.parent() {
+            prune(parent, MAX_ENTRIES);
+        }
     }
     Some(files)
+}
+
+/// Entries kept: each agent version and board folder is one (a board's
+/// folder is `/.mpdbg` on most boards; every pty board of the tests has its own).
+const MAX_ENTRIES: usize = 16;
+
+/// Removes the least recently written entries beyond `keep`. Another mpdbg
+/// reading one at that moment finds it incomplete and compiles afresh.
+fn prune(root: &Path, keep: usize) {
+    let Ok(dirs) = std::fs::read_dir(root) else {
+        return;
+    };
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = dirs
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, old) in entries.iter().skip(keep) {
+        std::fs::remove_dir_all(old).ok();
+    }
 }
 
 fn entry_dir(root: &Path, sources: &[(&str, &[u8])], mpy: &Mpy, agent_dir: &str) -> PathBuf {
@@ -203,6 +227,25 @@ mod tests {
             "a damaged entry is not used"
         );
         std::fs::remove_dir_all(&root).ok();
+    }
+
+    #[test]
+    fn the_cache_keeps_the_newest_entries() {
+        let root = std::env::temp_dir().join(format!("mpdbg-mpy-prune-test-{}", std::process::id()));
+        let sources: [(&str, &[u8]); 1] = [("a.py", b"1")];
+        let mut dirs = Vec::new();
+        for n in 0..4 {
+            let dir = entry_dir(&root, &sources, &armv7m(), &format!("/{n}/.mpdbg"));
+            store_entry(&dir, &[("a.mpy".to_string(), b"M\x06\x17\x1fa".to_vec())]).unwrap();
+            // Oldest first, by their times (not by how fast this loop ran).
+            let when = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000 + n);
+            std::fs::File::open(&dir).unwrap().set_modified(when).unwrap();
+            dirs.push(dir);
+        }
+        prune(&root.join("agent-mpy"), 2);
+        let left: Vec<bool> = dirs.iter().map(|d| d.exists()).collect();
+        std::fs::remove_dir_all(&root).ok();
+        assert_eq!(left, [false, false, true, true]);
     }
 
     #[test]
