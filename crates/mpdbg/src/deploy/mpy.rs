@@ -58,7 +58,7 @@ fn prune(root: &Path, keep: usize) {
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     for (_, old) in entries.iter().skip(keep) {
         std::fs::remove_dir_all(old).ok();
     }
