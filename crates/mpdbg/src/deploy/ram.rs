@@ -6,7 +6,8 @@
 //! filesystem.
 use super::{agent, DeployOptions, Deployed, ProgramDeploy};
 use crate::repl::{py_str, Link, Repl};
-use crate::target::probe::{self, BoardInfo};
+use crate::target::probe::BoardInfo;
+use crate::target::survey;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::time::Duration;
@@ -33,7 +34,8 @@ pub fn deploy<L: Link>(
         ProgramDeploy::Ram => Some(super::read_program(program)?),
         ProgramDeploy::None => None,
     };
-    let (info, _) = probe::survey(repl, &[])?;
+    // Nothing of the agent's folder is used: it may be absent or stale.
+    let (info, _) = survey::survey(repl, &[], None)?;
     info.check(repl.name())?;
     let agent_dir = super::board_join(&info.cwd, agent::FOLDER);
     load_agent(repl, &agent_dir)?;
@@ -63,7 +65,8 @@ fn load_agent<L: Link>(repl: &mut Repl<L>, agent_dir: &str) -> Result<()> {
             src = py_str(&String::from_utf8_lossy(&loader)),
         ),
     )];
-    for (name, source) in agent::py_files()? {
+    // The survey helper is of no use in RAM: nothing will be deployed by hash.
+    for (name, source) in agent::py_files()?.into_iter().filter(|(n, _)| n != survey::FILE) {
         let path = super::board_join(agent_dir, &name);
         steps.push((
             name.clone(),

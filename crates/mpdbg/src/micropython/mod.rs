@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-pub use cache::cache_root;
+pub use cache::{build_key, cache_root};
 pub use tools::check_qemu_board_tools;
 
 /// Which interpreter to build from the same source.

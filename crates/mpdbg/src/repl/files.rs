@@ -62,12 +62,6 @@ const FILE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Bytes per acknowledged chunk of a file write.
 const CHUNK: usize = 256;
 
-/// Board code that prints `h=HASH` for each of `paths` (after [`HASH`]).
-pub fn hash_loop(paths: &[String]) -> String {
-    let list: Vec<String> = paths.iter().map(|p| py_str(p)).collect();
-    format!("for p in [{}]:\n    print('h=' + _h(p))\n", list.join(","))
-}
-
 /// The `h=` lines of board output, which must be `n`.
 pub fn parse_hashes(out: &str, n: usize) -> Result<Vec<String>> {
     let hashes: Vec<String> = out

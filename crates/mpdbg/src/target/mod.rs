@@ -6,6 +6,7 @@
 pub mod devices;
 mod ports;
 pub mod probe;
+pub mod survey;
 
 pub use ports::{auto as auto_port, list_ports, PortInfo};
 

@@ -2,7 +2,7 @@
 //! the `_mpdbg` module and its core-patch features, the mpy version and
 //! architecture, free heap, the filesystem. Read through the raw REPL, and
 //! checked before anything is deployed.
-use crate::repl::{files, Link, Repl};
+use crate::repl::{Link, Repl};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -10,7 +10,8 @@ use std::time::Duration;
 /// The `_mpdbg` module version this mpdbg's agent needs.
 pub const MPDBG_MODULE_VERSION: i64 = 1;
 
-const PROBE: &str = "\
+/// Board code that prints what runs there, one `key=value` a line.
+pub(crate) const PROBE: &str = "\
 import sys, gc, os
 i = sys.implementation
 print('version=' + '.'.join(str(x) for x in i.version[:3]) + ('-' + i.version[3] if len(i.version) > 3 and i.version[3] else ''))
@@ -157,17 +158,6 @@ impl BoardInfo {
             _ => Ok(()),
         }
     }
-}
-
-/// What runs on the board and the hashes of `paths` there (`-`: missing),
-/// in one exchange: the deployer's view of a board before it writes.
-pub fn survey<L: Link>(repl: &mut Repl<L>, paths: &[String]) -> Result<(BoardInfo, Vec<String>)> {
-    let code = format!("{PROBE}{}{}", files::HASH, files::hash_loop(paths));
-    let out = repl
-        .exec(&code, Duration::from_secs(40))?
-        .ok()
-        .with_context(|| format!("cannot read what runs on {}", repl.name()))?;
-    Ok((BoardInfo::parse(&out), files::parse_hashes(&out, paths.len())?))
 }
 
 /// Reads what runs on the board (at its raw REPL).
