@@ -138,7 +138,8 @@ def timed(board, script, heap, mode):
             link.send(b"B", 1, script, *breakpoint_fields(script, *hot_breakpoint(script)))
         link.until(b"R")
         link.send(b"C", 2)
-        link.until(b"D")
+        # A workload runs for minutes on a loaded machine under -icount.
+        link.until(b"D", timeout=1200)
         link.proc.wait(timeout=1200)
         return int((link.output + link.proc.stdout.read()).split()[0])
 
