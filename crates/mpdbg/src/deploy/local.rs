@@ -6,6 +6,7 @@
 //! .py. The folder is cached per agent and interpreter. The modules that
 //! programs import beside mpdbg's own interpreters (`lib/`) are made the
 //! same way.
+use super::mpy::mpy_name;
 use crate::micropython;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -73,10 +74,6 @@ fn write_folder(interp: &Path, dir: &Path, script: Option<&str>) -> Result<()> {
         bail!("cannot create the agent's folder {}", dir.display());
     }
     Ok(())
-}
-
-fn mpy_name(py: &str) -> String {
-    format!("{}.mpy", py.trim_end_matches(".py"))
 }
 
 /// Compiles the module `name` in `tmp` to .mpy, its code named as it will

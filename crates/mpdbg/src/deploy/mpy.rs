@@ -75,7 +75,8 @@ fn entry_dir(root: &Path, sources: &[(&str, &[u8])], mpy: &Mpy, agent_dir: &str)
     root.join("agent-mpy").join(&key[..16])
 }
 
-fn mpy_name(source: &str) -> String {
+/// The .mpy file name of the module `source` (`x.py`).
+pub(super) fn mpy_name(source: &str) -> String {
     format!("{}.mpy", source.trim_end_matches(".py"))
 }
 
