@@ -358,6 +358,9 @@ static void arm_state(mp_code_state_t *cs, mp_obj_t callback, bool fresh) {
     #if defined(MICROPY_PY_SYS_SETTRACE_LINE_GATE)
     mp_prof_frame_ungate(cs->frame); // the gate served another callback
     #endif
+    #if defined(MICROPY_PY_SYS_SETTRACE_GATE_WAKE)
+    mp_prof_frame_wake(cs); // it may have passed its stop gate's stop
+    #endif
     if (fresh) {
         // The VM raises `line` only when the line differs from the last one seen.
         #if defined(MICROPY_PY_SYS_SETTRACE_LINE_RANGE)
