@@ -16,7 +16,7 @@ from a callee's event."""
 
 import os
 
-from conftest import GATE_STOP, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
+from conftest import GATE_STOP, GATE_WAKE, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 with open(SCRIPT) as _f:
@@ -29,6 +29,7 @@ stock_events = stock_cases(SCRIPT)
 def test_the_patched_build_gates(micropython, features, request):
     assert bool(features & LINE_GATE) == has_core_patches(request)
     assert bool(features & GATE_STOP) == has_core_patches(request)
+    assert bool(features & GATE_WAKE) == has_core_patches(request)
 
 
 def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
