@@ -12,9 +12,9 @@ Measures (1) run time of a call-heavy and a loop-heavy workload attached to
 interpreter without a debugger (each workload times itself, so start-up is
 excluded; the runs of both take turns, so that a noisy spell of the machine
 falls on both), once timed at once and once after the workload slept
-`--settle` ms (both runs alike): on a virtual CPU the program right after
-the debugger's start-up runs slower for a while with the same instructions,
-a state of the CPU that a few ms off it clears (README: "Where the attached
+`--settle` ms (both runs alike): on this machine's virtual CPU the program
+after the debugger's start-up runs slower with the same instructions until
+its process has been off the CPU a few ms (README: "Where the attached
 column's wall-clock gap goes"); and the same in instructions (callgrind; needs Debian's
 `valgrind`): the marginal cost, the difference between the workload at its
 timed size / N and at twice that, which leaves start-up and attach out and
