@@ -9,11 +9,14 @@ as on the stock core, which gates nothing. Core patch 0013's stop gates
 decided with no event): `for` and nested loops, a condition true from
 iteration k, a breakpoint on a `for` header, exceptions and generators in
 gated code, breakpoints changed while gated, calls gated from their first
-instruction; and `return` events, which a window no longer spans."""
+instruction; and `return` events, which a window no longer spans. Core
+patch 0014's sleeping frames (untested past their stop up to a branch):
+woken by a breakpoint change (sys.settrace) and by the debugger arming them
+from a callee's event."""
 
 import os
 
-from conftest import GATE_STOP, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
+from conftest import GATE_STOP, GATE_WAKE, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
 with open(SCRIPT) as _f:
@@ -26,6 +29,7 @@ stock_events = stock_cases(SCRIPT)
 def test_the_patched_build_gates(micropython, features, request):
     assert bool(features & LINE_GATE) == has_core_patches(request)
     assert bool(features & GATE_STOP) == has_core_patches(request)
+    assert bool(features & GATE_WAKE) == has_core_patches(request)
 
 
 def test_gated_frames_give_the_line_tracer_the_events_of_the_stock_core(micropython, stock_events):
@@ -54,5 +58,7 @@ def test_the_cases_see_what_they_test(stock_events):
     assert held["case_stop_generator"] == 1 and stock_events["case_stop_generator"][-1] == [1, 2, 3, 4, 5]
     assert lines["case_stop_changed"] == [LINE["swap.after"], LINE["swap.call"], LINE["swap.after"], LINE["swap.call"], LINE["swap.after"]]
     assert held["case_stop_calls"] == 2
+    # Armed past its stop: the events of its line and the next.
+    assert lines["case_stop_armed"][:2] == [LINE["armed.arm"], LINE["armed.after"]]
     returns = [e for e in stock_events["case_return_events"] if e[0] == "return"]
     assert len(returns) == 5  # returns() twice, yields() at two yields and its return

@@ -278,6 +278,29 @@ def case_stop_calls():
     called(6)
 
 
+def armed_loop(n):
+    # Armed at i == 2 by a call on the line after its stop, with no branch
+    # in between (a branch would wake the frame anyway).
+    me = _mpdbg.frames()[0]
+    acts = [(max, (0, 0))] * n
+    acts[2] = (_mpdbg.arm, (me, line_tracer))
+    i = 0
+    t = 0
+    while i < n:
+        t += i  # L: armed.bp
+        act, args = acts[i]; act(*args)  # L: armed.arm
+        t -= 1  # L: armed.after
+        i += 1
+    return t
+
+
+def case_stop_armed():
+    # What the debugger does from a callee's event (a pause, a step out):
+    # it arms a running frame, here past its stop, for its next lines.
+    trace({LINES["armed.bp"]: bp(("n", "me", "acts", "i", "t", "act", "args"), "i < 0")})
+    armed_loop(5)
+
+
 def returns(n):
     try:
         if n:
@@ -327,6 +350,7 @@ CASES = [
     case_stop_generator,
     case_stop_changed,
     case_stop_calls,
+    case_stop_armed,
     case_return_events,
 ]
 
