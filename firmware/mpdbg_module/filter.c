@@ -224,8 +224,12 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
     #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
     // A call (not a resume: its duplicate `line` must come) runs gated
     // from its first instruction when its code has a stop gate.
-    if (live && !mpdbg_is_resume(frame->code_state)) {
-        gate_stop(frame, d);
+    if (live && !mpdbg_is_resume(frame->code_state) && gate_stop(frame, d)) {
+        #if defined(MICROPY_PY_SYS_SETTRACE_CALL_GATED)
+        // The same for every fresh call of this code while this filter is
+        // set: the core makes it with no event (our call-gated patch).
+        mp_prof_mark_call_gated(frame->code_state, d->stop - 1);
+        #endif
     }
     #else
     (void)live;
