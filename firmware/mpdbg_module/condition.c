@@ -368,6 +368,11 @@ bool mpdbg_quick_eval_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs, bo
     #endif
 }
 
+bool mpdbg_quick_false_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs) {
+    bool held;
+    return mpdbg_quick_eval_big(q, lhs, rhs, &held) && !held;
+}
+
 bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {
     return c->fun == fun && c->quick.quick && mpdbg_quick_eval(&c->quick, top, held);
 }

@@ -438,10 +438,11 @@ static bool gate_filter(mp_obj_frame_t *frame) {
         return false;
     }
     // The agent replaces a condition's lambda only in the list itself.
+    if (stop_seen.fields->len < 3 || stop_seen.fields->items[2] != stop_seen.fast) {
+        return false;
+    }
     const mp_code_state_t *cs = frame->code_state;
-    bool held;
-    return stop_seen.fields->len >= 3 && stop_seen.fields->items[2] == stop_seen.fast
-           && mpdbg_quick_eval(&stop_seen.quick, &cs->state[cs->n_state - 1], &held) && !held;
+    return mpdbg_quick_false(&stop_seen.quick, &cs->state[cs->n_state - 1]);
 }
 #endif
 

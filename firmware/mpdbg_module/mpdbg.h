@@ -103,6 +103,18 @@ static inline bool mpdbg_quick_eval(const mpdbg_quick_t *q, const mp_obj_t *top,
     *held = d - q->lo <= q->span;
     return true;
 }
+bool mpdbg_quick_false_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs);
+// Whether its verdict is known and false: the gate hook's question, whose
+// short way (two small ints) then makes no call at all.
+static inline bool mpdbg_quick_false(const mpdbg_quick_t *q, const mp_obj_t *top) {
+    mp_obj_t lhs = q->operand[0].slot >= 0 ? top[-q->operand[0].slot] : q->operand[0].value;
+    mp_obj_t rhs = q->operand[1].slot >= 0 ? top[-q->operand[1].slot] : q->operand[1].value;
+    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
+        return mpdbg_quick_false_big(q, lhs, rhs);
+    }
+    mp_uint_t d = MP_OBJ_SMALL_INT_VALUE(lhs) - MP_OBJ_SMALL_INT_VALUE(rhs);
+    return d - q->lo > q->span;
+}
 // A condition's comparison, if it is one and c is still fun's, else NULL,
 // to copy at once (the study of another lambda may take c's place).
 const mpdbg_quick_t *mpdbg_condition_quick_form(const mpdbg_condition_t *c, mp_obj_t fun);
