@@ -40,7 +40,7 @@ def test_the_cases_see_what_they_test(stock_events):
     got = stock_events
     true_from_k = hits(got["case_true_from_k"], "add")
     assert [e[4][1] for e in true_from_k] == [7, 8, 9]  # slot b
-    assert all(e[5][0][0] == "adding" for e in true_from_k)
+    assert all(e[5] == [("adding", LINE["adding.call"]), ("case_true_from_k", LINE["true.call"])] for e in true_from_k)
     assert [e[4] for e in hits(got["case_second_line"], "scaled")] == [(4,)]
     recursion = hits(got["case_recursion"], "fact")
     assert [e[4][0] for e in recursion] == [2, 2]

@@ -22,16 +22,22 @@ LINES = marked_lines(F)
 
 
 def stack(frame):
+    # The frames above, up to the case's (a board runs the script from
+    # frames of its own below).
     names = []
-    while frame is not None:
+    while frame is not None and frame.f_code.co_name != "run_cases" and len(names) < 4:
         names.append((frame.f_code.co_name, frame.f_lineno))
         frame = frame.f_back
-    return names[:4]
+    return names
+
+
+def slots(frame):
+    return tuple(None if v is _mpdbg.UNBOUND else v for v in _mpdbg.slots(frame))
 
 
 def hit_tracer(frame, event, arg):
     # The agent's line tracer at a hit: what it shows of the frame.
-    seen.append((event, frame.f_lineno, frame.f_code.co_name, arg, _mpdbg.slots(frame), stack(frame.f_back)))
+    seen.append((event, frame.f_lineno, frame.f_code.co_name, arg, slots(frame), stack(frame.f_back)))
     return hit_tracer
 
 
@@ -63,13 +69,13 @@ def add(a, b):
 def adding(n):
     t = 0
     for i in range(n):
-        t = add(t, i)
+        t = add(t, i)  # L: adding.call
     return t
 
 
 def case_true_from_k():
     trace({LINES["add.body"]: bp(("a", "b"), "b >= 7")})
-    adding(10)
+    adding(10)  # L: true.call
 
 
 def scaled(a):
