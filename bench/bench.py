@@ -5,12 +5,17 @@ On a machine that other jobs load, time it under `chrt -f 1` (root):
 SCHED_FIFO keeps them off the CPU of each run; otherwise their bursts of
 load move the wall clock far more than what is measured.
 
-    python3 bench/bench.py [--runs N] [--measure both|time|instructions] [--divisor N]
+    python3 bench/bench.py [--runs N] [--measure both|time|instructions] [--divisor N] [--settle MS]
 
 Measures (1) run time of a call-heavy and a loop-heavy workload attached to
 `mpdbg dap` with a breakpoint in code never reached, against the same
 interpreter without a debugger (each workload times itself, so start-up is
-excluded), and the same in instructions (callgrind; needs Debian's
+excluded; the runs of both take turns, so that a noisy spell of the machine
+falls on both), once timed at once and once after the workload slept
+`--settle` ms (both runs alike): on this machine's virtual CPU the program
+after the debugger's start-up runs slower with the same instructions until
+its process has been off the CPU a few ms (README: "Where the attached
+column's wall-clock gap goes"); and the same in instructions (callgrind; needs Debian's
 `valgrind`): the marginal cost, the difference between the workload at its
 timed size / N and at twice that, which leaves start-up and attach out and
 holds on any machine where time does not; (2) the agent's heap after `import` and after attach
@@ -99,6 +104,36 @@ def run_attached(exe, interp, script):
         return int(out[0]), int(out[1]), int(out[2])
     finally:
         c.close()
+
+
+# The line of a workload after which its timed part begins (its heap
+# measure, then the clock).
+TIMED_PART = "t0 = t1 = start = 0  # bound now, so the measurement allocates nothing\n"
+
+
+def settled(script, ms, folder):
+    """A copy of the workload `script` in `folder` that sleeps `ms` ms just
+    before its timed part (the original stays as it is: its heap figures
+    would change with its code); returns its path."""
+    with open(script) as f:
+        source = f.read()
+    if source.count(TIMED_PART) != 1:
+        raise ValueError("%s: no line %r" % (script, TIMED_PART.strip()))
+    path = os.path.join(folder, os.path.basename(script))
+    with open(path, "w") as f:
+        f.write(source.replace(TIMED_PART, TIMED_PART + "time.sleep_ms(%d)\n" % ms))
+    return path
+
+
+def in_turn(runs, measures):
+    """Each of `measures` (no-argument callables) run `runs` times, taking
+    turns (a, b, a, b, ...): a slow spell of the machine then falls on all
+    of them rather than on the one that ran then. Their results, in order."""
+    results = [[] for _ in measures]
+    for _ in range(runs):
+        for out, measure in zip(results, measures):
+            out.append(measure())
+    return results
 
 
 def attached_instructions(exe, interp, script, divisor, run=None):
@@ -208,28 +243,43 @@ def main():
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--measure", choices=("both", "time", "instructions"), default="both")
     ap.add_argument("--divisor", type=int, default=10, help="instruction counts at the timed size / N and twice that")
+    ap.add_argument("--settle", type=int, default=10, help="ms the workload sleeps before its timed part in the settled runs")
     args = ap.parse_args()
     timing, counting = measures(args.measure)
     exe = mpdbg_bin()
     interp = interpreter_for(exe)
     rows = []
     attach_heap = []
+    settle_folder = tempfile.mkdtemp(prefix="mpdbg-bench-")
     for name in ("calls", "loops"):
         script = os.path.join(HERE, "workloads", name + ".py")
         row = {"name": name}
         if timing:
-            plain = [run_plain(interp, script) for _ in range(args.runs)]
-            attached = [run_attached(exe, interp, script) for _ in range(args.runs)]
+            calm = settled(script, args.settle, settle_folder)
+            plain, attached, plain_settled, attached_settled = in_turn(
+                args.runs,
+                [
+                    lambda: run_plain(interp, script),
+                    lambda: run_attached(exe, interp, script),
+                    lambda: run_plain(interp, calm),
+                    lambda: run_attached(exe, interp, calm),
+                ],
+            )
             # The fastest run is the cost itself; slower ones add the machine's
             # noise (a shared 2-core VM shows 30% outliers in every mode).
             row["plain"] = min(r[0] for r in plain) / 1000
             row["attached"] = min(r[0] for r in attached) / 1000
             row["plain_median"] = statistics.median(r[0] for r in plain) / 1000
             row["attached_median"] = statistics.median(r[0] for r in attached) / 1000
+            row["settled"] = min(r[0] for r in attached_settled) / min(r[0] for r in plain_settled)
+            row["settled_median"] = statistics.median(r[0] for r in attached_settled) / statistics.median(
+                r[0] for r in plain_settled
+            )
             attach_heap.append(statistics.median(r[1] for r in attached) - statistics.median(r[1] for r in plain))
         if counting:
             row["plain_ins"], row["attached_ins"] = attached_instructions(exe, interp, script, args.divisor)
         rows.append(row)
+    shutil.rmtree(settle_folder, ignore_errors=True)
     heap_rows = timing
     if heap_rows:
         imported = agent_import_heap(interp)
@@ -240,9 +290,10 @@ def main():
     print()
     print(
         "| workload | no debugger: fastest (median) | attached, breakpoint never reached: fastest (median) | time ratio"
-        " | instructions per unit, no debugger / attached (marginal) | instruction ratio | target |"
+        " | time ratio, both after %d ms asleep: fastest (median) | instructions per unit, no debugger / attached (marginal)"
+        " | instruction ratio | target |" % args.settle
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     targets = {"calls": 1.5, "loops": 1.1}
     units = {"calls": "call", "loops": "iteration"}
     for r in rows:
@@ -253,9 +304,10 @@ def main():
                 "%.1f ms (%.1f)" % (r["plain"], r["plain_median"]),
                 "%.1f ms (%.1f)" % (r["attached"], r["attached_median"]),
                 "%.2fx" % (r["attached"] / r["plain"]),
+                "%.2fx (%.2fx)" % (r["settled"], r["settled_median"]),
             ]
         else:
-            cells += ["-", "-", "-"]
+            cells += ["-", "-", "-", "-"]
         if counting:
             cells += [
                 "%.1f / %.1f per %s" % (r["plain_ins"], r["attached_ins"], units[name]),

@@ -23,6 +23,9 @@ Measured, through `mpdbg dap` driven by a small DAP client:
   ... + stack/locals  to the `variables` answer of the top frame's Locals
   bytes per stop    both directions, next + stopped + stackTrace + scopes +
                     variables, median
+  pause -> stopped  DAP `pause` to its `stopped` event in a loop that makes
+                    no calls (median of N/5, each pause followed by a
+                    continue)
   bytes per deploy  both directions, the first and the unchanged deploy's
                     whole sessions (the program runs to its end; its output
                     is the same in both)
@@ -99,6 +102,32 @@ def session(exe, port, program, breakpoint=True):
         c.event("stopped", timeout=60)
         t_stop = time.perf_counter() - t0
     return c, t_init, t_stop
+
+
+# A program that runs until it is stopped, in a loop with no calls: a pause
+# reaches it only through the VM's pending-work check.
+SPIN = """\
+n = 0
+while True:
+    n += 1
+"""
+
+
+def pause_row(exe, port, program, pauses):
+    """`pause` to `stopped` (median) in SPIN; ends the program."""
+    c, _, _ = session(exe, port, program, breakpoint=False)
+    times = []
+    try:
+        for _ in range(pauses):
+            t0 = time.perf_counter()
+            c.send("pause", threadId=1)
+            c.wait(lambda m: m.get("type") == "event" and m["event"] == "stopped")
+            times.append((time.perf_counter() - t0) * 1000)
+            c.request("continue", threadId=1)
+        c.request("disconnect", terminateDebuggee=True)
+    finally:
+        c.close()
+    return statistics.median(times)
 
 
 def deploy_seconds(c):
@@ -345,6 +374,10 @@ def measure(exe, interp, steps, baud, port=None, board_class=PtyBoard):
                 c.program = program
                 row.update(steps_row(c, relay, steps))
                 end(c)
+                spin = os.path.join(proj, "spin.py")
+                with open(spin, "w") as f:
+                    f.write(SPIN)
+                row["pause_stopped_ms"] = pause_row(exe, port, spin, max(5, steps // 5))
             finally:
                 relay.close()
         return row
@@ -387,6 +420,7 @@ def main():
         "launch_to_stop": "<= 1 s",
         "next_stopped_ms": "<= 5 ms unthrottled, <= 30 ms at 115200",
         "next_locals_ms": "",
+        "pause_stopped_ms": "",
         "bytes_per_stop": "",
         "first_deploy_bytes": "",
         "unchanged_deploy_bytes": "",
@@ -397,6 +431,7 @@ def main():
         "launch_to_stop": "launch to first stop, agent on the board",
         "next_stopped_ms": "`next` to `stopped` (median)",
         "next_locals_ms": "`next` to the top frame's locals shown (median)",
+        "pause_stopped_ms": "`pause` to `stopped` in a loop with no calls (median)",
         "bytes_per_stop": "bytes on the link per stop (next, stopped, stack, scopes, locals)",
         "first_deploy_bytes": "bytes on the link, first deploy session (both ways, to the program's end)",
         "unchanged_deploy_bytes": "bytes on the link, unchanged deploy session (both ways, to the program's end)",
