@@ -128,9 +128,14 @@ def breakpoint_fields(script, line, cond=""):
 
 def timed(board, script, heap, mode):
     """The workload's own timing (board µs = instructions / 1000 under -icount 0)."""
+    return int(run_workload(board, script, heap, mode).split()[0])
+
+
+def run_workload(board, script, heap, mode):
+    """The workload's output, run plainly or attached at the device protocol
+    as `mpdbg dap` attaches (mode: plain, attached, cond)."""
     if mode == "plain":
-        out = board.run(script, heap=heap, timeout=1200).stdout
-        return int(out.split()[0])
+        return board.run(script, heap=heap, timeout=1200).stdout
     with AgentLink(board, script) as link:
         link.until(b"S")
         if mode == "attached":
@@ -142,7 +147,7 @@ def timed(board, script, heap, mode):
         # A workload runs for minutes on a loaded machine under -icount.
         link.until(b"D", timeout=1200)
         link.proc.wait(timeout=1200)
-        return int((link.output + link.proc.stdout.read()).split()[0])
+        return (link.output + link.proc.stdout.read()).decode()
 
 
 COLUMNS = [

@@ -162,6 +162,12 @@ def case_events(interpreter, script):
     return named_values(r.stdout)
 
 
+def marked_lines(script):
+    """{NAME: line} of the lines of a device script marked `# L:NAME`."""
+    with open(script) as f:
+        return {t.split("# L:")[1].split()[0]: n for n, t in enumerate(f.read().split("\n"), 1) if "# L:" in t}
+
+
 def stock_cases(script):
     """A module's fixture: the stock core's case_events of `script`, which
     the patched builds must give too."""
