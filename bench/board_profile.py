@@ -30,7 +30,18 @@ from board import run_workload  # noqa: E402
 from qemuboard import DEFAULT_HEAP, QemuBoard  # noqa: E402
 
 # What runs when the host, not the program, decides.
-NOISE = ("rx_drain", "uart_read_byte", "uart_rx_ready", "UART0_RX_Handler", "SysTick_Handler", "mpdbg_wake_rx", "mp_hal_stdin_rx_chr", "mp_hal_delay_us")
+NOISE = (
+    "rx_drain",
+    "uart_read_byte",
+    "uart_rx_ready",
+    "UART0_RX_Handler",
+    "SysTick_Handler",
+    "mpdbg_wake_rx",
+    "mp_hal_stdin_rx_chr",
+    "mp_hal_delay_us",
+    "mp_event_wait_indefinite",
+    "mp_handle_pending",
+)
 
 QEMU_WRAPPER = '#!/bin/sh\nexec {qemu} "$@" -singlestep -d exec,nochain -D {log}\n'
 
