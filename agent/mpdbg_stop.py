@@ -386,7 +386,7 @@ def _hello(c):
     impl = "%s %s" % (sys.implementation.name, sys.version)
     # Features: w watch, s slots; the core patches: l lazy frames, f frame
     # code on demand, c call filter, r tracing survives a raising tracer.
-    patched = "".join(x for i, x in enumerate("lfcrtexungmsz") if _mpdbg.FEATURES >> i & 1)
+    patched = "".join(x for i, x in enumerate("lfcrtexungmsza") if _mpdbg.FEATURES >> i & 1)
     c["_send"](b"H", PROTOCOL, VERSION, impl, sys.platform, "ws" + patched)
 
 

@@ -3,6 +3,7 @@ QEMU's mps2-an385, a Cortex-M3), through its UART's pty. Prints the README's
 board figures.
 
     python3 bench/board.py [--steps N] [--runs N] [--workloads calls,loops,alloc,pystone]
+                           [--columns release:plain,debug:cond,...] [--matrix-only]
 
 Measures (1) the firmware's size per flavour (`arm-none-eabi-size`); (2) the
 agent's heap after `import` and after attach (`gc.mem_alloc()` differences,
@@ -127,9 +128,14 @@ def breakpoint_fields(script, line, cond=""):
 
 def timed(board, script, heap, mode):
     """The workload's own timing (board µs = instructions / 1000 under -icount 0)."""
+    return int(run_workload(board, script, heap, mode).split()[0])
+
+
+def run_workload(board, script, heap, mode):
+    """The workload's output, run plainly or attached at the device protocol
+    as `mpdbg dap` attaches (mode: plain, attached, cond)."""
     if mode == "plain":
-        out = board.run(script, heap=heap, timeout=1200).stdout
-        return int(out.split()[0])
+        return board.run(script, heap=heap, timeout=1200).stdout
     with AgentLink(board, script) as link:
         link.until(b"S")
         if mode == "attached":
@@ -141,24 +147,28 @@ def timed(board, script, heap, mode):
         # A workload runs for minutes on a loaded machine under -icount.
         link.until(b"D", timeout=1200)
         link.proc.wait(timeout=1200)
-        return int((link.output + link.proc.stdout.read()).split()[0])
+        return (link.output + link.proc.stdout.read()).decode()
 
 
-def matrix(exe, workloads, heap):
-    boards = {f: QemuBoard([exe], f, REPO, ["--icount", "0"]) for f in ("release", "stock", "debug")}
-    columns = [
-        ("release", "plain"),
-        ("stock", "plain"),
-        ("stock", "attached"),
-        ("debug", "plain"),
-        ("debug", "attached"),
-        ("debug", "cond"),
-    ]
+COLUMNS = [
+    ("release", "plain"),
+    ("stock", "plain"),
+    ("stock", "attached"),
+    ("debug", "plain"),
+    ("debug", "attached"),
+    ("debug", "cond"),
+]
+TITLES = ["release", "stock, no debugger", "stock, attached", "debug, no debugger", "debug, attached", "debug, never-true condition in the hot loop"]
+
+
+def matrix(exe, workloads, heap, columns):
+    boards = {f: QemuBoard([exe], f, REPO, ["--icount", "0"]) for f in sorted({f for f, _ in columns})}
     rows = []
     try:
         for name in workloads:
             script = os.path.join(HERE, "workloads", name + ".py")
             row = [timed(boards[f], script, heap, mode) for f, mode in columns]
+            print("  (%s: %s)" % (name, row), file=sys.stderr)
             rows.append((name, row))
     finally:
         for b in boards.values():
@@ -171,8 +181,20 @@ def main():
     ap.add_argument("--steps", type=int, default=100)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--workloads", default="calls,loops,alloc,pystone")
+    ap.add_argument(
+        "--columns",
+        default=",".join("%s:%s" % c for c in COLUMNS),
+        help="the matrix's columns as flavour:mode (plain, attached, cond); release:plain first",
+    )
+    ap.add_argument("--matrix-only", action="store_true", help="only the workloads' ratios")
     args = ap.parse_args()
+    columns = [tuple(c.split(":")) for c in args.columns.split(",")]
+    if columns[0] != ("release", "plain") or any(c not in COLUMNS for c in columns):
+        ap.error("--columns: flavour:mode pairs of %s, release:plain first" % ", ".join("%s:%s" % c for c in COLUMNS))
     exe = mpdbg_bin()
+    if args.matrix_only:
+        print_matrix(exe, args.workloads.split(","), columns)
+        return
     tmp = os.path.join("/tmp", "mpdbg-board-bench-%d" % os.getpid())
     os.makedirs(tmp, exist_ok=True)
 
@@ -197,11 +219,15 @@ def main():
             board.close()
     print()
 
+    print_matrix(exe, args.workloads.split(","), columns)
+
+
+def print_matrix(exe, workloads, columns):
     print("Ratios against the release firmware, QEMU -icount shift=0 (instruction counts), 192 KB heap:")
     print()
-    print("| workload | release | stock, no debugger | stock, attached | debug, no debugger | debug, attached | debug, never-true condition in the hot loop |")
-    print("|---|---|---|---|---|---|---|")
-    for name, row in matrix(exe, args.workloads.split(","), 192 * 1024):
+    print("| workload | %s |" % " | ".join(TITLES[COLUMNS.index(c)] for c in columns))
+    print("|---" * (1 + len(columns)) + "|")
+    for name, row in matrix(exe, workloads, 192 * 1024, columns):
         base = row[0]
         cells = ["%.1f M instructions" % (base / 1000)] + ["%.3fx" % (v / base) for v in row[1:]]
         print("| %s | %s |" % (name, " | ".join(cells)))

@@ -11,6 +11,7 @@
 
 #include "py/bc.h"
 #include "py/bc0.h"
+#include "py/objint.h"
 #include "py/objfun.h"
 #include "py/runtime.h"
 
@@ -328,6 +329,48 @@ const condition_t *mpdbg_condition_study(mp_obj_t fun_in, size_t n_args) {
 static inline mp_obj_t slot_value(const mp_obj_t *top, size_t k) {
     mp_obj_t v = top[-(mp_int_t)k];
     return mp_obj_is_obj(v) && mpdbg_is_cell(v) ? mp_obj_cell_get(v) : v;
+}
+
+#if MICROPY_LONGINT_IMPL == MICROPY_LONGINT_IMPL_MPZ
+// An int as an mpz: a big int's own, a small int's made in `fixed`.
+static const mpz_t *int_mpz(mp_obj_t o, mpz_t *fixed, mpz_dig_t *dig) {
+    if (mp_obj_is_small_int(o)) {
+        mpz_init_fixed_from_int(fixed, dig, MPZ_NUM_DIG_FOR_INT, MP_OBJ_SMALL_INT_VALUE(o));
+        return fixed;
+    }
+    if (o != MP_OBJ_NULL && mp_obj_is_exact_type(o, &mp_type_int)) {
+        return &((const mp_obj_int_t *)MP_OBJ_TO_PTR(o))->mpz;
+    }
+    return NULL;
+}
+#endif
+
+bool mpdbg_quick_eval_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs, bool *held) {
+    #if MICROPY_LONGINT_IMPL == MICROPY_LONGINT_IMPL_MPZ
+    // mpz_cmp neither allocates nor raises; its sign is the comparison's.
+    mpz_t fixed[2];
+    mpz_dig_t dig[2][MPZ_NUM_DIG_FOR_INT];
+    const mpz_t *l = int_mpz(lhs, &fixed[0], dig[0]);
+    const mpz_t *r = int_mpz(rhs, &fixed[1], dig[1]);
+    if (l == NULL || r == NULL) {
+        return false;
+    }
+    int cmp = mpz_cmp(l, r);
+    mp_uint_t d = (mp_uint_t)(mp_int_t)((cmp > 0) - (cmp < 0));
+    *held = d - q->lo <= q->span;
+    return true;
+    #else
+    (void)q;
+    (void)lhs;
+    (void)rhs;
+    (void)held;
+    return false;
+    #endif
+}
+
+bool mpdbg_quick_false_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs) {
+    bool held;
+    return mpdbg_quick_eval_big(q, lhs, rhs, &held) && !held;
 }
 
 bool mpdbg_condition_quick(const condition_t *c, mp_obj_t fun, const mp_obj_t *top, bool *held) {

@@ -224,8 +224,12 @@ static MP_NOINLINE mp_obj_t route_call(filter_obj_t *self, mp_obj_frame_t *frame
     #if defined(MICROPY_PY_SYS_SETTRACE_GATE_STOP)
     // A call (not a resume: its duplicate `line` must come) runs gated
     // from its first instruction when its code has a stop gate.
-    if (live && !mpdbg_is_resume(frame->code_state)) {
-        gate_stop(frame, d);
+    if (live && !mpdbg_is_resume(frame->code_state) && gate_stop(frame, d)) {
+        #if defined(MICROPY_PY_SYS_SETTRACE_CALL_GATED)
+        // The same for every fresh call of this code while this filter is
+        // set: the core makes it with no event (our call-gated patch).
+        mp_prof_mark_call_gated(frame->code_state, d->stop - 1);
+        #endif
     }
     #else
     (void)live;
@@ -434,10 +438,11 @@ static bool gate_filter(mp_obj_frame_t *frame) {
         return false;
     }
     // The agent replaces a condition's lambda only in the list itself.
+    if (stop_seen.fields->len < 3 || stop_seen.fields->items[2] != stop_seen.fast) {
+        return false;
+    }
     const mp_code_state_t *cs = frame->code_state;
-    bool held;
-    return stop_seen.fields->len >= 3 && stop_seen.fields->items[2] == stop_seen.fast
-           && mpdbg_quick_eval(&stop_seen.quick, &cs->state[cs->n_state - 1], &held) && !held;
+    return mpdbg_quick_false(&stop_seen.quick, &cs->state[cs->n_state - 1]);
 }
 #endif
 

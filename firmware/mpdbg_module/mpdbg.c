@@ -835,7 +835,8 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 // event filter, 64 unseen frames reused, 128 unwound frames kept, 256 a
 // tracer may raise at an exception event, 512 line events gated, 1024
 // calls marked traced or untraced for the VM, 2048 stop gates, 4096 a frame
-// past its stop gate's stop untested up to its next branch).
+// past its stop gate's stop untested up to its next branch, 8192 calls
+// entered gated with no call event).
 #if defined(MICROPY_PY_SYS_SETTRACE_LAZY_FRAMES)
 #define FEATURE_LAZY (1)
 #else
@@ -901,9 +902,14 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(mpdbg_deadline_obj, 1, 2, mpdbg_deadl
 #else
 #define FEATURE_GATE_WAKE (0)
 #endif
+#if defined(MICROPY_PY_SYS_SETTRACE_CALL_GATED)
+#define FEATURE_CALL_GATED (8192)
+#else
+#define FEATURE_CALL_GATED (0)
+#endif
 #define FEATURES (FEATURE_LAZY | FEATURE_FUN_BC | FEATURE_CALL_FILTER | FEATURE_TRACER_MAY_RAISE \
     | FEATURE_LINE_RANGE | FEATURE_EVENT_FILTER | FEATURE_FRAME_REUSE | FEATURE_UNWIND_HOOK | FEATURE_EXCEPTION_EVENT \
-    | FEATURE_LINE_GATE | FEATURE_CALL_MARKS | FEATURE_GATE_STOP | FEATURE_GATE_WAKE)
+    | FEATURE_LINE_GATE | FEATURE_CALL_MARKS | FEATURE_GATE_STOP | FEATURE_GATE_WAKE | FEATURE_CALL_GATED)
 
 static const mp_rom_map_elem_t mpdbg_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__mpdbg) },

@@ -88,23 +88,38 @@ typedef struct {
     mpdbg_operand_t operand[2];
     mp_uint_t lo, span;
 } mpdbg_quick_t;
-// Its verdict on the locals below top (as below), when both are small ints.
+// Its verdict when one operand is an int beyond the small ones (a sum that
+// outgrew 31 bits on a 32-bit board) and the other an int too, else false.
+bool mpdbg_quick_eval_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs, bool *held);
+// Its verdict on the locals below top (as below), when both are ints.
 static inline bool mpdbg_quick_eval(const mpdbg_quick_t *q, const mp_obj_t *top, bool *held) {
     mp_obj_t lhs = q->operand[0].slot >= 0 ? top[-q->operand[0].slot] : q->operand[0].value;
     mp_obj_t rhs = q->operand[1].slot >= 0 ? top[-q->operand[1].slot] : q->operand[1].value;
     // An unbound local or a cell is no small int: the walk handles those.
     if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
-        return false;
+        return mpdbg_quick_eval_big(q, lhs, rhs, held);
     }
     mp_uint_t d = MP_OBJ_SMALL_INT_VALUE(lhs) - MP_OBJ_SMALL_INT_VALUE(rhs);
     *held = d - q->lo <= q->span;
     return true;
 }
+bool mpdbg_quick_false_big(const mpdbg_quick_t *q, mp_obj_t lhs, mp_obj_t rhs);
+// Whether its verdict is known and false: the gate hook's question, whose
+// short way (two small ints) then makes no call at all.
+static inline bool mpdbg_quick_false(const mpdbg_quick_t *q, const mp_obj_t *top) {
+    mp_obj_t lhs = q->operand[0].slot >= 0 ? top[-q->operand[0].slot] : q->operand[0].value;
+    mp_obj_t rhs = q->operand[1].slot >= 0 ? top[-q->operand[1].slot] : q->operand[1].value;
+    if (!mp_obj_is_small_int(lhs) || !mp_obj_is_small_int(rhs)) {
+        return mpdbg_quick_false_big(q, lhs, rhs);
+    }
+    mp_uint_t d = MP_OBJ_SMALL_INT_VALUE(lhs) - MP_OBJ_SMALL_INT_VALUE(rhs);
+    return d - q->lo > q->span;
+}
 // A condition's comparison, if it is one and c is still fun's, else NULL,
 // to copy at once (the study of another lambda may take c's place).
 const mpdbg_quick_t *mpdbg_condition_quick_form(const mpdbg_condition_t *c, mp_obj_t fun);
 // Its verdict on the locals below top (a code state's top slot,
-// &state[n_state - 1]) when it is a comparison of two small ints
+// &state[n_state - 1]) when it is a comparison of two ints
 // (`i == 500`), decided without any runtime call, so that it cannot raise:
 // false when it is not, or when c is no longer fun's (the study of another
 // lambda took its place), and mpdbg_condition_eval must decide.

@@ -107,6 +107,7 @@ LINE_GATE = 512
 CALL_MARKS = 1024
 GATE_STOP = 2048
 GATE_WAKE = 4096
+CALL_GATED = 8192
 
 
 @pytest.fixture
@@ -160,6 +161,12 @@ def case_events(interpreter, script):
     r = run_script(interpreter, script, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     return named_values(r.stdout)
+
+
+def marked_lines(script):
+    """{NAME: line} of the lines of a device script marked `# L:NAME`."""
+    with open(script) as f:
+        return {t.split("# L:")[1].split()[0]: n for n, t in enumerate(f.read().split("\n"), 1) if "# L:" in t}
 
 
 def stock_cases(script):

@@ -16,11 +16,10 @@ from a callee's event."""
 
 import os
 
-from conftest import GATE_STOP, GATE_WAKE, LINE_GATE, assert_same_cases, case_events, has_core_patches, stock_cases
+from conftest import GATE_STOP, GATE_WAKE, LINE_GATE, assert_same_cases, case_events, has_core_patches, marked_lines, stock_cases
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "scripts", "gate_events.py")
-with open(SCRIPT) as _f:
-    LINE = {t.split("# L:")[1].split()[0]: n for n, t in enumerate(_f.read().split("\n"), 1) if "# L:" in t}
+LINE = marked_lines(SCRIPT)
 
 
 stock_events = stock_cases(SCRIPT)
