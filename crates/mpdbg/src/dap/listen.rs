@@ -5,13 +5,50 @@
 //! with a `--token`), reads sockets with strict framing (an HTTP request is
 //! closed at its first line, see `mpdbg_dap::FrameReader::strict`), and
 //! serves one editor at a time: a second one gets an `output` event saying
-//! why and is closed.
+//! why and is closed. An editor that comes back right after its disconnect
+//! waits for its last session to end (detaching from a board takes a moment)
+//! rather than being refused.
 use anyhow::{bail, Context, Result};
 use mpdbg_dap::{DapListener, Event};
 use serde_json::json;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+/// How long a new connection waits for the session before it to end.
+const SESSION_END_WAIT: Duration = Duration::from_secs(5);
+
+/// Whether a session is being served, and a wake-up when it ends.
+#[derive(Default)]
+struct Busy {
+    serving: Mutex<bool>,
+    ended: Condvar,
+}
+
+impl Busy {
+    /// Takes the adapter for a new session, waiting up to `wait` for the
+    /// current one to end; false if it is still busy then.
+    fn take(&self, wait: Duration) -> bool {
+        let Ok(guard) = self.serving.lock() else {
+            return false;
+        };
+        let Ok((mut serving, _)) = self.ended.wait_timeout_while(guard, wait, |serving| *serving) else {
+            return false;
+        };
+        if *serving {
+            return false;
+        }
+        *serving = true;
+        true
+    }
+
+    fn release(&self) {
+        if let Ok(mut serving) = self.serving.lock() {
+            *serving = false;
+        }
+        self.ended.notify_all();
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ListenOptions {
@@ -67,7 +104,7 @@ pub fn run(options: ListenOptions, attach_device: Option<crate::target::DeviceSp
     let listener = DapListener::bind(addrs.as_slice()).with_context(|| format!("cannot listen on {}", options.addr))?;
     // Scripts read the port from this line (port 0 picks a free one).
     eprintln!("mpdbg dap: listening on {}", listener.local_addr()?);
-    let busy = Arc::new(AtomicBool::new(false));
+    let busy = Arc::new(Busy::default());
     loop {
         let (conn, peer) = match listener.accept() {
             Ok(c) => c,
@@ -76,7 +113,7 @@ pub fn run(options: ListenOptions, attach_device: Option<crate::target::DeviceSp
                 continue;
             }
         };
-        if busy.swap(true, Ordering::SeqCst) {
+        if !busy.take(SESSION_END_WAIT) {
             eprintln!("mpdbg dap: refused {peer}: another editor is connected");
             let text = "mpdbg: another editor is already connected to this adapter; \
                         start another `mpdbg dap --listen` for a second session\n";
@@ -96,7 +133,7 @@ pub fn run(options: ListenOptions, attach_device: Option<crate::target::DeviceSp
                 eprintln!("mpdbg dap: session with {peer} ended: {e:#}");
             }
             // Free before the editor sees the close, so it can come back at once.
-            done.store(false, Ordering::SeqCst);
+            done.release();
             sender.shutdown();
         });
     }
@@ -112,6 +149,25 @@ mod tests {
             token: token.map(str::to_string),
             allow_remote,
         }
+    }
+
+    #[test]
+    fn a_new_session_waits_for_the_last_to_end_and_is_refused_after_the_wait() {
+        let busy = Arc::new(Busy::default());
+        assert!(busy.take(Duration::ZERO));
+        assert!(!busy.take(Duration::from_millis(20)), "taken twice");
+        let ending = busy.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            tx.send(()).ok();
+            ending.take(Duration::from_secs(60))
+        });
+        rx.recv().ok();
+        busy.release();
+        assert!(
+            waiter.join().unwrap_or(false),
+            "the waiting session did not get the adapter"
+        );
     }
 
     #[test]
